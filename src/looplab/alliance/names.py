@@ -1,0 +1,73 @@
+"""Matching OCR'd names to a roster despite lookalike characters; the roster keeps names as stored."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+# Multi-character confusions first, then single characters; everything lowercased first.
+_MULTI = [("rn", "m"), ("vv", "w"), ("cl", "d")]
+_SINGLE = str.maketrans(
+    {
+        "0": "o",
+        "1": "l",
+        "i": "l",
+        "|": "l",
+        "!": "l",
+        "j": "l",
+        "5": "s",
+        "8": "b",
+        "6": "b",
+        "2": "z",
+        "$": "s",
+        "€": "e",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+    }
+)
+
+
+def clean_read(text: str) -> str:
+    """Tidy OCR output for display and storage: NFC, single spaces, no stray edge punctuation."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.strip(" .,;:'\"`~-_|")  if len(text) > 2 else text
+
+
+def fold(name: str) -> str:
+    """A key under which OCR lookalikes collide: ``0/O``, ``1/l/I``, ``5/S``, ``8/B``, ``rn/m``, accents."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    for a, b in _MULTI:
+        text = text.replace(a, b)
+    text = text.translate(_SINGLE)
+    return re.sub(r"[\s_.\-]+", "", text)
+
+
+def match_name(
+    read: str, roster: Iterable[str], *, threshold: float = 80.0, limit: int = 5
+) -> tuple[str | None, float, list[tuple[str, float]]]:
+    """The roster member ``read`` stands for, its score (0-100) and the best candidates.
+
+    The member is None when the best score is under ``threshold`` or two members tie for it.
+    """
+    members = list(dict.fromkeys(roster))
+    if not members or not read.strip():
+        return None, 0.0, []
+    folded = fold(read)
+    keys = [fold(m) for m in members]
+    exact = [m for m, k in zip(members, keys, strict=True) if k == folded]
+    if len(exact) == 1:
+        return exact[0], 100.0, [(exact[0], 100.0)]
+    found = process.extract(folded, keys, scorer=fuzz.ratio, processor=None, limit=limit)
+    candidates = [(members[index], float(score)) for _, score, index in found]
+    if not candidates:
+        return None, 0.0, []
+    best, score = candidates[0]
+    tie = len(candidates) > 1 and candidates[1][1] == score
+    return (None if score < threshold or tie else best), score, candidates

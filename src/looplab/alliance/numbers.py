@@ -1,0 +1,80 @@
+"""Parsing the numbers games print: ``1,234``, ``1 234``, ``1.234``, ``12.5K``, ``228.9M``, ``Power: 3,244``,
+``215,600 points``.
+
+A text is a number only when, besides the numeric token, it holds at most a label ending in ``:`` before it
+and one word after it; ``RoycieeTest1`` or ``[K178] Finde`` are names, not numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SUFFIX = {"k": 1_000, "m": 1_000_000, "b": 1_000_000_000, "g": 1_000_000_000}
+# OCR lookalikes inside a numeric token only (never applied to labels or names).
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": "1", "|": "1", "S": "5"})
+_TOKEN = re.compile(
+    r"(?<![A-Za-z\d])"  # not glued to a word: "Test1" is a name
+    r"(?P<num>[+\-]?\d(?:[\d,.' ]*\d)?)"
+    r"\s?(?P<suffix>[KkMmBb](?![A-Za-z]))?"
+    r"(?P<pct>%)?"
+)
+_PREFIX_OK = re.compile(r"^(?:[^\w]{0,3}|.{0,30}[:：=]\s*|[#№x×]\s*)$")
+_SUFFIX_OK = re.compile(r"^(?:[^\w]{0,3}|\s*[A-Za-z]{2,12}\.?[^\w]{0,2})$")
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[\u00a0\u2009\u202f\u2007]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _group_value(num: str) -> int | None:
+    """An integer written with optional thousands separators (``,`` ``.`` ``'`` or space)."""
+    sign = -1 if num.startswith("-") else 1
+    num = num.lstrip("+-")
+    groups = re.split(r"[,.' ]", num)
+    if len(groups) == 1:
+        return sign * int(groups[0])
+    if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
+        return sign * int("".join(groups))
+    return None
+
+
+def _suffixed_value(num: str, multiplier: int) -> int | None:
+    """``12.5K`` -> 12500; ``1,5M`` (decimal comma) -> 1500000; ``1,234K`` -> 1234000."""
+    num = num.lstrip("+")
+    match = re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", num.replace(" ", ""))
+    if match:
+        whole, frac = match.group(1), match.group(2) or ""
+        value = int(whole) * multiplier
+        return value + (int(frac) * multiplier) // 10 ** len(frac) if frac else value
+    value = _group_value(num)
+    return None if value is None else value * multiplier
+
+
+def parse_number(text: str) -> int | None:
+    """The integer a game number text stands for, or None when the text is not (only) a number."""
+    text = normalise(text)
+    if not text:
+        return None
+    candidates = list(_TOKEN.finditer(text))
+    if len(candidates) != 1:
+        # a lone token with lookalike letters, e.g. "1O,5O0" read from a digit crop
+        fixed = text.translate(_DIGIT_LOOKALIKES) if re.fullmatch(r"[\dOoDlIS|,.' ]+", text) else None
+        if fixed is None or fixed == text:
+            return None
+        return parse_number(fixed)
+    match = candidates[0]
+    prefix, rest = text[: match.start()], text[match.end() :]
+    if not _PREFIX_OK.match(prefix) or not _SUFFIX_OK.match(rest):
+        return None
+    num = match.group("num").strip()
+    suffix = match.group("suffix")
+    if suffix:
+        return _suffixed_value(num, _SUFFIX[suffix.lower()])
+    return _group_value(num)
+
+
+def has_digits(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)

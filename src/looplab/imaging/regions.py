@@ -1,0 +1,146 @@
+"""Candidate text regions (words and short lines) in a screenshot, with no coordinates given.
+
+Pure functions on ``uint8`` grayscale arrays ``(H, W)``. Characters are found as connected
+components of the thresholded morphological gradient, which works for dark-on-light and
+light-on-dark text alike; characters are then chained into words and phrases when they share a
+baseline band and the gap between them is small *relative to their own height*, so nothing
+depends on the screenshot's resolution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Box:
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def x2(self) -> int:
+        return self.x + self.w
+
+    @property
+    def y2(self) -> int:
+        return self.y + self.h
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.w / 2
+
+    def pad(self, px: int, shape: tuple[int, ...]) -> Box:
+        x, y = max(0, self.x - px), max(0, self.y - px)
+        return Box(x, y, min(shape[1], self.x2 + px) - x, min(shape[0], self.y2 + px) - y)
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return image
+    return cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+
+
+def edge_mask(image: np.ndarray, min_contrast: int = 28) -> np.ndarray:
+    """Pixels on strong local edges: the outlines of characters, whatever their polarity.
+
+    The gradient is taken on the channel-wise maximum of the colour gradients when a colour image is
+    given, so that coloured text on a coloured card of the same brightness is still seen.
+    """
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
+    gradient = cv2.morphologyEx(image, cv2.MORPH_GRADIENT, kernel)
+    if gradient.ndim == 3:
+        gradient = gradient.max(axis=2)
+    otsu, _ = cv2.threshold(gradient, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return (gradient >= max(min_contrast, 0.6 * otsu)).astype(np.uint8)
+
+
+def character_boxes(mask: np.ndarray, min_height: int = 7, max_height: int | None = None) -> np.ndarray:
+    """Boxes ``(x, y, w, h)`` of connected components that could be characters (or glued runs of them)."""
+    height, width = mask.shape
+    max_height = max_height or max(40, width // 13)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    stats = stats[1:]
+    x, y, w, h, area = (stats[:, i] for i in range(5))
+    keep = (h >= min_height) & (h <= max_height) & (w <= width * 0.6) & (area >= 0.08 * w * h)
+    keep &= ~((h < 12) & (w > 12 * h))  # thin rules and separators
+    return stats[keep, :4].astype(np.int32)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def chain_characters(
+    boxes: np.ndarray, *, gap: float = 0.75, height_ratio: float = 2.2, min_overlap: float = 0.55
+) -> list[Box]:
+    """Group character boxes into words/phrases: same band, similar height, gap < ``gap`` x height."""
+    n = len(boxes)
+    if n == 0:
+        return []
+    order = np.argsort(boxes[:, 0], kind="stable")
+    b = boxes[order]
+    x1, y1, w, h = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
+    x2, y2 = x1 + w, y1 + h
+    uf = _UnionFind(n)
+    for i in range(n):
+        reach = x2[i] + gap * max(h[i], 1) * height_ratio
+        j_end = int(np.searchsorted(x1, reach, side="right"))
+        for j in range(i + 1, j_end):
+            hi, hj = h[i], h[j]
+            if max(hi, hj) > height_ratio * min(hi, hj):
+                continue
+            overlap = min(y2[i], y2[j]) - max(y1[i], y1[j])
+            if overlap < min_overlap * min(hi, hj):
+                continue
+            space = x1[j] - x2[i]
+            if space > gap * max(hi, hj):
+                continue
+            uf.union(i, j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(uf.find(i), []).append(i)
+    out = []
+    for members in groups.values():
+        m = np.array(members)
+        gx1, gy1 = int(x1[m].min()), int(y1[m].min())
+        out.append(Box(gx1, gy1, int(x2[m].max()) - gx1, int(y2[m].max()) - gy1))
+    return out
+
+
+def find_text_regions(image: np.ndarray, *, min_height: int = 7) -> list[Box]:
+    """Candidate text regions (words or phrases on one line), top to bottom then left to right."""
+    mask = edge_mask(image)
+    boxes = character_boxes(mask, min_height=min_height)
+    regions = [r for r in chain_characters(boxes) if r.h >= min_height + 2 and r.w >= 0.4 * r.h]
+    regions = _drop_nested(regions)
+    return sorted(regions, key=lambda r: (round(r.cy / max(r.h, 1)), r.x))
+
+
+def _drop_nested(regions: list[Box]) -> list[Box]:
+    """Remove regions lying inside a larger one (e.g. details inside a glued icon)."""
+    regions = sorted(regions, key=lambda r: -r.w * r.h)
+    kept: list[Box] = []
+    for r in regions:
+        if any(k.x <= r.x and k.y <= r.y and k.x2 >= r.x2 and k.y2 >= r.y2 for k in kept):
+            continue
+        kept.append(r)
+    return kept

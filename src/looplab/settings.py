@@ -1,0 +1,92 @@
+"""One settings object for the whole platform: environment variables ``LOOPLAB_*`` or a ``.env`` file."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Annotated
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOOPLAB_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("./data")
+    database_url: str = ""  # default: DuckDB file <data_dir>/looplab.duckdb
+    blob_url: str = ""  # default: <data_dir>/blobs; s3://bucket/prefix for the cloud mode
+    input_dir: Path = Path("./input")
+    notify_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    secret_key: SecretStr = SecretStr("")  # default: generated once and kept in <data_dir>/secret_key
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    console_port: int = 8501
+    server_url: str = ""  # what the console and the CLI talk to; default http://<host>:<port>
+
+    admin_user: str = ""
+    admin_password: SecretStr = SecretStr("")
+
+    session_max_age_s: int = 7 * 24 * 3600
+    max_request_bytes: int = 12 * 1024 * 1024
+    login_max_failures: int = 5
+    login_window_s: int = 300
+
+    job_workers: int = 1
+    job_heartbeat_s: float = 5.0
+    job_stale_after_s: float = 60.0
+    db_connect_attempts: int = 10
+    db_connect_delay_s: float = 1.0
+    model_refresh_s: float = 2.0
+    instance_name: str = ""
+
+    @field_validator("notify_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.replace("\n", ",").split(",") if part.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://") or url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            return url
+        return f"duckdb:///{(self.data_dir / 'looplab.duckdb').resolve()}"
+
+    @property
+    def resolved_blob_url(self) -> str:
+        return self.blob_url or str((self.data_dir / "blobs").resolve())
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.resolved_database_url.startswith("duckdb")
+
+    @property
+    def resolved_server_url(self) -> str:
+        return (self.server_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def secret(self) -> str:
+        """The signing key: configured, or generated once and kept next to the embedded data."""
+        configured = self.secret_key.get_secret_value()
+        if configured:
+            return configured
+        if not self.is_embedded:
+            raise RuntimeError("LOOPLAB_SECRET_KEY must be set when the database is not the embedded default")
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

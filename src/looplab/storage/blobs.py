@@ -1,0 +1,142 @@
+"""Content-addressed blob store on fsspec: a local folder by default, ``s3://bucket/prefix`` in the cloud mode.
+
+Keys are ``sha256/ab/abcdef…[.ext]``: the same bytes are stored once, and a key says what it holds.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import fsspec
+
+
+class BlobStoreError(RuntimeError):
+    """The store refused a read or write; ``str(err)`` is safe to show (no credentials)."""
+
+
+class BlobNotFound(BlobStoreError, KeyError):
+    pass
+
+
+class BlobStoreFull(BlobStoreError):
+    pass
+
+
+def content_key(data: bytes, extension: str = "") -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    extension = extension.lstrip(".").lower()
+    if extension and not extension.isalnum():
+        raise ValueError(f"bad blob extension {extension!r}")
+    return f"sha256/{digest[:2]}/{digest}" + (f".{extension}" if extension else "")
+
+
+def _check_key(key: str) -> str:
+    parts = key.split("/")
+    if not key or key.startswith("/") or any(part in ("", ".", "..") for part in parts):
+        raise BlobStoreError(f"invalid blob key {key!r}")
+    return key
+
+
+class BlobStore:
+    def __init__(self, url: str, **storage_options: object) -> None:
+        self.url = url.rstrip("/")
+        self.is_local = "://" not in self.url or self.url.startswith("file://")
+        if self.is_local:
+            self.root = self.url.removeprefix("file://")
+            self.fs = fsspec.filesystem("file")
+        else:
+            self.fs, self.root = fsspec.core.url_to_fs(self.url, **storage_options)
+            self.root = self.root.rstrip("/")
+
+    def _path(self, key: str) -> str:
+        return f"{self.root}/{_check_key(key)}"
+
+    def put(self, data: bytes, extension: str = "") -> str:
+        """Store ``data`` under its content key and return the key; storing it again is free."""
+        key = content_key(data, extension)
+        if self.exists(key):
+            return key
+        self._write(self._path(key), data)
+        return key
+
+    def put_named(self, key: str, data: bytes) -> str:
+        """Store under a caller-chosen key (used only for mutable documents; images go through ``put``)."""
+        self._write(self._path(key), data)
+        return key
+
+    def get(self, key: str) -> bytes:
+        path = self._path(key)
+        try:
+            with self.fs.open(path, "rb") as handle:
+                return handle.read()
+        except FileNotFoundError as err:
+            raise BlobNotFound(key) from err
+        except OSError as err:
+            raise BlobStoreError(f"cannot read blob {key}: {err.strerror or type(err).__name__}") from err
+
+    def exists(self, key: str) -> bool:
+        try:
+            return bool(self.fs.exists(self._path(key)))
+        except OSError as err:
+            raise BlobStoreError(f"blob store unreachable: {err.strerror or type(err).__name__}") from err
+
+    def delete(self, key: str) -> None:
+        try:
+            self.fs.rm(self._path(key))
+        except FileNotFoundError:
+            pass
+
+    def keys(self, prefix: str = "") -> list[str]:
+        base = self.root + "/"
+        try:
+            found = self.fs.find(self.root + ("/" + prefix if prefix else ""))
+        except FileNotFoundError:
+            return []
+        return sorted(path.split(base, 1)[1] if base in path else path for path in found)
+
+    def check_writable(self) -> None:
+        """Write, read back and remove a probe, so a misconfigured store fails at start, not mid-request."""
+        probe_key = f"probe/{uuid.uuid4().hex}"
+        payload = b"looplab-probe"
+        try:
+            self._write(self._path(probe_key), payload)
+            if self.get(probe_key) != payload:
+                raise BlobStoreError(f"blob store {self.describe()} returned different bytes")
+            self.delete(probe_key)
+        except BlobStoreError as err:
+            raise BlobStoreError(f"blob store {self.describe()} is not writable: {err}") from err
+
+    def describe(self) -> str:
+        return self.url if self.is_local else f"{self.fs.protocol[0] if isinstance(self.fs.protocol, tuple) else self.fs.protocol}://{self.root}"
+
+    def _write(self, path: str, data: bytes) -> None:
+        try:
+            if self.is_local:
+                _atomic_local_write(Path(path), data)
+            else:
+                with self.fs.open(path, "wb") as handle:
+                    handle.write(data)
+        except OSError as err:
+            if err.errno == errno.ENOSPC:
+                raise BlobStoreFull(f"blob store {self.describe()} is full (no space left on device)") from err
+            raise BlobStoreError(f"cannot write to blob store {self.describe()}: {err.strerror or type(err).__name__}") from err
+
+
+def _atomic_local_write(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target and rename: a crash or full disk leaves no half blob."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
