@@ -102,7 +102,10 @@ def load_split(directory: str | Path, split: str = "t10k") -> tuple[np.ndarray, 
 
 def has_split(directory: str | Path, split: str) -> bool:
     directory = Path(directory)
-    return all((directory / f"{split}-{kind}-idx{n}-ubyte.gz").is_file() for kind, n in (("images", 3), ("labels", 1)))
+    return all(
+        (directory / f"{split}-{kind}-idx{n}-ubyte.gz").is_file()
+        for kind, n in (("images", 3), ("labels", 1))
+    )
 
 
 def import_from(source: str | Path, dest: str | Path) -> list[Path]:
@@ -146,7 +149,11 @@ def fetch(
             if target.is_file() and known_hashes(name) and sha256_file(target) in known_hashes(name):
                 paths.append(target)
                 continue
-            _download(client, base_url.rstrip("/") + "/" + name, target, progress)
+            url = base_url.rstrip("/") + "/" + name
+            try:
+                _download(client, url, target, progress)
+            except httpx.HTTPError as err:
+                raise MnistError(f"{url}: download failed ({err}); run again to resume") from err
             verify(target)
             paths.append(target)
     return paths

@@ -168,12 +168,12 @@ def normalise_digit(image: np.ndarray) -> np.ndarray:
 
 
 def normalise_bytes(data: bytes) -> np.ndarray:
-    """Decode untrusted bytes (raising ImageError) and normalise (raising DigitError); both are ValueErrors."""
+    """Decode untrusted bytes (ImageError) and normalise (DigitError): both are ValueErrors."""
     return normalise_digit(decode_image(data, mode="L"))
 
 
 def deskew(image: np.ndarray) -> np.ndarray:
-    """Undo the slant of a 28x28 digit with the shear given by its second-order moments (as in N2D-era work)."""
+    """Undo the slant of a 28x28 digit with the shear given by its second-order moments."""
     moments = cv2.moments(image.astype(np.float32))
     if abs(moments["mu02"]) < 1e-2:
         return image.copy()

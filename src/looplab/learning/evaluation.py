@@ -17,7 +17,7 @@ def confusion(labels: np.ndarray, clusters: np.ndarray) -> np.ndarray:
 
 
 def hungarian_mapping(labels: np.ndarray, clusters: np.ndarray) -> np.ndarray:
-    """``mapping[cluster] = label`` maximising matched counts; clusters left unmatched get their majority label."""
+    """``mapping[cluster] = label`` maximising matches; unmatched clusters get their majority label."""
     matrix = confusion(labels, clusters)
     rows, cols = linear_sum_assignment(-matrix)
     mapping = matrix.argmax(axis=1) if matrix.size else np.zeros(0, dtype=np.int64)
