@@ -12,7 +12,7 @@ from typing import Annotated
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LOOPLAB_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="LOOPLAB_", env_file=".env", extra="ignore", validate_assignment=True)
 
     data_dir: Path = Path("./data")
     database_url: str = ""  # default: DuckDB file <data_dir>/looplab.duckdb

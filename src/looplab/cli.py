@@ -1,0 +1,290 @@
+"""The ``looplab`` command. Heavy libraries are imported inside commands so ``--help`` stays fast."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="LoopLab: small image models with a human in the loop.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage users (offline: opens the database directly).", no_args_is_help=True)
+jobs_app = typer.Typer(help="Server jobs (online).", no_args_is_help=True)
+models_app = typer.Typer(help="Model registry (online).", no_args_is_help=True)
+notify_app = typer.Typer(help="Notifications (online).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(models_app, name="models")
+app.add_typer(notify_app, name="notify")
+
+for _app_name in ("alliance", "pictionary", "digits"):
+    try:
+        _module = importlib.import_module(f"looplab.{_app_name}.cli")
+    except ModuleNotFoundError as _err:
+        if _err.name != f"looplab.{_app_name}.cli":
+            raise
+        continue
+    app.add_typer(_module.app, name=_app_name)
+
+CREDENTIALS = Path(os.environ.get("LOOPLAB_CREDENTIALS", Path.home() / ".config" / "looplab" / "credentials.json"))
+
+
+def _settings():  # noqa: ANN202
+    from looplab.settings import get_settings
+
+    return get_settings()
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+# --- running ------------------------------------------------------------------------------------------
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="port")] = None,
+) -> None:
+    """Run the API server in this process (uvicorn)."""
+    import uvicorn
+
+    from looplab.platform import Platform
+    from looplab.server.app import create_app
+    from looplab.server.logs import configure_logging
+    from looplab.storage.blobs import BlobStoreError
+    from looplab.storage.db import DatabaseUnavailable
+
+    settings = _settings()
+    configure_logging()
+    try:
+        platform = Platform.open(settings)
+    except DatabaseUnavailable as err:
+        _fail(f"LoopLab cannot start: {err}.\nCheck LOOPLAB_DATABASE_URL and that the database is running.", 2)
+    except BlobStoreError as err:
+        _fail(f"LoopLab cannot start: {err}.\nCheck LOOPLAB_BLOB_URL and its permissions.", 2)
+    except Exception as err:  # noqa: BLE001 - e.g. a DuckDB file held by another process
+        _fail(f"LoopLab cannot start: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}", 2)
+    uvicorn.run(
+        create_app(settings, platform),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="warning",
+        ws_max_size=4 * 1024 * 1024,
+    )
+    platform.close()
+
+
+@app.command()
+def console(port: Annotated[int | None, typer.Option(help="port")] = None) -> None:
+    """Run the Streamlit console (a client of the server's API)."""
+    settings = _settings()
+    raise typer.Exit(subprocess.call(_console_command(port or settings.console_port), env=_console_env(settings)))
+
+
+def _console_command(port: int) -> list[str]:
+    script = Path(__file__).with_name("console") / "app.py"
+    return [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+    ]  # fmt: skip
+
+
+def _console_env(settings) -> dict[str, str]:  # noqa: ANN001
+    return {**os.environ, "LOOPLAB_SERVER_URL": settings.resolved_server_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+
+
+@app.command()
+def up() -> None:
+    """Start the server and the console (what `make run` does); Ctrl-C stops both."""
+    from looplab.api_client import ApiClient, ApiError
+
+    settings = _settings()
+    server = subprocess.Popen([sys.executable, "-m", "looplab.cli", "serve"])
+    client = ApiClient(settings.resolved_server_url)
+    try:
+        client.wait_healthy(timeout_s=120, on_wait=lambda: server.poll() is not None and _fail("the server stopped", 2))
+    except ApiError as err:
+        server.terminate()
+        _fail(f"the server did not come up: {err}", 2)
+    console_process = subprocess.Popen(_console_command(settings.console_port), env=_console_env(settings))
+    typer.secho(f"\nLoopLab server:  {settings.resolved_server_url}   (API docs {settings.resolved_server_url}/docs)", bold=True)
+    typer.secho(f"LoopLab console: http://127.0.0.1:{settings.console_port}", bold=True)
+    typer.echo(f"Pictionary:      {settings.resolved_server_url}/play")
+    if settings.admin_user:
+        typer.echo(f"Log in as {settings.admin_user} (LOOPLAB_ADMIN_USER), or register a player on the login page.")
+    else:
+        typer.echo("Register on the login page; for an admin run: .venv/bin/looplab users create NAME --admin "
+                   "(with the server stopped), or set LOOPLAB_ADMIN_USER and LOOPLAB_ADMIN_PASSWORD.")  # fmt: skip
+    typer.echo("Ctrl-C stops both.\n")
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and server.poll() is None and console_process.poll() is None:
+            time.sleep(0.3)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (console_process, server):
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+        for process in (console_process, server):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        typer.echo("LoopLab stopped.")
+
+
+# --- users (offline) ------------------------------------------------------------------------------------
+@users_app.command("create")
+def users_create(
+    name: str,
+    admin: Annotated[bool, typer.Option("--admin", help="give the admin role")] = False,
+    password: Annotated[str | None, typer.Option(help="password (prompted when left out)")] = None,
+) -> None:
+    """Create a user in the database (run with the server stopped in the embedded default)."""
+    from looplab.auth.service import AuthError
+    from looplab.platform import Platform
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        platform = Platform.open(_settings(), check_blobs=False)
+    except Exception as err:  # noqa: BLE001
+        _fail(f"cannot open the database ({str(err).splitlines()[0]}); in the embedded default stop the server first", 2)
+    try:
+        user = platform.auth.create_user(name, password, role="admin" if admin else "player")
+    except AuthError as err:
+        _fail(str(err))
+    finally:
+        platform.close()
+    typer.echo(f"created {user.role} {user.name}")
+
+
+# --- online verbs ---------------------------------------------------------------------------------------
+def _client():  # noqa: ANN202
+    from looplab.api_client import ApiClient
+
+    settings = _settings()
+    url = settings.resolved_server_url
+    token = os.environ.get("LOOPLAB_TOKEN")
+    if not token and CREDENTIALS.exists():
+        token = json.loads(CREDENTIALS.read_text()).get(url)
+    return ApiClient(url, token)
+
+
+def _call(fn):  # noqa: ANN001, ANN202
+    from looplab.api_client import ApiError
+
+    try:
+        return fn()
+    except ApiError as err:
+        hint = "  (log in with: looplab login NAME)" if err.status == 401 else ""
+        _fail(f"error {err}{hint}")
+
+
+@app.command()
+def login(name: str, password: Annotated[str | None, typer.Option(help="prompted when left out")] = None) -> None:
+    """Log in to the server; the token is kept in ~/.config/looplab/credentials.json."""
+    client = _client()
+    if password is None:
+        password = typer.prompt("Password", hide_input=True)
+    user = _call(lambda: client.login(name, password))
+    stored = json.loads(CREDENTIALS.read_text()) if CREDENTIALS.exists() else {}
+    stored[client.base_url] = client.token
+    CREDENTIALS.parent.mkdir(parents=True, exist_ok=True)
+    CREDENTIALS.write_text(json.dumps(stored))
+    CREDENTIALS.chmod(0o600)
+    typer.echo(f"logged in as {user['name']} ({user['role']}) on {client.base_url}")
+
+
+def follow_job_with_progress(client, job: dict) -> dict:  # noqa: ANN001
+    """Draw a tqdm bar for a server job until it ends; returns the final job."""
+    from tqdm import tqdm
+
+    with tqdm(total=100, desc=job["kind"], unit="%", bar_format="{l_bar}{bar}| {n:.0f}% {postfix}") as bar:
+        for state in client.follow_job(job["id"]):
+            bar.n = round(state["progress"] * 100, 1)
+            bar.set_postfix_str(state["message"][:60])
+            bar.refresh()
+            job = state
+    return job
+
+
+@jobs_app.command("demo")
+def jobs_demo(steps: int = 10, delay: float = 0.3) -> None:
+    """Start the demo job and follow its progress."""
+    client = _client()
+    job = _call(lambda: client.submit_job("demo", {"steps": steps, "delay_s": delay}))
+    job = _call(lambda: follow_job_with_progress(client, job))
+    typer.echo(json.dumps({"id": job["id"], "state": job["state"], "result": job["result"], "error": job["error"]}))
+    raise typer.Exit(0 if job["state"] == "succeeded" else 1)
+
+
+@jobs_app.command("show")
+def jobs_show(job_id: str, follow: Annotated[bool, typer.Option("--follow", "-f")] = False) -> None:
+    """Show a job (and follow it with a progress bar)."""
+    client = _client()
+    job = _call(lambda: client.job(job_id))
+    if follow:
+        job = _call(lambda: follow_job_with_progress(client, job))
+    typer.echo(json.dumps(job, indent=2))
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    client = _client()
+    for job in _call(lambda: client.get("/api/jobs")):
+        typer.echo(f"{job['id']}  {job['kind']:<20} {job['state']:<12} {job['progress'] * 100:5.1f}%  {job['message'][:50]}")
+
+
+@models_app.command("list")
+def models_list(app_name: Annotated[str | None, typer.Option("--app")] = None) -> None:
+    client = _client()
+    params = {"app": app_name} if app_name else {}
+    for model in _call(lambda: client.get("/api/models", params=params)):
+        metrics = ", ".join(f"{k}={v}" for k, v in list(model["metrics"].items())[:4])
+        typer.echo(f"{model['app']:<12} v{model['version']:<4} {model['status']:<10} {model['id']}  {metrics}")
+
+
+@models_app.command("promote")
+def models_promote(version_id: str) -> None:
+    client = _client()
+    model = _call(lambda: client.post(f"/api/models/{version_id}/promote"))
+    typer.echo(f"{model['app']} v{model['version']} is the champion")
+
+
+@models_app.command("rollback")
+def models_rollback(app_name: str) -> None:
+    client = _client()
+    model = _call(lambda: client.post(f"/api/models/{app_name}/rollback"))
+    typer.echo(f"{model['app']} rolled back to v{model['version']}")
+
+
+@notify_app.command("test")
+def notify_test() -> None:
+    client = _client()
+    out = _call(lambda: client.post("/api/notifications/test"))
+    typer.echo(f"queued notification {out['id']}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""LoopLab console: a Streamlit multipage app, a client of the server's HTTP API."""
+
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).parent
+
+st.set_page_config(page_title="LoopLab console", page_icon="🔁", layout="wide")
+
+pages = {
+    "LoopLab": [
+        st.Page(str(HERE / "pages" / "home.py"), title="Home", icon="🏠", default=True),
+        st.Page(str(HERE / "pages" / "jobs.py"), title="Jobs", icon="⚙️"),
+        st.Page(str(HERE / "pages" / "models.py"), title="Models", icon="🧠"),
+        st.Page(str(HERE / "pages" / "notifications.py"), title="Notifications", icon="🔔"),
+    ],
+}
+st.navigation(pages).run()

@@ -1,0 +1,93 @@
+"""Real services for tests, started on loopback: PostgreSQL from the Debian package."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run its programs as the postgres user."""
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+@dataclass
+class PostgresServer:
+    bindir: str
+    datadir: str
+    port: int
+    databases: list[str] = field(default_factory=list)
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def new_database(self) -> str:
+        import psycopg
+
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        self.databases.append(name)
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def pg_ctl(self, action: str, timeout: int = 30) -> None:
+        options = f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        subprocess.run(
+            _as_postgres([f"{self.bindir}/pg_ctl", "-D", f"{self.datadir}/data", "-o", options, "-l", f"{self.datadir}/log", "-w", "-t", str(timeout), action]),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> None:
+        try:
+            self.pg_ctl("stop")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.datadir, ignore_errors=True)
+
+
+def find_postgres_bindir() -> str | None:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    if candidates:
+        return os.path.dirname(candidates[0])
+    initdb = shutil.which("initdb")
+    return os.path.dirname(initdb) if initdb else None
+
+
+def start_postgres() -> PostgresServer | None:
+    bindir = find_postgres_bindir()
+    if bindir is None:
+        return None
+    datadir = tempfile.mkdtemp(prefix="looplab-pg-")
+    if os.geteuid() == 0:
+        shutil.chown(datadir, "postgres", "postgres")
+    subprocess.run(
+        _as_postgres([f"{bindir}/initdb", "-D", f"{datadir}/data", "-A", "trust", "-U", "postgres", "--no-sync"]),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    server = PostgresServer(bindir=bindir, datadir=datadir, port=free_port())
+    server.pg_ctl("start")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", server.port)) == 0:
+                return server
+        time.sleep(0.1)
+    raise RuntimeError("PostgreSQL did not start")
