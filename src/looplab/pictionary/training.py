@@ -1,0 +1,251 @@
+"""Train the pictionary guesser on Quick, Draw! bitmaps, and fine-tune it on players' drawings.
+
+Two artifacts per model: ONNX bytes for serving (``model.py``, no torch) and the weights as ``.npz``
+bytes (``state_dict`` arrays, no pickle, safe to load from a database) for fine-tuning later.
+Imports torch: only training jobs and offline commands use this module.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from looplab.learning.small_cnn import TrainConfig, export_onnx, predict_proba, train_classifier
+from looplab.pictionary import quickdraw
+from looplab.pictionary.model import top_k_metrics
+
+ProgressFn = Callable[[float, str], None]
+ARCH = "doodle-cnn-v1"
+FORMAT = "looplab.pictionary.model/1"
+DEFAULT_EPOCHS = 12
+DEFAULT_WIDTH = 32
+
+
+def build_model(n_classes: int, width: int = DEFAULT_WIDTH) -> nn.Sequential:
+    """Three conv blocks, then a linear head on the 3x3 map (where the strokes are matters for doodles).
+
+    The last module is the classifier ``nn.Linear``: teach mode grows it by one row per new word.
+    """
+    layers: list[nn.Module] = []
+    channels = [1, width, width * 2, width * 4]
+    for c_in, c_out in zip(channels[:-1], channels[1:], strict=True):
+        layers += [
+            nn.Conv2d(c_in, c_out, 3, padding=1, bias=False),
+            nn.BatchNorm2d(c_out),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        ]
+    layers += [nn.Flatten(), nn.Dropout(0.3), nn.Linear(channels[-1] * 9, n_classes)]
+    return nn.Sequential(*layers)
+
+
+def grow_classifier(model: nn.Sequential, n_classes: int) -> nn.Sequential:
+    """Widen the final linear layer to ``n_classes`` outputs, keeping the known rows as they are."""
+    old = model[-1]
+    assert isinstance(old, nn.Linear)
+    if n_classes == old.out_features:
+        return model
+    new = nn.Linear(old.in_features, n_classes)
+    with torch.no_grad():
+        new.weight.normal_(0, 0.01)
+        new.bias.fill_(float(old.bias.mean()))
+        new.weight[: old.out_features] = old.weight
+        new.bias[: old.out_features] = old.bias
+    model[-1] = new
+    return model
+
+
+def state_dict_to_bytes(model: nn.Module) -> bytes:
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **{k: v.detach().cpu().numpy() for k, v in model.state_dict().items()})
+    return buffer.getvalue()
+
+
+def model_from_bytes(state: bytes, n_classes: int, width: int = DEFAULT_WIDTH) -> nn.Sequential:
+    with np.load(io.BytesIO(state), allow_pickle=False) as arrays:
+        weights = {k: torch.from_numpy(arrays[k].copy()) for k in arrays.files}
+    model = build_model(weights[f"{len(build_model(1)) - 1}.weight"].shape[0], width)
+    model.load_state_dict(weights)
+    return grow_classifier(model, n_classes).eval()
+
+
+def rasterized_strokes(strokes_dir: str | Path, classes: Sequence[str], limit: int | None = None):
+    """Real stroke drawings of ``classes`` through the game's rasteriser: ``(images, labels)``."""
+    from looplab.imaging.strokes import rasterize_many
+
+    images, labels = [], []
+    for label, name in enumerate(classes):
+        path = Path(strokes_dir) / f"{name}.ndjson"
+        if path.exists():
+            drawings = quickdraw.load_strokes(path, limit)
+            images.append(rasterize_many(drawings))
+            labels.append(np.full(len(drawings), label, dtype=np.int64))
+    if not images:
+        return np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64)
+    return np.concatenate(images), np.concatenate(labels)
+
+
+def _metadata(classes: Sequence[str], width: int, **extra) -> dict:
+    return {
+        "format": FORMAT,
+        "version": datetime.now(UTC).strftime("%Y%m%d-%H%M%S"),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "classes": list(classes),
+        "arch": {"name": ARCH, "width": width},
+        "input": {
+            "name": "x",
+            "shape": ["batch", 1, 28, 28],
+            "dtype": "float32",
+            "scale": "pixel / 255",
+            "image": "28x28 Quick, Draw! bitmap, white ink on black (looplab.imaging.strokes.rasterize)",
+        },
+        "output": {"name": "logits", "softmax": False},
+        "artifacts": {
+            "onnx": "model.onnx",
+            "state_dict": "state_dict.npz (numpy arrays, torch state_dict keys)",
+        },
+        **extra,
+    }
+
+
+def train_model(
+    data: str | Path | quickdraw.Split,
+    *,
+    epochs: int = DEFAULT_EPOCHS,
+    width: int = DEFAULT_WIDTH,
+    strokes_dir: str | Path | None = None,
+    classes: Sequence[str] | None = None,
+    limit: int | None = None,
+    threads: int = 1,
+    seed: int = 0,
+    progress: ProgressFn | None = None,
+) -> tuple[bytes, bytes, dict]:
+    """Train on the train rows of ``data`` (a folder of ``<category>.npy`` or a ``Split``).
+
+    Returns ``(onnx_bytes, state_dict_npz_bytes, metadata)``; metadata holds the held-out metrics
+    (last 15% rows of each file) and, with ``strokes_dir``, the metrics on rasterised real strokes.
+    """
+    report = progress or (lambda fraction, message: None)
+    torch.set_num_threads(threads)
+    split = data if isinstance(data, quickdraw.Split) else quickdraw.load_split(data, classes, limit)
+    report(0.0, f"{len(split.train_x)} training drawings, {len(split.classes)} classes")
+    started = time.perf_counter()
+    model = build_model(len(split.classes), width)
+    config = TrainConfig(epochs=epochs, seed=seed, threads=threads)
+    model = train_classifier(
+        split.train_x,
+        split.train_y,
+        len(split.classes),
+        config,
+        model=model,
+        progress=lambda f, m: report(0.02 + 0.9 * f, m),
+    )
+    seconds = time.perf_counter() - started
+    report(0.93, "evaluating on held-out drawings")
+    metrics = {
+        "holdout_bitmaps": top_k_metrics(predict_proba(model, split.test_x), split.test_y, split.classes)
+    }
+    if strokes_dir is not None:
+        images, labels = rasterized_strokes(strokes_dir, split.classes)
+        if len(images):
+            metrics["strokes"] = top_k_metrics(predict_proba(model, images), labels, split.classes)
+    report(0.97, "exporting ONNX")
+    onnx_bytes = export_onnx(model)
+    metadata = _metadata(
+        split.classes,
+        width,
+        metrics=metrics,
+        training={
+            "epochs": epochs,
+            "seed": seed,
+            "n_train": int(len(split.train_x)),
+            "per_class_train": {n: int((split.train_y == i).sum()) for i, n in enumerate(split.classes)},
+            "holdout": f"last {quickdraw.HOLDOUT_FRACTION:.0%} rows of each <category>.npy (rounded up)",
+            "seconds": round(seconds, 1),
+            "params": int(sum(p.numel() for p in model.parameters())),
+        },
+    )
+    report(1.0, f"held-out top-1 {metrics['holdout_bitmaps']['top1']:.3f}")
+    return onnx_bytes, state_dict_to_bytes(model), metadata
+
+
+def fine_tune(
+    state_dict_bytes: bytes,
+    class_names: Sequence[str],
+    new_images: np.ndarray,
+    new_labels: Sequence[str],
+    replay_images: np.ndarray,
+    replay_labels: Sequence[str | int],
+    progress: ProgressFn | None = None,
+    *,
+    epochs: int = 4,
+    lr: float = 1e-3,
+    width: int = DEFAULT_WIDTH,
+    threads: int = 1,
+    seed: int = 0,
+    eval_images: np.ndarray | None = None,
+    eval_labels: Sequence[str] | None = None,
+) -> tuple[bytes, bytes, dict]:
+    """Fine-tune the champion on players' drawings plus a replay sample of its base data.
+
+    ``new_labels`` are words; a word not in ``class_names`` becomes a new class (teach mode) and the
+    classifier grows by one output. Replay labels are words or indices into ``class_names``.
+    Images are ``uint8`` ``(N, 28, 28)`` as made by ``rasterize``. Returns like ``train_model``.
+    """
+    report = progress or (lambda fraction, message: None)
+    torch.set_num_threads(threads)
+    classes = list(class_names)
+    for word in new_labels:
+        if word not in classes:
+            classes.append(word)
+    index = {name: i for i, name in enumerate(classes)}
+    labels = [index[w] for w in new_labels] + [
+        index[w] if isinstance(w, str) else int(w) for w in replay_labels
+    ]
+    images = np.concatenate(
+        [
+            np.asarray(new_images, np.uint8).reshape(-1, 28, 28),
+            np.asarray(replay_images, np.uint8).reshape(-1, 28, 28),
+        ]
+    )
+    model = model_from_bytes(state_dict_bytes, len(classes), width)
+    report(
+        0.0,
+        f"fine-tuning: {len(new_labels)} new, {len(replay_labels)} replay drawings, {len(classes)} classes",
+    )
+    config = TrainConfig(epochs=epochs, lr=lr, seed=seed, threads=threads, batch_size=64)
+    model = train_classifier(
+        images,
+        np.asarray(labels),
+        len(classes),
+        config,
+        model=model,
+        progress=lambda f, m: report(0.9 * f, m),
+    )
+    metrics = {}
+    if eval_images is not None and eval_labels is not None:
+        eval_y = np.asarray([index[w] for w in eval_labels])
+        metrics["eval"] = top_k_metrics(predict_proba(model, eval_images), eval_y, classes)
+    report(0.95, "exporting ONNX")
+    metadata = _metadata(
+        classes,
+        width,
+        metrics=metrics,
+        training={
+            "fine_tuned_from": list(class_names),
+            "new_classes": classes[len(class_names) :],
+            "n_new": len(new_labels),
+            "n_replay": len(replay_labels),
+            "epochs": epochs,
+            "lr": lr,
+        },
+    )
+    report(1.0, "done")
+    return export_onnx(model), state_dict_to_bytes(model), metadata
