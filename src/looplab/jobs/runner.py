@@ -57,6 +57,7 @@ class JobError(Exception):
 
 class JobRunner:
     def __init__(self, platform: Platform, *, workers: int = 1, poll_s: float = 0.5, instance: str = "") -> None:
+        import looplab.jobs.registry_of_kinds  # noqa: F401 - every app's job kinds
         self.platform = platform
         self.db = platform.db
         self.workers = max(1, workers)
