@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-TARGET_HEIGHT = 34  # line height (ascender to descender) that gives a cap height of about 30 px
+TARGET_HEIGHT = 30  # character height Tesseract reads best at
 BORDER = 10
 DIGITS = "0123456789,.KMB"
 
@@ -43,7 +43,9 @@ def _api(kind: str):
     return apis[kind]
 
 
-def prepare_crop(gray: np.ndarray, target_height: int = TARGET_HEIGHT) -> np.ndarray:
+def prepare_crop(
+    gray: np.ndarray, text_height: int | None = None, target_height: int = TARGET_HEIGHT
+) -> np.ndarray:
     """Dark text on a light background, contrast stretched, scaled to ``target_height``, with a border."""
     crop = gray.astype(np.float32)
     border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
@@ -55,7 +57,7 @@ def prepare_crop(gray: np.ndarray, target_height: int = TARGET_HEIGHT) -> np.nda
     if hi - lo < 8:
         lo, hi = float(crop.min()), float(crop.max()) + 1.0
     crop = np.clip((crop - lo) * (255.0 / max(hi - lo, 1.0)), 0, 255).astype(np.uint8)
-    scale = target_height / max(crop.shape[0], 1)
+    scale = target_height / max(text_height or crop.shape[0], 1)
     if abs(scale - 1.0) > 0.1:
         interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=interpolation)
@@ -73,7 +75,16 @@ def read_line(prepared: np.ndarray, *, digits: bool = False, single_word: bool =
     api.SetImageBytes(image.tobytes(), width, height, 1, width)
     text = api.GetUTF8Text().strip()
     words = tuple((w, float(c)) for w, c in api.MapWordConfidences())
-    confidence = float(np.mean([c for _, c in words])) if words else 0.0
+    if digits:
+        # With a whitelist, Tesseract 5 scores a word by its worst symbol, often 0 where the
+        # whitelist forced a choice; the mean over symbols ranks readings more usefully.
+        symbols = [
+            s.Confidence(tesserocr.RIL.SYMBOL)
+            for s in tesserocr.iterate_level(api.GetIterator(), tesserocr.RIL.SYMBOL)
+        ]
+        confidence = float(np.mean(symbols)) if symbols else 0.0
+    else:
+        confidence = float(np.mean([c for _, c in words])) if words else 0.0
     return OcrResult(text=" ".join(text.split()), confidence=confidence, words=words)
 
 

@@ -21,6 +21,7 @@ class Box:
     y: int
     w: int
     h: int
+    char_h: int = 0  # median height of the characters inside (0: unknown, use h)
 
     @property
     def x2(self) -> int:
@@ -40,7 +41,7 @@ class Box:
 
     def pad(self, px: int, shape: tuple[int, ...]) -> Box:
         x, y = max(0, self.x - px), max(0, self.y - px)
-        return Box(x, y, min(shape[1], self.x2 + px) - x, min(shape[0], self.y2 + px) - y)
+        return Box(x, y, min(shape[1], self.x2 + px) - x, min(shape[0], self.y2 + px) - y, self.char_h)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -90,7 +91,7 @@ class _UnionFind:
 
 
 def chain_characters(
-    boxes: np.ndarray, *, gap: float = 0.75, height_ratio: float = 2.2, min_overlap: float = 0.55
+    boxes: np.ndarray, *, gap: float = 1.0, height_ratio: float = 2.2, min_overlap: float = 0.55
 ) -> list[Box]:
     """Group character boxes into words/phrases: same band, similar height, gap < ``gap`` x height."""
     n = len(boxes)
@@ -122,7 +123,8 @@ def chain_characters(
     for members in groups.values():
         m = np.array(members)
         gx1, gy1 = int(x1[m].min()), int(y1[m].min())
-        out.append(Box(gx1, gy1, int(x2[m].max()) - gx1, int(y2[m].max()) - gy1))
+        char_h = int(np.median(h[m])) if len(m) > 2 else int(h[m].max())
+        out.append(Box(gx1, gy1, int(x2[m].max()) - gx1, int(y2[m].max()) - gy1, char_h))
     return out
 
 

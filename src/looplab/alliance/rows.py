@@ -1,0 +1,105 @@
+"""From read text items to member rows, using only the layout.
+
+A member's block starts with its name; numbers belong to the nearest name line at or above them
+(a number may sit on the name's line, under it, or to the right of a two- or three-line block).
+Same-line names far apart are separate columns (two-column card layouts).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from looplab.alliance.names import fold
+from looplab.imaging.regions import Box
+
+
+@dataclass
+class TextItem:
+    box: Box
+    kind: str  # "name" or "number"
+    text: str
+    confidence: float
+    value: int | None = None  # numbers only; None when unreadable
+
+
+@dataclass
+class RowGroup:
+    name: TextItem
+    numbers: list[TextItem] = field(default_factory=list)
+
+
+def _same_line(a: Box, b: Box, overlap: float = 0.5) -> bool:
+    return min(a.y2, b.y2) - max(a.y, b.y) >= overlap * min(a.h, b.h)
+
+
+def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
+    """Join name pieces on one line split by a wide space (``[K178]`` + ``Spider Friend``)."""
+    names = sorted(names, key=lambda n: (n.box.y, n.box.x))
+    merged: list[TextItem] = []
+    for item in sorted(names, key=lambda n: n.box.x):
+        for i, prev in enumerate(merged):
+            gap = item.box.x - prev.box.x2
+            if _same_line(prev.box, item.box) and -0.2 * item.box.h <= gap <= 1.6 * max(
+                prev.box.h, item.box.h
+            ):
+                x, y = prev.box.x, min(prev.box.y, item.box.y)
+                box = Box(x, y, item.box.x2 - x, max(prev.box.y2, item.box.y2) - y)
+                conf = min(prev.confidence, item.confidence)
+                merged[i] = TextItem(box, "name", f"{prev.text} {item.text}", conf)
+                break
+        else:
+            merged.append(item)
+    return sorted(merged, key=lambda n: (n.box.y, n.box.x))
+
+
+def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | None:
+    """Index of the name whose block holds ``number``: at or above it, nearest, same column."""
+    nb = number.box
+    candidates = []
+    for i, name in enumerate(names):
+        b = name.box
+        if b.y > nb.cy + 0.25 * nb.h and not _same_line(b, nb):
+            continue  # the name is below the number
+        if nb.cy - b.cy > max_block * b.h:
+            continue  # too far below the name to be part of its block
+        candidates.append(i)
+    if not candidates:
+        return None
+    lowest = max(names[i].box.cy for i in candidates)
+    line = [i for i in candidates if lowest - names[i].box.cy <= 0.6 * names[i].box.h]
+    if len(line) == 1:
+        return line[0]
+    left = [i for i in line if names[i].box.x <= nb.cx]
+    if left:
+        return max(left, key=lambda i: names[i].box.x)
+    return min(line, key=lambda i: names[i].box.x)
+
+
+def group_rows(items: list[TextItem], *, max_block: float = 3.6) -> list[RowGroup]:
+    """Member rows top to bottom, each name with its numbers left to right.
+
+    Numbers above the first name (a row cut at the top edge) are left out, and so are names with no
+    number at all (titles, headers, labels) when other rows have numbers.
+    """
+    names = merge_name_pieces([i for i in items if i.kind == "name"])
+    groups = [RowGroup(n) for n in names]
+    for number in (i for i in items if i.kind == "number"):
+        owner = _owner(number, names, max_block)
+        if owner is not None:
+            groups[owner].numbers.append(number)
+    for g in groups:
+        g.numbers.sort(key=lambda n: n.box.x)
+    if any(g.numbers for g in groups):
+        groups = [g for g in groups if g.numbers]
+    return groups
+
+
+def usual_count(groups: list[RowGroup]) -> int:
+    """How many numbers a row of this screen usually has (to spot rows cut at an edge)."""
+    counts = Counter(len(g.numbers) for g in groups)
+    return counts.most_common(1)[0][0] if counts else 0
+
+
+def row_key(name: str) -> str:
+    return fold(name)

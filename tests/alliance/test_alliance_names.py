@@ -1,0 +1,31 @@
+from looplab.alliance.names import fold, match_name
+
+ROSTER = ["[ABC] Zoë_Dragon", "Bo8", "Spider Friend", "Violent Violet", "M1ller", "Sörenson", "Shadow5"]
+
+
+def test_fold_merges_lookalikes():
+    assert fold("0l1I") == fold("OLLL")
+    assert fold("rnorn") == fold("mom")
+    assert fold("S8") == fold("5B")
+    assert fold("Zoë") == fold("Zoe")
+
+
+def test_match_keeps_stored_spelling():
+    member, score, candidates = match_name("[A8C] Zoe_Dragon", ROSTER)
+    assert member == "[ABC] Zoë_Dragon"
+    assert score >= 90
+    assert candidates[0][0] == "[ABC] Zoë_Dragon"
+
+
+def test_match_lookalikes():
+    assert match_name("Ml11er", ROSTER)[0] == "M1ller"
+    assert match_name("ShadowS", ROSTER)[0] == "Shadow5"
+    assert match_name("Sorenson", ROSTER)[0] == "Sörenson"
+    assert match_name("Spider Frlend", ROSTER)[0] == "Spider Friend"
+
+
+def test_no_match_for_strangers():
+    member, score, _ = match_name("Completely Different", ROSTER)
+    assert member is None
+    assert score < 80
+    assert match_name("", ROSTER) == (None, 0.0, [])

@@ -1,0 +1,38 @@
+import pytest
+
+from looplab.alliance.numbers import parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1,234", 1234),
+        ("1 234", 1234),
+        ("1\u00a0234", 1234),
+        ("1.234", 1234),
+        ("1'234'567", 1234567),
+        ("205,851,915", 205851915),
+        ("12.5K", 12500),
+        ("12.5 K", 12500),
+        ("3M", 3000000),
+        ("228.9M", 228900000),
+        ("1,5M", 1500000),
+        ("2B", 2000000000),
+        ("Power: 3,244", 3244),
+        ("Power:3,817", 3817),
+        ("215,600 points", 215600),
+        ("42", 42),
+        ("0", 0),
+        ("1O,5O0", 10500),
+    ],
+)
+def test_parses_game_numbers(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "Akshat", "RoycieeTest1", "[K178] Finde", "Registered: 20/20", "12.5", "1,23", "Akshat 13", "Lv12"],
+)
+def test_refuses_names_and_ambiguous_text(text):
+    assert parse_number(text) is None

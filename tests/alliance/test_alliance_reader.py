@@ -1,0 +1,58 @@
+import csv
+from pathlib import Path
+
+import pytest
+
+from looplab.alliance.reader import merge_screenshots, read_screenshot
+from looplab.imaging.decode import decode_image_file
+from tests.alliance.synth import make_day, make_screenshot
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gamescreens"
+
+
+def _exact(reading, truth_rows) -> float:
+    got = [(r.name, r.values) for r in reading.rows]
+    return sum((t.name, t.numbers) in got for t in truth_rows) / len(truth_rows)
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_reads_synthetic_screens(seed):
+    screen = make_screenshot(seed, size=(1080, 2400))
+    reading = read_screenshot(screen.image)
+    assert _exact(reading, screen.full_rows) >= 0.7
+    assert reading.seconds < 10
+    # rows come top to bottom
+    tops = [r.boxes[0].y for r in reading.rows]
+    assert tops == sorted(tops)
+
+
+def test_numbers_are_exact_on_a_clean_screen():
+    screen = make_screenshot(21, size=(1080, 2400), jpeg=False, layout="line")
+    reading = read_screenshot(screen.image)
+    read_numbers = [r.values for r in reading.rows]
+    hits = sum(t.numbers in read_numbers for t in screen.full_rows)
+    assert hits >= 0.8 * len(screen.full_rows)
+
+
+def test_day_of_overlapping_screens_is_deduplicated():
+    screens, truth = make_day(3, n_screens=2, rows_per_screen=8)
+    merged = merge_screenshots([read_screenshot(s.image) for s in screens])
+    names = [r.name for r in merged]
+    assert len(names) == len(set(names))
+    expected = {t.name for s in screens for t in s.full_rows}
+    assert len(expected & set(names)) >= 0.7 * len(expected)
+
+
+@pytest.mark.skipif(
+    not (DATA / "totalbattle_points.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_real_total_battle_screen():
+    with open(DATA / "totalbattle_points.csv", newline="") as f:
+        truth = {row["Name"]: int(row["Points"]) for row in csv.DictReader(f)}
+    reading = read_screenshot(decode_image_file(DATA / "totalbattle_points.jpg"))
+    found = {}
+    for row in reading.rows:
+        for name, points in truth.items():
+            if row.name.endswith(name) and points in row.values:
+                found[name] = row
+    assert len(found) >= 3, [(r.name, r.numbers) for r in reading.rows]

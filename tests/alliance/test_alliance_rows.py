@@ -1,0 +1,68 @@
+from looplab.alliance.reader import Row, ScreenshotReading, merge_screenshots
+from looplab.alliance.rows import TextItem, group_rows
+from looplab.imaging.regions import Box
+
+
+def name(x, y, text, h=30):
+    return TextItem(Box(x, y, 10 * len(text), h), "name", text, 90.0)
+
+
+def number(x, y, value, h=30):
+    return TextItem(Box(x, y, 120, h), "number", str(value), 90.0, value)
+
+
+def summary(groups):
+    return [(g.name.text, [n.value for n in g.numbers]) for g in groups]
+
+
+def test_one_line_rows_with_columns():
+    items = [name(200, 100, "Alpha"), number(700, 100, 5), number(900, 102, 6)]
+    items += [name(200, 250, "Beta"), number(900, 248, 8), number(700, 250, 7)]
+    assert summary(group_rows(items)) == [("Alpha", [5, 6]), ("Beta", [7, 8])]
+
+
+def test_two_and_three_line_blocks():
+    # name, then a number under it, and one right-aligned between the lines
+    items = [name(20, 10, "[K178] Spider"), number(40, 46, 205), number(545, 57, 215, h=22)]
+    items += [name(20, 144, "[K178] Violet"), number(40, 179, 408), number(545, 190, 204, h=22)]
+    items += [TextItem(Box(60, 30, 40, 40), "number", "20", 90.0, 20)]  # rank, centred in the block
+    assert summary(group_rows(items)) == [("[K178] Spider", [205, 20, 215]), ("[K178] Violet", [408, 204])]
+
+
+def test_partial_row_at_top_and_headers_are_dropped():
+    items = [number(700, 0, 1), name(300, 40, "Members"), name(200, 150, "Alpha"), number(700, 150, 5)]
+    assert summary(group_rows(items)) == [("Alpha", [5])]
+
+
+def test_two_column_cards():
+    items = [name(50, 100, "Left"), name(600, 100, "Right"), number(50, 140, 1), number(600, 140, 2)]
+    assert summary(group_rows(items)) == [("Left", [1]), ("Right", [2])]
+
+
+def test_name_split_by_a_wide_space_is_joined():
+    items = [name(20, 100, "[K178]"), name(100, 101, "Finde"), number(600, 100, 3)]
+    assert summary(group_rows(items)) == [("[K178] Finde", [3])]
+
+
+def _row(name, values, reasons=()):
+    return Row(name, list(values), [90.0] * (len(values) + 1), [], bool(reasons), list(reasons))
+
+
+def test_merge_overlapping_screenshots():
+    first = ScreenshotReading([_row("Alpha", [1]), _row("Beta", [2]), _row("Gamma", [], ["cut"])], 0.1)
+    second = ScreenshotReading([_row("Beta", [2]), _row("Garnma", [3]), _row("Delta", [4])], 0.1)
+    merged = merge_screenshots([first, second])
+    assert [(r.name, r.values) for r in merged] == [
+        ("Alpha", [1]),
+        ("Beta", [2]),
+        ("Garnma", [3]),
+        ("Delta", [4]),
+    ]
+
+
+def test_merge_flags_conflicting_numbers():
+    merged = merge_screenshots(
+        [ScreenshotReading([_row("Alpha", [1])], 0), ScreenshotReading([_row("Alpha", [7])], 0)]
+    )
+    assert len(merged) == 1
+    assert merged[0].needs_review

@@ -1,0 +1,61 @@
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from looplab.imaging.regions import Box, chain_characters, find_text_regions
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def _font(size):
+    try:
+        return ImageFont.truetype(FONT, size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
+def _screen(scale: float, dark: bool) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    width, height = int(1080 * scale), int(900 * scale)
+    bg, fg = ((20, 25, 40), (230, 230, 230)) if dark else ((235, 230, 220), (40, 30, 30))
+    image = Image.new("RGB", (width, height), bg)
+    draw = ImageDraw.Draw(image)
+    font = _font(int(40 * scale))
+    boxes = []
+    for i, (name, value) in enumerate(
+        [("Spider Friend", "215,600"), ("Akshat", "196,570"), ("Zoë_99", "12.5K")]
+    ):
+        y = int((100 + 250 * i) * scale)
+        draw.ellipse((40 * scale, y - 20 * scale, 140 * scale, y + 80 * scale), fill=(200, 80, 60))
+        for text, x in ((name, 200 * scale), (value, 750 * scale)):
+            draw.text((x, y), text, font=font, fill=fg)
+            boxes.append(draw.textbbox((x, y), text, font=font))
+    return np.asarray(image), boxes
+
+
+def _found(regions: list[Box], box) -> bool:
+    x1, y1, x2, y2 = box
+    return any(
+        abs(r.x - x1) <= 0.3 * (y2 - y1) and abs(r.x2 - x2) <= 0.3 * (y2 - y1) and r.y <= y2 and r.y2 >= y1
+        for r in regions
+    )
+
+
+def test_words_found_at_any_scale_and_theme():
+    for scale in (0.5, 1.0, 2.0):
+        for dark in (False, True):
+            image, boxes = _screen(scale, dark)
+            regions = find_text_regions(image)
+            assert all(_found(regions, b) for b in boxes), (scale, dark, regions)
+            assert len(regions) <= 3 * len(boxes)
+
+
+def test_blank_and_noise_give_few_regions():
+    assert find_text_regions(np.full((200, 300), 128, np.uint8)) == []
+    rng = np.random.default_rng(0)
+    noise = rng.normal(128, 3, (400, 400)).clip(0, 255).astype(np.uint8)
+    assert len(find_text_regions(noise)) <= 2
+
+
+def test_chain_characters_joins_a_word_not_far_columns():
+    chars = np.array([[10, 10, 18, 30], [30, 12, 18, 28], [50, 10, 18, 30], [400, 10, 18, 30]], np.int32)
+    groups = sorted(chain_characters(chars), key=lambda b: b.x)
+    assert [(g.x, g.x2) for g in groups] == [(10, 68), (400, 418)]
