@@ -76,7 +76,7 @@ def train_default_model(
     import torch
 
     from looplab.learning.clustering import ManifoldClusterer
-    from looplab.learning.small_cnn import export_onnx
+    from looplab.learning.small_cnn import TrainConfig, export_onnx, train_classifier
 
     report = progress or (lambda fraction, message: None)
     images = np.asarray(images, dtype=np.uint8)
@@ -93,9 +93,14 @@ def train_default_model(
         progress=fit_progress,
     ).fit(images)
     fit_seconds = time.perf_counter() - started
-    report(0.96, "exporting to ONNX")
     torch.set_num_threads(threads)
-    onnx = export_onnx(clusterer.model_, size=images.shape[1])
+    model = clusterer.model_
+    if model is None:  # self-training fell back to the GMM clusters: distil those instead
+        report(0.9, "distilling the clusters into a CNN")
+        config = TrainConfig(epochs=max(1, self_train_epochs), seed=seed, threads=threads)
+        model = train_classifier(images, clusterer.labels_, n_clusters, config)
+    report(0.96, "exporting to ONNX")
+    onnx = export_onnx(model, size=images.shape[1])
     clusters, confidences = clusterer.labels_, clusterer.confidences_
     picks = pick_exemplars(clusters, confidences, n_clusters, N_EXEMPLARS)
     exemplars = np.zeros((n_clusters, N_EXEMPLARS, *images.shape[1:]), np.uint8)

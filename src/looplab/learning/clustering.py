@@ -52,7 +52,8 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
        so no label ever chooses a run.
     4. ``self_train_epochs > 0``: a small CNN learns the clusters from images with posterior >=
        ``confidence`` and relabels every image. This fixes ambiguous points near cluster borders and
-       gives the classifier that serving exports to ONNX (``model_``).
+       gives the classifier that serving exports to ONNX (``model_``). If the CNN agrees with fewer
+       than ``min_agreement`` of the labels it learnt from, it failed to learn them: GMM labels stay.
     """
 
     def __init__(
@@ -64,6 +65,7 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
         n_components: int = 10,
         n_init: int = 10,
         confidence: float = 0.99,
+        min_agreement: float = 0.9,
         self_train_epochs: int = 6,
         cnn_width: int = 32,
         random_state: int = 0,
@@ -76,6 +78,7 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
         self.n_components = n_components
         self.n_init = n_init
         self.confidence = confidence
+        self.min_agreement = min_agreement
         self.self_train_epochs = self_train_epochs
         self.cnn_width = cnn_width
         self.random_state = random_state
@@ -147,6 +150,10 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
             images[keep], labels[keep], self.n_clusters, config, model=model, progress=progress
         )
         probabilities = predict_proba(self.model_, images)
+        self.self_train_agreement_ = float((probabilities.argmax(axis=1)[keep] == labels[keep]).mean())
+        if self.self_train_agreement_ < self.min_agreement:  # the CNN did not learn the clusters: keep GMM's
+            self.model_ = None
+            return
         self.labels_ = probabilities.argmax(axis=1)
         self.confidences_ = probabilities.max(axis=1)
 
