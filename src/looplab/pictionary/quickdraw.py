@@ -36,8 +36,13 @@ def list_categories(data_dir: str | Path, suffix: str = ".npy") -> list[str]:
     return sorted(p.name[: -len(suffix)] for p in Path(data_dir).glob(f"*{suffix}"))
 
 
-def load_bitmaps(path: str | Path) -> np.ndarray:
-    """One ``<category>.npy`` file as ``uint8`` ``(N, 28, 28)``; raw ``.bin`` rows (no header) work too."""
+def load_bitmaps(path: str | Path, *, repair: bool = True) -> np.ndarray:
+    """One ``<category>.npy`` file as ``uint8`` ``(N, 28, 28)``; raw ``.bin`` rows (no header) work too.
+
+    ``repair``: undo a one-pixel shift to the right that some copies of the dataset carry (an off-by-one
+    when the rows were stored as ``.bin``). The dataset's padding keeps ink out of the first and last
+    columns, so a file with ink in the last column and none in the second is such a copy.
+    """
     path = Path(path)
     if path.suffix == ".npy":
         array = np.load(path, allow_pickle=False, mmap_mode="r")
@@ -45,7 +50,15 @@ def load_bitmaps(path: str | Path) -> np.ndarray:
         array = np.fromfile(path, dtype=np.uint8)
     if array.dtype != np.uint8 or array.size % (SIDE * SIDE):
         raise DataError(f"{path.name}: expected rows of {SIDE * SIDE} uint8, got {array.dtype} {array.shape}")
-    return np.asarray(array).reshape(-1, SIDE, SIDE)
+    images = np.asarray(array).reshape(-1, SIDE, SIDE)
+    if repair and is_shifted_right(images):
+        images = np.roll(images, -1, axis=2)
+    return images
+
+
+def is_shifted_right(images: np.ndarray) -> bool:
+    ink = images > 0
+    return bool(len(images)) and ink[:, :, -1].mean() > 0.01 and not ink[:, :, 1].any()
 
 
 @dataclass
@@ -120,9 +133,7 @@ def fetch(
         for index, name in enumerate(categories):
             url = f"{base_url.rstrip('/')}/{quote(name)}.npy"
             target = dest / f"{name}.npy"
-            _download(
-                client, url, target, lambda f, m, i=index: progress and progress((i + f) / len(categories), m)
-            )
+            _download(client, url, target, lambda f, m, i=index: progress and progress((i + f) / len(categories), m))
             load_bitmaps(target)  # refuses a file that is not rows of 28x28 uint8
             done.append(target)
     if progress:
