@@ -12,9 +12,7 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(
-    help="Pictionary: guess Quick, Draw! doodles, train and evaluate the guesser.", no_args_is_help=True
-)
+app = typer.Typer(help="Pictionary: guess Quick, Draw! doodles, train and evaluate the guesser.", no_args_is_help=True)
 data_app = typer.Typer(help="Quick, Draw! bitmaps for training.", no_args_is_help=True)
 words_app = typer.Typer(help="The game's words.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
@@ -60,9 +58,7 @@ def evaluate(
     if as_json:
         _echo_json(result)
         return
-    typer.echo(
-        f"model {guesser.version}: top-1 {result['top1']:.3f}  top-3 {result['top3']:.3f}  n {result['n']}"
-    )
+    typer.echo(f"model {guesser.version}: top-1 {result['top1']:.3f}  top-3 {result['top3']:.3f}  n {result['n']}")
     for name, row in result["per_class"].items():
         typer.echo(f"  {name:<14} top-1 {row['top1']:.3f}  n {row['n']}")
     typer.echo(f"{ms:.3f} ms per drawing")
@@ -118,15 +114,9 @@ def guess(
 @app.command()
 def train(
     data: Path = typer.Option(..., "--data", help="Folder of <category>.npy bitmaps (all become classes)."),
-    out: Path = typer.Option(
-        Path("pictionary-model"), "--out", help="Writes model.onnx, state_dict.npz, model.json."
-    ),
-    epochs: int | None = typer.Option(
-        None, "--epochs", min=1, help="Training epochs (default: the bundled model's)."
-    ),
-    strokes: Path | None = typer.Option(
-        None, "--strokes", help="Folder of <category>.ndjson to report accuracy on."
-    ),
+    out: Path = typer.Option(Path("pictionary-model"), "--out", help="Writes model.onnx, state_dict.npz, model.json."),
+    epochs: int | None = typer.Option(None, "--epochs", min=1, help="Training epochs (default: the bundled model's)."),
+    strokes: Path | None = typer.Option(None, "--strokes", help="Folder of <category>.ndjson to report accuracy on."),
     threads: int = typer.Option(1, "--threads", min=1, max=16),
 ) -> None:
     """Train the guesser like the bundled one (held out: the last 15% rows of each file)."""
@@ -147,9 +137,7 @@ def train(
     out.mkdir(parents=True, exist_ok=True)
     (out / "model.onnx").write_bytes(onnx_bytes)
     (out / "state_dict.npz").write_bytes(state)
-    (out / "model.json").write_text(
-        json.dumps(metadata, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    (out / "model.json").write_text(json.dumps(metadata, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     metrics = metadata["metrics"]["holdout_bitmaps"]
     typer.echo(f"{out}: held-out top-1 {metrics['top1']:.3f} top-3 {metrics['top3']:.3f} (n {metrics['n']})")
 
@@ -193,9 +181,7 @@ def data_fetch(
 
 @words_app.command("fetch")
 def words_fetch(
-    file: Path | None = typer.Option(
-        None, "--file", help="A categories.txt (one name per line); default: all 345."
-    ),
+    file: Path | None = typer.Option(None, "--file", help="A categories.txt (one name per line); default: all 345."),
     out: Path | None = typer.Option(None, "--out", help="Write the JSON here instead of printing it."),
 ) -> None:
     """Quick, Draw! category names -> game words with categories (animals, food, ...), as JSON."""

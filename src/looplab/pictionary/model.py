@@ -56,9 +56,7 @@ class Guesser:
         batch = images.reshape(-1, 1, 28, 28).astype(np.float32) / 255.0
         return self.model.predict_proba(batch)
 
-    def guess_bitmaps(
-        self, images: np.ndarray, k: int = 3, words: Iterable[str] | None = None
-    ) -> list[list[Guess]]:
+    def guess_bitmaps(self, images: np.ndarray, k: int = 3, words: Iterable[str] | None = None) -> list[list[Guess]]:
         """Top ``k`` guesses per bitmap; with ``words``, only those words (renormalised) are guessed."""
         allowed = None if words is None else list(words)
         return [self._top(row, k, allowed) for row in self.probabilities(images)]

@@ -149,9 +149,7 @@ def train_model(
     )
     seconds = time.perf_counter() - started
     report(0.93, "evaluating on held-out drawings")
-    metrics = {
-        "holdout_bitmaps": top_k_metrics(predict_proba(model, split.test_x), split.test_y, split.classes)
-    }
+    metrics = {"holdout_bitmaps": top_k_metrics(predict_proba(model, split.test_x), split.test_y, split.classes)}
     if strokes_dir is not None:
         images, labels = rasterized_strokes(strokes_dir, split.classes)
         if len(images):
@@ -206,9 +204,7 @@ def fine_tune(
         if word not in classes:
             classes.append(word)
     index = {name: i for i, name in enumerate(classes)}
-    labels = [index[w] for w in new_labels] + [
-        index[w] if isinstance(w, str) else int(w) for w in replay_labels
-    ]
+    labels = [index[w] for w in new_labels] + [index[w] if isinstance(w, str) else int(w) for w in replay_labels]
     images = np.concatenate(
         [
             np.asarray(new_images, np.uint8).reshape(-1, 28, 28),
