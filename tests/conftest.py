@@ -82,7 +82,10 @@ def s3_endpoint() -> Iterator[str]:
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     os.environ.update(
-        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1", AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}"
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_ENDPOINT_URL=f"http://127.0.0.1:{port}",
     )
     yield f"http://127.0.0.1:{port}"
     server.stop()
@@ -120,7 +123,9 @@ def live_server(tmp_path: Path) -> Iterator[str]:
         "LOOPLAB_ADMIN_PASSWORD": "admin-password",
     }
     log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen([sys.executable, "-m", "looplab.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "looplab.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     try:
         wait_for_port(port, 60)
         yield f"http://127.0.0.1:{port}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -49,16 +50,28 @@ class PostgresServer:
     def pg_ctl(self, action: str, timeout: int = 30) -> None:
         options = f"-p {self.port} -k {self.datadir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
         subprocess.run(
-            _as_postgres([f"{self.bindir}/pg_ctl", "-D", f"{self.datadir}/data", "-o", options, "-l", f"{self.datadir}/log", "-w", "-t", str(timeout), action]),
+            _as_postgres(
+                [
+                    f"{self.bindir}/pg_ctl",
+                    "-D",
+                    f"{self.datadir}/data",
+                    "-o",
+                    options,
+                    "-l",
+                    f"{self.datadir}/log",
+                    "-w",
+                    "-t",
+                    str(timeout),
+                    action,
+                ]
+            ),
             check=True,
             stdout=subprocess.DEVNULL,
         )
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.pg_ctl("stop")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.datadir, ignore_errors=True)
 
 

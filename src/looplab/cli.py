@@ -83,23 +83,31 @@ def serve(
 
 
 @app.command()
-def console(port: Annotated[int | None, typer.Option(help="port")] = None) -> None:
+def console(
+    port: Annotated[int | None, typer.Option(help="port")] = None,
+    address: Annotated[str, typer.Option(help="bind address (0.0.0.0 in a container)")] = "127.0.0.1",
+) -> None:
     """Run the Streamlit console (a client of the server's API)."""
     settings = _settings()
-    raise typer.Exit(subprocess.call(_console_command(port or settings.console_port), env=_console_env(settings)))
+    command = _console_command(port or settings.console_port, address)
+    raise typer.Exit(subprocess.call(command, env=_console_env(settings)))
 
 
-def _console_command(port: int) -> list[str]:
+def _console_command(port: int, address: str = "127.0.0.1") -> list[str]:
     script = Path(__file__).with_name("console") / "app.py"
     return [
         sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
+        "--server.port", str(port), "--server.address", address, "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
     ]  # fmt: skip
 
 
 def _console_env(settings) -> dict[str, str]:  # noqa: ANN001
-    return {**os.environ, "LOOPLAB_SERVER_URL": settings.resolved_server_url, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    return {
+        **os.environ,
+        "LOOPLAB_SERVER_URL": settings.resolved_server_url,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    }
 
 
 @app.command()
@@ -116,7 +124,10 @@ def up() -> None:
         server.terminate()
         _fail(f"the server did not come up: {err}", 2)
     console_process = subprocess.Popen(_console_command(settings.console_port), env=_console_env(settings))
-    typer.secho(f"\nLoopLab server:  {settings.resolved_server_url}   (API docs {settings.resolved_server_url}/docs)", bold=True)
+    typer.secho(
+        f"\nLoopLab server:  {settings.resolved_server_url}   (API docs {settings.resolved_server_url}/docs)",
+        bold=True,
+    )
     typer.secho(f"LoopLab console: http://127.0.0.1:{settings.console_port}", bold=True)
     typer.echo(f"Pictionary:      {settings.resolved_server_url}/play")
     if settings.admin_user:
@@ -165,7 +176,10 @@ def users_create(
     try:
         platform = Platform.open(_settings(), check_blobs=False)
     except Exception as err:  # noqa: BLE001
-        _fail(f"cannot open the database ({str(err).splitlines()[0]}); in the embedded default stop the server first", 2)
+        _fail(
+            f"cannot open the database ({str(err).splitlines()[0]}); in the embedded default stop the server first",
+            2,
+        )
     try:
         user = platform.auth.create_user(name, password, role="admin" if admin else "player")
     except AuthError as err:
@@ -249,7 +263,9 @@ def jobs_show(job_id: str, follow: Annotated[bool, typer.Option("--follow", "-f"
 def jobs_list() -> None:
     client = _client()
     for job in _call(lambda: client.get("/api/jobs")):
-        typer.echo(f"{job['id']}  {job['kind']:<20} {job['state']:<12} {job['progress'] * 100:5.1f}%  {job['message'][:50]}")
+        typer.echo(
+            f"{job['id']}  {job['kind']:<20} {job['state']:<12} {job['progress'] * 100:5.1f}%  {job['message'][:50]}"
+        )
 
 
 @models_app.command("list")

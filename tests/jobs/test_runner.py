@@ -33,7 +33,10 @@ def test_job_reports_progress_and_result_from_a_worker_process(runner: JobRunner
     job = runner.submit("demo", {"steps": 4, "delay_s": 0.15})
     fractions = set()
     deadline = time.monotonic() + 60
-    while (current := runner.get(job.id)).state not in ("succeeded", "failed") and time.monotonic() < deadline:
+    while (current := runner.get(job.id)).state not in (
+        "succeeded",
+        "failed",
+    ) and time.monotonic() < deadline:
         fractions.add(round(current.progress, 2))
         time.sleep(0.03)
     assert current.state == "succeeded"
@@ -77,7 +80,10 @@ def test_restart_marks_jobs_left_running_as_interrupted(platform: Platform) -> N
 def test_two_replicas_claim_each_job_exactly_once(postgres_url: str, settings) -> None:
     settings.database_url = postgres_url
     first, second = Platform.open(settings), Platform.open(settings)
-    runners = [JobRunner(first, poll_s=0.01, instance="replica-a"), JobRunner(second, poll_s=0.01, instance="replica-b")]
+    runners = [
+        JobRunner(first, poll_s=0.01, instance="replica-a"),
+        JobRunner(second, poll_s=0.01, instance="replica-b"),
+    ]
     for runner in runners:
         runner.start()
     try:

@@ -33,14 +33,23 @@ def test_security_headers_on_every_response(api: TestClient) -> None:
 
 
 def test_admin_endpoints_refuse_players_and_anonymous(api: TestClient, player_headers, admin_headers) -> None:
-    for method, path in (("get", "/api/notifications"), ("post", "/api/notifications/test"), ("post", "/api/models/x/promote"), ("post", "/api/models/pictionary/rollback")):
+    for method, path in (
+        ("get", "/api/notifications"),
+        ("post", "/api/notifications/test"),
+        ("post", "/api/models/x/promote"),
+        ("post", "/api/models/pictionary/rollback"),
+    ):
         assert getattr(api, method)(path).status_code == 401, path
         assert getattr(api, method)(path, headers=player_headers).status_code == 403, path
     assert api.get("/api/notifications", headers=admin_headers).status_code == 200
 
 
-def test_demo_job_runs_with_progress_and_players_see_only_their_jobs(api: TestClient, player_headers, admin_headers) -> None:
-    created = api.post("/api/jobs", json={"kind": "demo", "params": {"steps": 4, "delay_s": 0.2}}, headers=player_headers)
+def test_demo_job_runs_with_progress_and_players_see_only_their_jobs(
+    api: TestClient, player_headers, admin_headers
+) -> None:
+    created = api.post(
+        "/api/jobs", json={"kind": "demo", "params": {"steps": 4, "delay_s": 0.2}}, headers=player_headers
+    )
     assert created.status_code == 202
     job_id = created.json()["id"]
     seen_progress = set()
@@ -56,7 +65,10 @@ def test_demo_job_runs_with_progress_and_players_see_only_their_jobs(api: TestCl
     assert any(0 < p < 1 for p in seen_progress), seen_progress
     assert api.get(f"/api/jobs/{job_id}", headers=admin_headers).status_code == 200
     api.post("/api/auth/register", json={"name": "other", "password": "other-password"})
-    other = {"Authorization": "Bearer " + api.post("/api/auth/login", json={"name": "other", "password": "other-password"}).json()["token"]}
+    other = {
+        "Authorization": "Bearer "
+        + api.post("/api/auth/login", json={"name": "other", "password": "other-password"}).json()["token"]
+    }
     assert api.get(f"/api/jobs/{job_id}", headers=other).status_code == 404
     assert api.get("/api/jobs", headers=other).json() == []
     unknown = api.post("/api/jobs", json={"kind": "nope"}, headers=player_headers)

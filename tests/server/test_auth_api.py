@@ -40,7 +40,11 @@ def test_ten_megabyte_inputs_are_refused(api: TestClient) -> None:
     response = api.post("/api/auth/register", json={"name": huge, "password": huge})
     assert response.status_code in (413, 422)
     assert response.json()["detail"]
-    over_limit = api.post("/api/auth/login", content=b"{" + b" " * (13 * 1024 * 1024) + b"}", headers={"content-type": "application/json"})
+    over_limit = api.post(
+        "/api/auth/login",
+        content=b"{" + b" " * (13 * 1024 * 1024) + b"}",
+        headers={"content-type": "application/json"},
+    )
     assert over_limit.status_code == 413 and "too large" in over_limit.json()["detail"]
 
 
@@ -79,5 +83,9 @@ def test_cookie_sessions_need_the_csrf_header_for_writes(api: TestClient) -> Non
     forged_cookie = api.get("/api/auth/me", cookies={"looplab_session": "forged.cookie.value"})
     assert forged_cookie.status_code == 401
     csrf = api.cookies.get("looplab_csrf")
-    accepted = api.post("/api/jobs", json={"kind": "demo", "params": {"steps": 1, "delay_s": 0}}, headers={"X-CSRF-Token": csrf})
+    accepted = api.post(
+        "/api/jobs",
+        json={"kind": "demo", "params": {"steps": 1, "delay_s": 0}},
+        headers={"X-CSRF-Token": csrf},
+    )
     assert accepted.status_code == 202

@@ -14,7 +14,15 @@ def test_migrations_create_every_table_and_are_idempotent(database_url: str) -> 
     db.migrate()
     db.migrate()
     tables = set(inspect(db.engine).get_table_names()) if not db.is_duckdb else _duckdb_tables(db)
-    assert {"users", "sessions", "login_attempts", "jobs", "model_versions", "notifications", "blobs"} <= tables
+    assert {
+        "users",
+        "sessions",
+        "login_attempts",
+        "jobs",
+        "model_versions",
+        "notifications",
+        "blobs",
+    } <= tables
     assert current_revision(db) is not None
     db.dispose()
 

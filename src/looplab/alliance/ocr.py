@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-TARGET_HEIGHT = 30  # character height Tesseract reads best at
+TARGET_HEIGHT = 32  # character height Tesseract reads best at
 BORDER = 10
 DIGITS = "0123456789,.KMB"
 

@@ -75,15 +75,15 @@ class AllianceReader:
         proba = self.classifier.predict_proba(np.stack([normalise_crop(c) for c in crops]))
         items = []
         for region, p in zip(regions, proba, strict=True):
-            if p[OTHER] >= self.other_threshold:
-                continue
+            if p[OTHER] >= self.other_threshold and region.w < 3 * region.h:
+                continue  # an icon, badge or avatar; wide regions may be text glued to one
             item = self._read_one(gray, region, p)
             if item is not None:
-                items.append(item)
+                items.extend(_split_leading_rank(item))
         return items
 
     def _read_one(self, gray: np.ndarray, region: Box, p: np.ndarray) -> TextItem | None:
-        padded = region.pad(max(2, region.h // 6), gray.shape)
+        padded = region.pad(max(2, region.h // 6), gray.shape, py=max(2, region.h // 4))
         prepared = ocr.prepare_crop(
             gray[padded.y : padded.y2, padded.x : padded.x2],
             text_height=max(region.char_h, region.h // 3) or region.h,
@@ -108,7 +108,9 @@ class AllianceReader:
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
-        if result.confidence < 40 and p[NAME] < 0.5:
+        if sum(ch.isalnum() for ch in name) < 2:
+            return None
+        if result.confidence < 40 and p[NAME] < 0.5 or p[OTHER] >= self.other_threshold and result.confidence < 70:
             return None  # garbage read off an icon or picture
         return TextItem(region, "name", name, result.confidence)
 
@@ -145,6 +147,19 @@ def _digit_share(text: str) -> float:
     return sum(c.isdigit() for c in chars) / len(chars) if chars else 0.0
 
 
+def _split_leading_rank(item: TextItem) -> list[TextItem]:
+    """``6 [RHK] Wolf`` (a rank glued to the name by the region finder) -> number 6 and name."""
+    first, _, rest = item.text.partition(" ")
+    if item.kind != "name" or not first.isdigit() or len(first) > 4 or not rest.strip(" '‘’|"):
+        return [item]
+    rest = rest.strip(" '‘’|")
+    b = item.box
+    cut = round(b.w * len(first) / max(len(item.text), 1))
+    rank = TextItem(Box(b.x, b.y, max(cut, 1), b.h, b.char_h), "number", first, item.confidence, int(first))
+    name = TextItem(Box(b.x + cut, b.y, b.w - cut, b.h, b.char_h), "name", rest, item.confidence)
+    return [rank, name]
+
+
 def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, float]]:
     """A number's words without a leading/trailing icon read as a letter or two (``W 408,022,375``)."""
     kept = list(words)
@@ -161,6 +176,8 @@ def _trim_words(result: ocr.OcrResult) -> str:
 
     def junk(word: str, conf: float) -> bool:
         alnum = sum(ch.isalnum() for ch in word)
+        if len(word) == 1 and not word.isdigit():
+            return True  # an icon beside the name read as a letter or symbol
         return conf < 65 and (alnum == 0 or len(word) <= 2 or alnum < len(word) / 2)
 
     while len(words) > 1 and junk(*words[-1]):

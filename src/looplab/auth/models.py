@@ -35,7 +35,10 @@ class Session(Base):
 
 class LoginAttempt(Base):
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_name_at", "name", "attempted_at"), Index("ix_login_attempts_addr_at", "address", "attempted_at"))
+    __table_args__ = (
+        Index("ix_login_attempts_name_at", "name", "attempted_at"),
+        Index("ix_login_attempts_addr_at", "address", "attempted_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(64))

@@ -156,7 +156,11 @@ class AuthService:
             by_name = session.scalar(
                 select(func.count())
                 .select_from(LoginAttempt)
-                .where(LoginAttempt.name == name, LoginAttempt.attempted_at >= since, LoginAttempt.success.is_(False))
+                .where(
+                    LoginAttempt.name == name,
+                    LoginAttempt.attempted_at >= since,
+                    LoginAttempt.success.is_(False),
+                )
             )
             by_address = session.scalar(
                 select(func.count())

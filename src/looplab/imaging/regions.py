@@ -39,9 +39,10 @@ class Box:
     def cx(self) -> float:
         return self.x + self.w / 2
 
-    def pad(self, px: int, shape: tuple[int, ...]) -> Box:
-        x, y = max(0, self.x - px), max(0, self.y - px)
-        return Box(x, y, min(shape[1], self.x2 + px) - x, min(shape[0], self.y2 + px) - y, self.char_h)
+    def pad(self, px: int, shape: tuple[int, ...], py: int | None = None) -> Box:
+        py = px if py is None else py
+        x, y = max(0, self.x - px), max(0, self.y - py)
+        return Box(x, y, min(shape[1], self.x2 + px) - x, min(shape[0], self.y2 + py) - y, self.char_h)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:

@@ -58,6 +58,7 @@ class JobError(Exception):
 class JobRunner:
     def __init__(self, platform: Platform, *, workers: int = 1, poll_s: float = 0.5, instance: str = "") -> None:
         import looplab.jobs.registry_of_kinds  # noqa: F401 - every app's job kinds
+
         self.platform = platform
         self.db = platform.db
         self.workers = max(1, workers)
@@ -98,7 +99,11 @@ class JobRunner:
 
     def start(self) -> None:
         self.recover_stale(all_running=self.platform.db.is_duckdb)
-        for target, name in ((self._poll_loop, "jobs-poll"), (self._progress_loop, "jobs-progress"), (self._heartbeat_loop, "jobs-heartbeat")):
+        for target, name in (
+            (self._poll_loop, "jobs-poll"),
+            (self._progress_loop, "jobs-progress"),
+            (self._heartbeat_loop, "jobs-heartbeat"),
+        ):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -151,7 +156,10 @@ class JobRunner:
         with self.db.session() as session:
             candidates = list(
                 session.scalars(
-                    select(Job.id).where(Job.state == "queued", Job.kind.in_(list(JOB_KINDS))).order_by(Job.created_at).limit(5)
+                    select(Job.id)
+                    .where(Job.state == "queued", Job.kind.in_(list(JOB_KINDS)))
+                    .order_by(Job.created_at)
+                    .limit(5)
                 )
             )
         for job_id in candidates:
@@ -160,7 +168,14 @@ class JobRunner:
                 claimed = session.execute(
                     update(Job)
                     .where(Job.id == job_id, Job.state == "queued")
-                    .values(state="running", claimed_by=self.instance, started_at=now, heartbeat_at=now, message="starting", attempts=Job.attempts + 1)
+                    .values(
+                        state="running",
+                        claimed_by=self.instance,
+                        started_at=now,
+                        heartbeat_at=now,
+                        message="starting",
+                        attempts=Job.attempts + 1,
+                    )
                 ).rowcount
             if claimed == 1:
                 thread = threading.Thread(target=self._execute, args=(job_id,), name=f"job-{job_id[:8]}", daemon=True)
@@ -191,7 +206,10 @@ class JobRunner:
 
     def _compute(self, kind: JobKind, job_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
         if not kind.in_worker_process:
-            return kind.work(inputs, lambda fraction, message="": self._progress.put((job_id, float(fraction), str(message))))
+            return kind.work(
+                inputs,
+                lambda fraction, message="": self._progress.put((job_id, float(fraction), str(message))),
+            )
         pool = self._ensure_pool()
         try:
             return pool.submit(_run_in_worker, kind.name, job_id, inputs).result()
@@ -203,7 +221,10 @@ class JobRunner:
         with self._lock:
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=self.workers, mp_context=self._context, initializer=_init_worker, initargs=(self._progress,)
+                    max_workers=self.workers,
+                    mp_context=self._context,
+                    initializer=_init_worker,
+                    initargs=(self._progress,),
                 )
             return self._pool
 
@@ -257,12 +278,22 @@ class JobRunner:
                     running = list(self._running)
                 if running:
                     with self.db.session() as session:
-                        session.execute(update(Job).where(Job.id.in_(running), Job.state == "running").values(heartbeat_at=utcnow()))
+                        session.execute(
+                            update(Job).where(Job.id.in_(running), Job.state == "running").values(heartbeat_at=utcnow())
+                        )
                 self.recover_stale()
             except Exception:  # noqa: BLE001
                 log.exception("job heartbeat failed")
 
-    def _finish(self, job_id: str, state: str, *, result: dict | None = None, error: str | None = None, log_extra: str = "") -> None:
+    def _finish(
+        self,
+        job_id: str,
+        state: str,
+        *,
+        result: dict | None = None,
+        error: str | None = None,
+        log_extra: str = "",
+    ) -> None:
         with self.db.session() as session:
             job = session.get(Job, job_id)
             if job is None:
@@ -285,7 +316,11 @@ class JobRunner:
                 session.execute(
                     update(Job)
                     .where(Job.state == "running", Job.claimed_by == self.instance)
-                    .values(state="interrupted", error="the server stopped before the job finished", finished_at=utcnow())
+                    .values(
+                        state="interrupted",
+                        error="the server stopped before the job finished",
+                        finished_at=utcnow(),
+                    )
                 )
         except Exception:  # noqa: BLE001
             log.exception("could not mark running jobs interrupted at shutdown")

@@ -136,7 +136,9 @@ class ModelRegistry:
     def rollback(self, app: str) -> ModelVersion:
         """Retire the champion and bring back the champion before it."""
         with self.db.session() as session:
-            current = session.scalar(select(ModelVersion).where(ModelVersion.app == app, ModelVersion.status == "champion"))
+            current = session.scalar(
+                select(ModelVersion).where(ModelVersion.app == app, ModelVersion.status == "champion")
+            )
             if current is None:
                 raise RegistryError(f"{app} has no champion to roll back")
             previous = session.scalar(
@@ -165,7 +167,9 @@ class ModelRegistry:
             raise RegistryError(f"{version.app} v{version.version} has no artifact {name!r}") from err
         return self.blobs.get(key)
 
-    def ensure_default(self, app: str, name: str, load_artifacts: Callable[[], dict[str, bytes]], **kwargs: Any) -> ModelVersion:
+    def ensure_default(
+        self, app: str, name: str, load_artifacts: Callable[[], dict[str, bytes]], **kwargs: Any
+    ) -> ModelVersion:
         """Register the bundled model as version 1 champion when the app has no model yet."""
         champion = self.champion(app)
         if champion is not None:
@@ -176,7 +180,9 @@ class ModelRegistry:
 
     def _event(self, event: str, title: str, version: ModelVersion) -> None:
         if self.on_event:
-            metrics = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in version.metrics.items())
+            metrics = ", ".join(
+                f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in version.metrics.items()
+            )
             self.on_event(event, title, metrics)
 
 

@@ -97,7 +97,10 @@ def train_classifier(
             scheduler.step()
             total_loss += float(loss.detach()) * len(index)
         if progress:
-            progress((epoch + 1) / config.epochs, f"epoch {epoch + 1}/{config.epochs} loss {total_loss / len(x):.4f}")
+            progress(
+                (epoch + 1) / config.epochs,
+                f"epoch {epoch + 1}/{config.epochs} loss {total_loss / len(x):.4f}",
+            )
     return model.eval()
 
 

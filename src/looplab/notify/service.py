@@ -27,7 +27,13 @@ def redact_notify_url(url: str) -> str:
 
 class Notifier:
     def __init__(
-        self, db: Database, urls: list[str], *, attempts: int = 3, backoff_s: float = 1.0, timeout_s: float = 10.0
+        self,
+        db: Database,
+        urls: list[str],
+        *,
+        attempts: int = 3,
+        backoff_s: float = 1.0,
+        timeout_s: float = 10.0,
     ) -> None:
         self.db = db
         self.urls = list(urls)

@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
 
 
-def create_app(settings: Settings | None = None, platform: Platform | None = None, *, start_jobs: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, platform: Platform | None = None, *, start_jobs: bool = True
+) -> FastAPI:
     settings = settings or (platform.settings if platform else get_settings())
 
     @asynccontextmanager
@@ -38,7 +40,12 @@ def create_app(settings: Settings | None = None, platform: Platform | None = Non
         if start_jobs:
             runner.start()
         opened.notifier.start()
-        log.info("LoopLab %s ready (database %s, blobs %s)", __version__, opened.db.dialect, opened.blobs.describe())
+        log.info(
+            "LoopLab %s ready (database %s, blobs %s)",
+            __version__,
+            opened.db.dialect,
+            opened.blobs.describe(),
+        )
         try:
             yield
         finally:
@@ -118,4 +125,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, err: DBAPIError) -> JSONResponse:
         log.warning("database error on %s: %s", request.url.path, type(err.orig).__name__ if err.orig else err)
-        return JSONResponse({"detail": "database unavailable, try again shortly"}, status_code=503, headers={"Retry-After": "5"})
+        return JSONResponse(
+            {"detail": "database unavailable, try again shortly"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )

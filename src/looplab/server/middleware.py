@@ -110,5 +110,9 @@ class AccessLogAndHeaders:
                     scope.get("method"),
                     scope.get("path"),
                     status,
-                    extra={"request_id": request_id, "status": status, "ms": round((time.perf_counter() - started) * 1000, 1)},
+                    extra={
+                        "request_id": request_id,
+                        "status": status,
+                        "ms": round((time.perf_counter() - started) * 1000, 1),
+                    },
                 )

@@ -5,6 +5,7 @@ Keys are ``sha256/ab/abcdef…[.ext]``: the same bytes are stored once, and a ke
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -86,10 +87,8 @@ class BlobStore:
             raise BlobStoreError(f"blob store unreachable: {err.strerror or type(err).__name__}") from err
 
     def delete(self, key: str) -> None:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             self.fs.rm(self._path(key))
-        except FileNotFoundError:
-            pass
 
     def keys(self, prefix: str = "") -> list[str]:
         base = self.root + "/"
@@ -112,7 +111,11 @@ class BlobStore:
             raise BlobStoreError(f"blob store {self.describe()} is not writable: {err}") from err
 
     def describe(self) -> str:
-        return self.url if self.is_local else f"{self.fs.protocol[0] if isinstance(self.fs.protocol, tuple) else self.fs.protocol}://{self.root}"
+        return (
+            self.url
+            if self.is_local
+            else f"{self.fs.protocol[0] if isinstance(self.fs.protocol, tuple) else self.fs.protocol}://{self.root}"
+        )
 
     def _write(self, path: str, data: bytes) -> None:
         try:
@@ -124,7 +127,9 @@ class BlobStore:
         except OSError as err:
             if err.errno == errno.ENOSPC:
                 raise BlobStoreFull(f"blob store {self.describe()} is full (no space left on device)") from err
-            raise BlobStoreError(f"cannot write to blob store {self.describe()}: {err.strerror or type(err).__name__}") from err
+            raise BlobStoreError(
+                f"cannot write to blob store {self.describe()}: {err.strerror or type(err).__name__}"
+            ) from err
 
 
 def _atomic_local_write(path: Path, data: bytes) -> None:

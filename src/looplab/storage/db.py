@@ -51,7 +51,9 @@ class Database:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=False)
         else:
-            engine = create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+            engine = create_engine(
+                url, pool_size=10, max_overflow=10, pool_pre_ping=True, connect_args={"connect_timeout": 5}
+            )
         event.listen(engine, "handle_error", _log_db_error)
         return engine
 
@@ -66,11 +68,19 @@ class Database:
             except Exception as err:  # noqa: BLE001 - every driver error means "not ready yet"
                 last = err
                 reason = str(getattr(err, "orig", err)).strip().splitlines()[0] if str(err) else type(err).__name__
-                log.warning("database %s not ready (attempt %d/%d): %s", redact_url(self.url), attempt, attempts, reason)
+                log.warning(
+                    "database %s not ready (attempt %d/%d): %s",
+                    redact_url(self.url),
+                    attempt,
+                    attempts,
+                    reason,
+                )
                 if attempt < attempts:
                     time.sleep(delay_s)
         reason = str(getattr(last, "orig", last)).strip().splitlines()[0] if last else "unknown"
-        raise DatabaseUnavailable(f"cannot reach the database at {redact_url(self.url)} after {attempts} attempts: {reason}")
+        raise DatabaseUnavailable(
+            f"cannot reach the database at {redact_url(self.url)} after {attempts} attempts: {reason}"
+        )
 
     def migrate(self) -> None:
         from looplab.storage.migrate import upgrade

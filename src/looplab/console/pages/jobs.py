@@ -30,7 +30,11 @@ def live_jobs() -> None:
             )
     if jobs:
         table = pd.DataFrame(jobs)[["id", "kind", "state", "progress", "message", "created_at", "finished_at"]]
-        st.dataframe(table, hide_index=True, column_config={"progress": st.column_config.ProgressColumn(min_value=0, max_value=1)})
+        st.dataframe(
+            table,
+            hide_index=True,
+            column_config={"progress": st.column_config.ProgressColumn(min_value=0, max_value=1)},
+        )
     else:
         st.info("No jobs yet.")
 

@@ -16,17 +16,34 @@ for app_name in sorted({version["app"] for version in versions}):
     st.subheader(app_name)
     rows = [v for v in versions if v["app"] == app_name]
     table = pd.DataFrame(
-        [{"version": v["version"], "status": v["status"], "created": v["created_at"], **v["metrics"], "id": v["id"]} for v in rows]
+        [
+            {
+                "version": v["version"],
+                "status": v["status"],
+                "created": v["created_at"],
+                **v["metrics"],
+                "id": v["id"],
+            }
+            for v in rows
+        ]
     )
     st.dataframe(table, hide_index=True)
-    numeric = [c for c in table.columns if c not in ("version", "status", "created", "id") and pd.api.types.is_numeric_dtype(table[c])]
+    numeric = [
+        c
+        for c in table.columns
+        if c not in ("version", "status", "created", "id") and pd.api.types.is_numeric_dtype(table[c])
+    ]
     if numeric and len(table) > 1:
         st.line_chart(table.set_index("version")[numeric].sort_index())
     if current["role"] == "admin":
         col_promote, col_rollback = st.columns(2)
-        choice = col_promote.selectbox("Version", [v["id"] for v in rows], key=f"pick-{app_name}",
-                                       format_func=lambda i: next(f"v{v['version']} ({v['status']})" for v in rows if v["id"] == i))  # fmt: skip
-        if col_promote.button("Promote", key=f"promote-{app_name}") and state.call(client.post, f"/api/models/{choice}/promote"):
+        labels = {v["id"]: f"v{v['version']} ({v['status']})" for v in rows}
+        choice = col_promote.selectbox("Version", list(labels), key=f"pick-{app_name}", format_func=labels.__getitem__)
+        if col_promote.button("Promote", key=f"promote-{app_name}") and state.call(
+            client.post, f"/api/models/{choice}/promote"
+        ):
             st.rerun()
-        if col_rollback.button("Roll back", key=f"rollback-{app_name}") and state.call(client.post, f"/api/models/{app_name}/rollback"):
+        if col_rollback.button("Roll back", key=f"rollback-{app_name}") and state.call(
+            client.post, f"/api/models/{app_name}/rollback"
+        ):
             st.rerun()

@@ -45,7 +45,14 @@ def login(body: Credentials, request: Request, response: Response, platform: Pla
     secure = request.url.scheme == "https"
     max_age = platform.settings.session_max_age_s
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure)
-    response.set_cookie(CSRF_COOKIE, secrets.token_urlsafe(24), max_age=max_age, httponly=False, samesite="strict", secure=secure)
+    response.set_cookie(
+        CSRF_COOKIE,
+        secrets.token_urlsafe(24),
+        max_age=max_age,
+        httponly=False,
+        samesite="strict",
+        secure=secure,
+    )
     return LoginOut(token=token, user=UserOut(id=user.id, name=user.name, role=user.role))
 
 
