@@ -43,9 +43,7 @@ def _api(kind: str):
     return apis[kind]
 
 
-def prepare_crop(
-    gray: np.ndarray, text_height: int | None = None, target_height: int = TARGET_HEIGHT
-) -> np.ndarray:
+def prepare_crop(gray: np.ndarray, text_height: int | None = None, target_height: int = TARGET_HEIGHT) -> np.ndarray:
     """Dark text on a light background, contrast stretched, scaled to ``target_height``, with a border."""
     crop = gray.astype(np.float32)
     border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
@@ -79,8 +77,7 @@ def read_line(prepared: np.ndarray, *, digits: bool = False, single_word: bool =
         # With a whitelist, Tesseract 5 scores a word by its worst symbol, often 0 where the
         # whitelist forced a choice; the mean over symbols ranks readings more usefully.
         symbols = [
-            s.Confidence(tesserocr.RIL.SYMBOL)
-            for s in tesserocr.iterate_level(api.GetIterator(), tesserocr.RIL.SYMBOL)
+            s.Confidence(tesserocr.RIL.SYMBOL) for s in tesserocr.iterate_level(api.GetIterator(), tesserocr.RIL.SYMBOL)
         ]
         confidence = float(np.mean(symbols)) if symbols else 0.0
     else:

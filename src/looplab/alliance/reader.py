@@ -215,23 +215,17 @@ def merge_screenshots(readings: list[ScreenshotReading], *, min_similarity: floa
     for reading in readings:
         for row in reading.rows:
             key = fold(row.name)
-            match = next(
-                (i for i, k in enumerate(keys) if k == key or fuzz.ratio(k, key) >= min_similarity), None
-            )
+            match = next((i for i, k in enumerate(keys) if k == key or fuzz.ratio(k, key) >= min_similarity), None)
             if match is None:
                 merged.append(row)
                 keys.append(key)
                 continue
             kept = merged[match]
             better = (
-                row
-                if (len(row.reasons), -min(row.confidences)) < (len(kept.reasons), -min(kept.confidences))
-                else kept
+                row if (len(row.reasons), -min(row.confidences)) < (len(kept.reasons), -min(kept.confidences)) else kept
             )
             if len(kept.values) == len(row.values) and kept.values != row.values:
-                better = Row(
-                    **{**better.__dict__, "reasons": [*better.reasons, "numbers differ between screenshots"]}
-                )
+                better = Row(**{**better.__dict__, "reasons": [*better.reasons, "numbers differ between screenshots"]})
                 better.needs_review = True
             merged[match] = better
     return merged

@@ -40,9 +40,7 @@ def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
     for item in sorted(names, key=lambda n: n.box.x):
         for i, prev in enumerate(merged):
             gap = item.box.x - prev.box.x2
-            if _same_line(prev.box, item.box) and -0.2 * item.box.h <= gap <= 1.6 * max(
-                prev.box.h, item.box.h
-            ):
+            if _same_line(prev.box, item.box) and -0.2 * item.box.h <= gap <= 1.6 * max(prev.box.h, item.box.h):
                 x, y = prev.box.x, min(prev.box.y, item.box.y)
                 box = Box(x, y, item.box.x2 - x, max(prev.box.y2, item.box.y2) - y)
                 conf = min(prev.confidence, item.confidence)

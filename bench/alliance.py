@@ -1,0 +1,199 @@
+"""Alliance reader benchmark: synthetic screens with ground truth and transcribed real screens.
+
+Run: ``OMP_THREAD_LIMIT=1 .venv/bin/python bench/alliance.py [n_synthetic]``. Writes bench/results/alliance.json.
+The baseline is plain Tesseract on the whole screenshot (automatic page segmentation), each output
+line split naively into numbers (tokens that parse) and a name (the rest).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import sys
+import time
+import unicodedata
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from looplab.alliance import ocr  # noqa: E402
+from looplab.alliance.names import fold  # noqa: E402
+from looplab.alliance.numbers import parse_number  # noqa: E402
+from looplab.alliance.reader import AllianceReader  # noqa: E402
+from looplab.imaging.decode import decode_image_file  # noqa: E402
+from looplab.imaging.regions import to_gray  # noqa: E402
+from tests.alliance.synth import make_screenshot  # noqa: E402
+
+REAL = ROOT.parent / "shared" / "data" / "gamescreens"
+TRUTH = ROOT / "bench" / "alliance_truth.json"
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip()
+
+
+def baseline_rows(image) -> list[tuple[str, list[int]]]:
+    rows = []
+    for line in ocr.read_page(to_gray(image)).splitlines():
+        tokens = line.split()
+        numbers, words = [], []
+        i = 0
+        while i < len(tokens):
+            # numbers written with a space separator ("1 234") span two tokens
+            pair = " ".join(tokens[i : i + 2])
+            if i + 1 < len(tokens) and re.fullmatch(r"\d{1,3} \d{3}", pair):
+                numbers.append(parse_number(pair))
+                i += 2
+                continue
+            value = parse_number(tokens[i])
+            (numbers.append(value) if value is not None else words.append(tokens[i]))
+            i += 1
+        if words and numbers:
+            rows.append((" ".join(words), numbers))
+    return rows
+
+
+def _subsequence(needle: list[int], hay: list[int]) -> bool:
+    it = iter(hay)
+    return all(any(v == h for h in it) for v in needle)
+
+
+def score(truth: list[tuple[str, list[int]]], got: list[tuple[str, list[int]]], *, subsequence: bool) -> dict:
+    """Truth rows found exactly (name and numbers), by name, by folded name, by numbers."""
+    names = [_norm(n) for n, _ in got]
+    folded = [fold(n) for n, _ in got]
+    rows = name_ok = fold_ok = numbers_ok = 0
+    for name, numbers in truth:
+        name = _norm(name)
+
+        def nums_match(values: list[int], numbers=numbers) -> bool:
+            return _subsequence(numbers, values) if subsequence else values == numbers
+
+        rows += any(n == name and nums_match(v) for n, v in zip(names, (v for _, v in got), strict=True))
+        name_ok += name in names
+        fold_ok += fold(name) in folded
+        numbers_ok += any(nums_match(v) for _, v in got)
+    n = max(len(truth), 1)
+    return {
+        "truth_rows": len(truth),
+        "read_rows": len(got),
+        "row_accuracy": rows / n,
+        "name_accuracy": name_ok / n,
+        "name_accuracy_folded": fold_ok / n,
+        "number_accuracy": numbers_ok / n,
+        "rows_exact": rows,
+    }
+
+
+def _merge(parts: list[dict]) -> dict:
+    total = sum(p["truth_rows"] for p in parts) or 1
+    out = {"truth_rows": total, "read_rows": sum(p["read_rows"] for p in parts)}
+    for key in ("row_accuracy", "name_accuracy", "name_accuracy_folded", "number_accuracy"):
+        out[key] = round(sum(p[key] * p["truth_rows"] for p in parts) / total, 4)
+    return out
+
+
+def run_synthetic(reader: AllianceReader, n: int) -> dict:
+    ours, base, seconds, base_seconds, flagged_ok = [], [], [], [], [0, 0]
+    for seed in range(20_000, 20_000 + n):
+        screen = make_screenshot(seed)
+        truth = [(r.name, r.numbers) for r in screen.full_rows]
+        reading = reader.read(screen.image)
+        seconds.append(reading.seconds)
+        got = [(r.name, r.values) for r in reading.rows]
+        ours.append(score(truth, got, subsequence=False))
+        # every row whose numbers are wrong or missing should be flagged for review
+        for row in reading.rows:
+            if any((row.name, row.values) == t for t in truth):
+                continue
+            if any(v is None for v in row.numbers):
+                flagged_ok[0] += row.needs_review
+                flagged_ok[1] += 1
+        start = time.perf_counter()
+        base.append(score(truth, baseline_rows(screen.image), subsequence=False))
+        base_seconds.append(time.perf_counter() - start)
+    return {
+        "screens": n,
+        "ours": _merge(ours),
+        "baseline": _merge(base),
+        "seconds_median": round(statistics.median(seconds), 3),
+        "seconds_p95": round(sorted(seconds)[int(0.95 * (len(seconds) - 1))], 3),
+        "baseline_seconds_median": round(statistics.median(base_seconds), 3),
+        "rows_with_unreadable_number_flagged": f"{flagged_ok[0]}/{flagged_ok[1]}",
+    }
+
+
+def run_phone_timing(reader: AllianceReader, n: int = 10) -> dict:
+    """Seconds per 1080x2400 screenshot holding about 10 rows (one core)."""
+    seconds, rows = [], []
+    for seed in range(30_000, 30_000 + n):
+        screen = make_screenshot(seed, size=(1080, 2400), layout="stack")
+        reading = reader.read(screen.image)
+        seconds.append(reading.seconds)
+        rows.append(len(screen.rows))
+    return {"median": round(statistics.median(seconds), 3), "max": round(max(seconds), 3), "rows": rows}
+
+
+def run_real(reader: AllianceReader) -> dict:
+    if not REAL.exists():
+        return {"skipped": f"{REAL} not found"}
+    truth = json.loads(TRUTH.read_text())["screens"]
+    ours, base, per_screen = [], [], []
+    for screen in truth:
+        image = decode_image_file(REAL / screen["image"])
+        members = [(m["name"], m["numbers"]) for m in screen["members"]]
+        reading = reader.read(image)
+        got = [(r.name, r.values) for r in reading.rows]
+        mine = score(members, got, subsequence=True)
+        ours.append(mine)
+        base.append(score(members, baseline_rows(image), subsequence=True))
+        per_screen.append({"image": screen["image"], "members": len(members), "exact": mine["rows_exact"]})
+        per_screen[-1]["read"] = got
+    return {"screens": len(truth), "ours": _merge(ours), "baseline": _merge(base), "per_screen": per_screen}
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
+    reader = AllianceReader()
+    results = {
+        "synthetic": run_synthetic(reader, n),
+        "phone_1080x2400": run_phone_timing(reader),
+        "real": run_real(reader),
+        "note": (
+            "row accuracy: name and every number exact. Real screens: a member is exact when a row has its "
+            "name exactly and its transcribed values in order among the row's numbers (ranks and badges may "
+            "be extra)."
+        ),
+    }
+    out = ROOT / "bench" / "results" / "alliance.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    s, r = results["synthetic"], results["real"]
+    print(f"synthetic {s['screens']} screens, {s['ours']['truth_rows']} rows")
+    for who in ("ours", "baseline"):
+        m = s[who]
+        print(
+            f"  {who:8s} rows {m['row_accuracy']:.3f} names {m['name_accuracy']:.3f} "
+            f"(folded {m['name_accuracy_folded']:.3f}) numbers {m['number_accuracy']:.3f}"
+        )
+    base_rows = s["baseline"]["row_accuracy"]
+    ratio = f"{s['ours']['row_accuracy'] / base_rows:.1f}x" if base_rows else "n/a (baseline 0)"
+    print(f"  ours/baseline rows {ratio}; seconds median {s['seconds_median']} p95 {s['seconds_p95']}")
+    print(f"  flagged rows with unreadable numbers {s['rows_with_unreadable_number_flagged']}")
+    print(f"  1080x2400 median {results['phone_1080x2400']['median']} s")
+    if "ours" in r:
+        for who in ("ours", "baseline"):
+            m = r[who]
+            print(
+                f"real {who:8s} members exact {m['row_accuracy']:.3f} names {m['name_accuracy']:.3f} "
+                f"(folded {m['name_accuracy_folded']:.3f}) numbers {m['number_accuracy']:.3f} of {m['truth_rows']}"
+            )
+    print("wrote", out)
+
+
+if __name__ == "__main__":
+    main()
