@@ -6,7 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -15,6 +15,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import looplab.jobs.registry_of_kinds  # noqa: F401 - registers job kinds
 from looplab import __version__
 from looplab.jobs.runner import JobRunner
+from looplab.learning.registry import RegistryError
+from looplab.learning.serving import AppModelSpec, ModelServer
 from looplab.platform import Platform
 from looplab.server.middleware import AccessLogAndHeaders, BodySizeLimit
 from looplab.server.routes import auth, jobs, models, notifications
@@ -35,6 +37,8 @@ def create_app(
         opened = platform or Platform.open(settings)
         app.state.platform = opened
         ensure_admin(opened)
+        app.state.models = ModelServer(opened.registry, app_model_specs(), refresh_s=settings.model_refresh_s)
+        app.state.models.prepare_defaults()
         runner = JobRunner(opened, workers=settings.job_workers, instance=settings.instance_name)
         app.state.runner = runner
         if start_jobs:
@@ -55,13 +59,29 @@ def create_app(
                 opened.close()
 
     app = FastAPI(title="LoopLab", version=__version__, lifespan=lifespan)
-    for router in (auth.router, jobs.router, models.router, notifications.router):
+    for router in (auth.router, jobs.router, models.router, notifications.router, *app_routers()):
         app.include_router(router)
     _add_error_handlers(app)
     _add_pages(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(AccessLogAndHeaders)
     return app
+
+
+def app_model_specs() -> list[AppModelSpec]:
+    from looplab.alliance.serving import MODEL as alliance_model
+    from looplab.digits.serving import MODEL as digits_model
+    from looplab.pictionary.serving import MODEL as pictionary_model
+
+    return [alliance_model, pictionary_model, digits_model]
+
+
+def app_routers() -> list[APIRouter]:
+    from looplab.alliance.api import router as alliance_router
+    from looplab.digits.api import router as digits_router
+    from looplab.pictionary.api import router as pictionary_router
+
+    return [alliance_router, pictionary_router, digits_router]
 
 
 def ensure_admin(platform: Platform) -> None:
@@ -112,6 +132,10 @@ def _add_error_handlers(app: FastAPI) -> None:
             where = ".".join(str(part) for part in error.get("loc", ()) if part != "body") or "body"
             problems.append(f"{where}: {error.get('msg', 'invalid')}")
         return JSONResponse({"detail": "invalid request: " + "; ".join(problems)}, status_code=422)
+
+    @app.exception_handler(RegistryError)
+    async def no_model(request: Request, err: RegistryError) -> JSONResponse:
+        return JSONResponse({"detail": f"model unavailable: {err}"}, status_code=503, headers={"Retry-After": "30"})
 
     @app.exception_handler(BlobStoreFull)
     async def store_full(request: Request, err: BlobStoreFull) -> JSONResponse:
