@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,8 +23,12 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 
 _hasher = PasswordHasher()
-# A real hash to verify against when the user does not exist, so timing does not reveal which names exist.
-_DUMMY_HASH = _hasher.hash("looplab-dummy-password")
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A real hash to verify against when the user does not exist, so timing does not reveal which names exist."""
+    return _hasher.hash("looplab-dummy-password")
 
 
 class AuthError(Exception):
@@ -132,7 +137,7 @@ class AuthService:
             user = session.scalar(select(User).where(User.name == name))
             ok = False
             try:
-                ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+                ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password) and user is not None
             except (VerificationError, InvalidHashError):
                 ok = False
             session.add(LoginAttempt(name=name, address=address[:64], success=ok))
