@@ -72,6 +72,16 @@ def test_serve_with_an_unreachable_database_explains_instead_of_a_traceback() ->
     assert "Traceback" not in out.stderr
 
 
+def test_serve_with_an_unwritable_blob_store_explains(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    env = {"LOOPLAB_DATA_DIR": str(tmp_path / "data"), "LOOPLAB_BLOB_URL": str(blocker / "blobs")}
+    out = looplab("serve", "--port", str(free_port()), env=env)
+    assert out.returncode == 2
+    assert "not writable" in out.stderr and "LOOPLAB_BLOB_URL" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 def test_demo_job_from_the_cli_shows_progress(live_server: str, tmp_path: Path) -> None:
     token = httpx.post(live_server + "/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()[
         "token"

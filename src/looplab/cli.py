@@ -98,7 +98,7 @@ def _console_command(port: int, address: str = "127.0.0.1") -> list[str]:
     return [
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port), "--server.address", address, "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--global.developmentMode", "false",
+        "--browser.gatherUsageStats", "false", "--global.developmentMode", "false", "--client.toolbarMode", "viewer",
     ]  # fmt: skip
 
 
