@@ -72,12 +72,12 @@ def test_predict_exits_zero_when_all_good(tmp_path):
 
 @pytest.mark.skipif(not DATA.is_dir(), reason=f"REAL MNIST MISSING at {DATA}: evaluate CLI test skipped")
 def test_evaluate_json_quick():
-    args = ["evaluate", "--data", str(DATA), "--json", "--limit", "1500", "--self-train-epochs", "0"]
+    args = ["evaluate", "--data", str(DATA), "--json", "--limit", "1000", "--self-train-epochs", "0"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert set(out) == {"acc", "nmi", "ari", "n", "fit_seconds", "baseline_kmeans_acc"}
-    assert out["n"] == 1500
+    assert out["n"] == 1000
     assert out["acc"] > out["baseline_kmeans_acc"] and out["acc"] >= 0.8
 
 

@@ -13,7 +13,7 @@ DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "mnist"
 @pytest.mark.skipif(not DATA.is_dir(), reason=f"REAL MNIST MISSING at {DATA}: training test skipped")
 def test_tiny_training_run_produces_servable_artifacts(tmp_path):
     images, labels = mnist.load_split(DATA, "t10k")
-    images, labels = images[-800:], labels[-800:]
+    images, labels = images[-600:], labels[-600:]
     calls = []
     artifacts = train_default_model(
         images, lambda f, m: calls.append((f, m)), labels=labels, self_train_epochs=3, threads=1

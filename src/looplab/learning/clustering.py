@@ -67,6 +67,7 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
         confidence: float = 0.99,
         min_agreement: float = 0.9,
         self_train_epochs: int = 6,
+        min_self_train_steps: int = 200,
         cnn_width: int = 32,
         random_state: int = 0,
         threads: int = 2,
@@ -80,6 +81,7 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
         self.confidence = confidence
         self.min_agreement = min_agreement
         self.self_train_epochs = self_train_epochs
+        self.min_self_train_steps = min_self_train_steps
         self.cnn_width = cnn_width
         self.random_state = random_state
         self.threads = threads
@@ -140,7 +142,11 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
                 keep[members[np.argsort(-posterior[members, cluster])[: max(1, members.size // 2)]]] = True
         self.self_train_fraction_ = float(keep.mean())
         self._report(0.5, f"self-training a CNN on {keep.sum()} confident images")
-        config = TrainConfig(epochs=self.self_train_epochs, seed=self.random_state, threads=self.threads)
+        # Small sets (a few hundred drawings of one word) need smaller batches and more epochs to learn at all.
+        batch_size = int(np.clip(keep.sum() // 20, 32, 128))
+        steps_per_epoch = -(-int(keep.sum()) // batch_size)
+        epochs = max(self.self_train_epochs, -(-self.min_self_train_steps // steps_per_epoch))
+        config = TrainConfig(epochs=epochs, batch_size=batch_size, seed=self.random_state, threads=self.threads)
         model = build_small_cnn(self.n_clusters, size=images.shape[1], width=self.cnn_width)
 
         def progress(fraction: float, message: str) -> None:
