@@ -68,6 +68,7 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
         min_agreement: float = 0.9,
         self_train_epochs: int = 6,
         min_self_train_steps: int = 200,
+        max_self_train_steps: int = 500,
         cnn_width: int = 32,
         random_state: int = 0,
         threads: int = 2,
@@ -82,6 +83,7 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
         self.min_agreement = min_agreement
         self.self_train_epochs = self_train_epochs
         self.min_self_train_steps = min_self_train_steps
+        self.max_self_train_steps = max_self_train_steps
         self.cnn_width = cnn_width
         self.random_state = random_state
         self.threads = threads
@@ -146,6 +148,7 @@ class ManifoldClusterer(ClusterMixin, BaseEstimator):
         batch_size = int(np.clip(keep.sum() // 20, 32, 128))
         steps_per_epoch = -(-int(keep.sum()) // batch_size)
         epochs = max(self.self_train_epochs, -(-self.min_self_train_steps // steps_per_epoch))
+        epochs = min(epochs, -(-self.max_self_train_steps // steps_per_epoch))  # 60k images: 2 epochs do
         config = TrainConfig(epochs=epochs, batch_size=batch_size, seed=self.random_state, threads=self.threads)
         model = build_small_cnn(self.n_clusters, size=images.shape[1], width=self.cnn_width)
 
