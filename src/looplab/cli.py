@@ -90,7 +90,7 @@ def console(
     """Run the Streamlit console (a client of the server's API)."""
     settings = _settings()
     command = _console_command(port or settings.console_port, address)
-    raise typer.Exit(subprocess.call(command, env=_console_env(settings)))
+    os.execve(sys.executable, command, _console_env(settings))  # become Streamlit: signals reach it directly
 
 
 def _console_command(port: int, address: str = "127.0.0.1") -> list[str]:
