@@ -20,13 +20,14 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.alliance.synth import make_screenshot  # noqa: E402
+
 from looplab.alliance import ocr  # noqa: E402
 from looplab.alliance.names import fold  # noqa: E402
 from looplab.alliance.numbers import parse_number  # noqa: E402
 from looplab.alliance.reader import AllianceReader  # noqa: E402
 from looplab.imaging.decode import decode_image_file  # noqa: E402
 from looplab.imaging.regions import to_gray  # noqa: E402
-from tests.alliance.synth import make_screenshot  # noqa: E402
 
 REAL = ROOT.parent / "shared" / "data" / "gamescreens"
 TRUTH = ROOT / "bench" / "alliance_truth.json"

@@ -44,9 +44,7 @@ def main(n_train: int = 160, n_test: int = 40) -> None:
         "test",
         {c: test_labels.count(c) for c in CLASSES},
     )
-    onnx_bytes = train_region_classifier(
-        train_crops, train_labels, progress=lambda f, m: print(m, flush=True)
-    )
+    onnx_bytes = train_region_classifier(train_crops, train_labels, progress=lambda f, m: print(m, flush=True))
     classifier = RegionClassifier(onnx_bytes)
     proba = classifier.predict_proba(np.stack([normalise_crop(c) for c in test_crops]))
     predicted = [CLASSES[i] for i in proba.argmax(axis=1)]

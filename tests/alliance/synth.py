@@ -210,9 +210,7 @@ def _noise(w: int, h: int, rng: random.Random) -> Image.Image:
 def _avatar(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, rng: random.Random) -> None:
     colors = [tuple(rng.randrange(256) for _ in range(3)) for _ in range(4)]
     if rng.random() < 0.5:
-        draw.rounded_rectangle(
-            (x, y, x + size, y + size), radius=size // 8, fill=colors[0], outline=colors[1]
-        )
+        draw.rounded_rectangle((x, y, x + size, y + size), radius=size // 8, fill=colors[0], outline=colors[1])
     else:
         draw.ellipse((x, y, x + size, y + size), fill=colors[0], outline=colors[1], width=max(2, size // 20))
     for _ in range(rng.randint(2, 6)):
@@ -224,15 +222,9 @@ def _avatar(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, rng: random.Ra
 
 def _badge(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, rng: random.Random) -> None:
     gold = rng.choice([(230, 180, 40), (190, 190, 200), (200, 120, 60), (120, 160, 230)])
-    draw.polygon(
-        [(x + size * 0.3, y), (x + size * 0.45, y + size * 0.5), (x + size * 0.15, y + size * 0.5)], fill=gold
-    )
-    draw.polygon(
-        [(x + size * 0.7, y), (x + size * 0.85, y + size * 0.5), (x + size * 0.55, y + size * 0.5)], fill=gold
-    )
-    draw.ellipse(
-        (x + size * 0.15, y + size * 0.3, x + size * 0.85, y + size), fill=gold, outline=(90, 60, 20)
-    )
+    draw.polygon([(x + size * 0.3, y), (x + size * 0.45, y + size * 0.5), (x + size * 0.15, y + size * 0.5)], fill=gold)
+    draw.polygon([(x + size * 0.7, y), (x + size * 0.85, y + size * 0.5), (x + size * 0.55, y + size * 0.5)], fill=gold)
+    draw.ellipse((x + size * 0.15, y + size * 0.3, x + size * 0.85, y + size), fill=gold, outline=(90, 60, 20))
     draw.regular_polygon((x + size / 2, y + size * 0.65, size * 0.18), 5, fill=(255, 240, 200))
 
 
@@ -248,9 +240,7 @@ def _icon(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, rng: random.Rand
             fill=color,
         )
     elif kind == "star":
-        draw.regular_polygon(
-            (x + size / 2, y + size / 2, size / 2), 5, fill=color, rotation=rng.randint(0, 60)
-        )
+        draw.regular_polygon((x + size / 2, y + size / 2, size / 2), 5, fill=color, rotation=rng.randint(0, 60))
     else:
         pts = [(x, y + size), (x, y + size // 3), (x + size // 4, y + size * 2 // 3), (x + size // 2, y)]
         pts += [(x + size * 3 // 4, y + size * 2 // 3), (x + size, y + size // 3), (x + size, y + size)]
@@ -261,6 +251,20 @@ def _text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font, f
     draw.text(xy, text, font=font, fill=fill, anchor=anchor)
     x1, y1, x2, y2 = draw.textbbox(xy, text, font=font, anchor=anchor)
     return (int(x1), int(y1), int(x2 - x1), int(y2 - y1))
+
+
+_TEMPLATES = {"comma": "888,888,888", "space": "888 888 888", "dot": "888.888.888", "plain": "888888888"}
+
+
+def _columns(width: int, s: float, styles: list[str], font) -> tuple[list[int], int]:
+    """Right edges of the number columns (right aligned) and the x where the name must end."""
+    widths = [font.getlength(_TEMPLATES.get(st, "888.8M")) for st in styles]
+    rights = [0] * len(styles)
+    right = width - int(40 * s) - int(30 * s)
+    for k in reversed(range(len(styles))):
+        rights[k] = int(right)
+        right -= widths[k] + int(50 * s)
+    return rights, int(right)
 
 
 def make_screenshot(
@@ -297,8 +301,7 @@ def make_screenshot(
     if members:
         n_cols = len(members[0][1])
     styles = [
-        rng.choice(["comma", "comma", "space", "dot", "plain", "K", "M", "points", "power"])
-        for _ in range(n_cols)
+        rng.choice(["comma", "comma", "space", "dot", "plain", "K", "M", "points", "power"]) for _ in range(n_cols)
     ]
     if layout == "line":
         styles = [st if st not in ("points", "power") else "comma" for st in styles]
@@ -307,6 +310,16 @@ def make_screenshot(
     top = int(180 * s)
     bottom = height - int(rng.uniform(60, 200) * s)
     offset = int(row_h * (rng.uniform(0, 0.7) if start_offset is None else start_offset))
+
+    avatar = int(row_h * 0.7)
+    name_x_max = int(40 * s) + int(85 * s) + avatar + int(25 * s)  # worst case: badge/rank + avatar
+    rights, name_limit = _columns(width, s, styles, number_font)
+    while layout == "line" and not members and len(styles) > 1 and name_limit - name_x_max < 0.28 * width:
+        styles = styles[1:]
+        n_cols = len(styles)
+        rights, name_limit = _columns(width, s, styles, number_font)
+    if layout != "line":
+        name_limit = width - int(40 * s) - int(30 * s) - number_font.getlength("888,888,888 points") - int(40 * s)
 
     list_layer = image.crop((0, top, width, bottom))
     ldraw = ImageDraw.Draw(list_layer)
@@ -321,6 +334,10 @@ def make_screenshot(
             name, texts, values = members[i]
         else:
             name = random_name(rng)
+            for _ in range(20):  # names that fit their column, as games do
+                if name_font.getlength(name) <= name_limit - name_x_max:
+                    break
+                name = random_name(rng)
             texts, values = [], []
             for style in styles:
                 magnitude = rng.choice([1e3, 1e4, 1e5, 1e6, 1e7, 1e8])
@@ -354,7 +371,6 @@ def make_screenshot(
             _badge(ldraw, x, int(y0 + row_h / 2 - 35 * s), int(70 * s), rng)
             local.append(Element((x, int(y0 + row_h / 2 - 35 * s), int(70 * s), int(70 * s)), "other"))
             x += int(85 * s)
-        avatar = int(row_h * 0.7)
         if rng.random() < 0.8:
             _avatar(ldraw, x, int(y0 + (row_h - avatar) / 2), avatar, rng)
             local.append(Element((x, int(y0 + (row_h - avatar) / 2), avatar, avatar), "other"))
@@ -362,11 +378,8 @@ def make_screenshot(
         if layout == "line":
             box = _text(ldraw, (x, y0 + row_h / 2), name, name_font, theme.name_color, "lm")
             local.append(Element(box, "name", name))
-            col_right = width - margin - int(30 * s)
-            col_w = int((width - x - 20 * s) * 0.45 / max(1, n_cols)) if n_cols > 1 else 0
             for k in reversed(range(n_cols)):
-                right = col_right - (n_cols - 1 - k) * max(col_w, int(260 * s))
-                box = _text(ldraw, (right, y0 + row_h / 2), texts[k], number_font, theme.number_color, "rm")
+                box = _text(ldraw, (rights[k], y0 + row_h / 2), texts[k], number_font, theme.number_color, "rm")
                 local.append(Element(box, "number", texts[k]))
                 row_numbers.append((box[0], values[k]))
         elif layout == "stack":
@@ -417,9 +430,7 @@ def make_screenshot(
             local.append(Element(box, "name", name))
             _icon(ldraw, x, int(y0 + row_h * 0.62 - 20 * s), int(40 * s), rng)
             local.append(Element((x, int(y0 + row_h * 0.62 - 20 * s), int(40 * s), int(40 * s)), "other"))
-            box = _text(
-                ldraw, (x + 60 * s, y0 + row_h * 0.62), texts[0], number_font, theme.number_color, "lm"
-            )
+            box = _text(ldraw, (x + 60 * s, y0 + row_h * 0.62), texts[0], number_font, theme.number_color, "lm")
             local.append(Element(box, "number", texts[0]))
             row_numbers.append((box[0], values[0]))
             if n_cols > 1:
@@ -453,9 +464,7 @@ def make_screenshot(
     return SynthScreen(image=np.asarray(image), rows=rows, elements=elements)
 
 
-def make_day(
-    seed: int, n_screens: int = 3, rows_per_screen: int = 10
-) -> tuple[list[SynthScreen], list[SynthRow]]:
+def make_day(seed: int, n_screens: int = 3, rows_per_screen: int = 10) -> tuple[list[SynthScreen], list[SynthRow]]:
     """Consecutive scrolled screenshots of one list, overlapping by a few rows, and the whole list."""
     rng = random.Random(seed)
     theme = random_theme(rng)

@@ -43,9 +43,7 @@ def test_day_of_overlapping_screens_is_deduplicated():
     assert len(expected & set(names)) >= 0.7 * len(expected)
 
 
-@pytest.mark.skipif(
-    not (DATA / "totalbattle_points.jpg").exists(), reason="shared real screenshots not present"
-)
+@pytest.mark.skipif(not (DATA / "totalbattle_points.jpg").exists(), reason="shared real screenshots not present")
 def test_real_total_battle_screen():
     with open(DATA / "totalbattle_points.csv", newline="") as f:
         truth = {row["Name"]: int(row["Points"]) for row in csv.DictReader(f)}

@@ -61,8 +61,6 @@ def test_merge_overlapping_screenshots():
 
 
 def test_merge_flags_conflicting_numbers():
-    merged = merge_screenshots(
-        [ScreenshotReading([_row("Alpha", [1])], 0), ScreenshotReading([_row("Alpha", [7])], 0)]
-    )
+    merged = merge_screenshots([ScreenshotReading([_row("Alpha", [1])], 0), ScreenshotReading([_row("Alpha", [7])], 0)])
     assert len(merged) == 1
     assert merged[0].needs_review

@@ -12,6 +12,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from looplab.alliance.ocr import text_is_light
+
 CLASSES = ("name", "number", "other")
 HEIGHT, WIDTH = 24, 96
 DEFAULT_MODEL = "region_classifier.onnx"
@@ -20,8 +22,7 @@ DEFAULT_MODEL = "region_classifier.onnx"
 def normalise_crop(gray_crop: np.ndarray) -> np.ndarray:
     """``uint8 (HEIGHT, WIDTH)``: dark content on white, contrast stretched, left aligned."""
     crop = gray_crop.astype(np.float32)
-    border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
-    if np.median(border) < np.median(crop) or np.median(border) < 110:
+    if text_is_light(crop):
         crop = 255.0 - crop
     lo, hi = np.percentile(crop, [1, 99])
     crop = np.clip((crop - lo) * (255.0 / max(hi - lo, 8.0)), 0, 255).astype(np.uint8)

@@ -61,7 +61,8 @@ def parse_number(text: str) -> int | None:
     candidates = list(_TOKEN.finditer(text))
     if len(candidates) != 1:
         # a lone token with lookalike letters, e.g. "1O,5O0" read from a digit crop
-        fixed = text.translate(_DIGIT_LOOKALIKES) if re.fullmatch(r"[\dOoDlIS|,.' ]+", text) else None
+        lookalike_only = re.fullmatch(r"[\dOoDlIS|,.' ]+", text) and has_digits(text)
+        fixed = text.translate(_DIGIT_LOOKALIKES) if lookalike_only else None
         if fixed is None or fixed == text:
             return None
         return parse_number(fixed)

@@ -24,6 +24,7 @@ class OcrResult:
     text: str
     confidence: float  # 0..100, Tesseract's mean word confidence
     words: tuple[tuple[str, float], ...] = ()
+    boxes: tuple[tuple[int, int, int, int], ...] = ()  # per word (x1, y1, x2, y2) in the prepared image
 
 
 def _api(kind: str):
@@ -43,14 +44,19 @@ def _api(kind: str):
     return apis[kind]
 
 
+def text_is_light(crop: np.ndarray) -> bool:
+    """Whether the strongest departures from the background (the median of the crop's border) are lighter."""
+    border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]]).astype(np.float32)
+    diff = crop.astype(np.float32) - float(np.median(border))
+    strong = np.abs(diff) >= 0.5 * float(np.abs(diff).max() or 1.0)
+    return float(diff[strong].mean()) > 0 if strong.any() else False
+
+
 def prepare_crop(gray: np.ndarray, text_height: int | None = None, target_height: int = TARGET_HEIGHT) -> np.ndarray:
     """Dark text on a light background, contrast stretched, scaled to ``target_height``, with a border."""
     crop = gray.astype(np.float32)
-    border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
-    background = float(np.median(border))
-    if background < float(np.median(crop)) or background < 100 and crop.mean() < 128:
+    if text_is_light(crop):
         crop = 255.0 - crop
-        background = 255.0 - background
     lo, hi = np.percentile(crop, [2, 98])
     if hi - lo < 8:
         lo, hi = float(crop.min()), float(crop.max()) + 1.0
@@ -72,17 +78,24 @@ def read_line(prepared: np.ndarray, *, digits: bool = False, single_word: bool =
     height, width = image.shape[:2]
     api.SetImageBytes(image.tobytes(), width, height, 1, width)
     text = api.GetUTF8Text().strip()
-    words = tuple((w, float(c)) for w, c in api.MapWordConfidences())
+    words, boxes = [], []
+    iterator = api.GetIterator()
+    if text and iterator is not None:
+        for word in tesserocr.iterate_level(iterator, tesserocr.RIL.WORD):
+            piece = word.GetUTF8Text(tesserocr.RIL.WORD)
+            box = word.BoundingBox(tesserocr.RIL.WORD)
+            if piece and box:
+                words.append((piece, float(word.Confidence(tesserocr.RIL.WORD))))
+                boxes.append(tuple(box))
     if digits:
         # With a whitelist, Tesseract 5 scores a word by its worst symbol, often 0 where the
         # whitelist forced a choice; the mean over symbols ranks readings more usefully.
-        symbols = [
-            s.Confidence(tesserocr.RIL.SYMBOL) for s in tesserocr.iterate_level(api.GetIterator(), tesserocr.RIL.SYMBOL)
-        ]
+        level = tesserocr.RIL.SYMBOL
+        symbols = [s.Confidence(level) for s in tesserocr.iterate_level(api.GetIterator(), level)] if text else []
         confidence = float(np.mean(symbols)) if symbols else 0.0
     else:
         confidence = float(np.mean([c for _, c in words])) if words else 0.0
-    return OcrResult(text=" ".join(text.split()), confidence=confidence, words=words)
+    return OcrResult(" ".join(text.split()), confidence, tuple(words), tuple(boxes))
 
 
 def read_page(gray: np.ndarray) -> str:

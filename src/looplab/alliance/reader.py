@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import unicodedata
@@ -54,11 +55,13 @@ class AllianceReader:
         model: bytes | str | Path | None = None,
         *,
         min_confidence: float = 75.0,
-        other_threshold: float = 0.85,
+        other_threshold: float = 0.95,
+        retry_below: float = 75.0,
     ) -> None:
         self.classifier = RegionClassifier(model)
         self.min_confidence = min_confidence
         self.other_threshold = other_threshold
+        self.retry_below = retry_below
 
     def read(self, image: np.ndarray) -> ScreenshotReading:
         start = time.perf_counter()
@@ -75,29 +78,38 @@ class AllianceReader:
         proba = self.classifier.predict_proba(np.stack([normalise_crop(c) for c in crops]))
         items = []
         for region, p in zip(regions, proba, strict=True):
-            if p[OTHER] >= self.other_threshold and region.w < 3 * region.h:
+            if p[OTHER] >= self.other_threshold and region.w < 2 * region.h:
                 continue  # an icon, badge or avatar; wide regions may be text glued to one
             item = self._read_one(gray, region, p)
             if item is not None:
                 items.extend(_split_leading_rank(item))
-        return items
+        return _drop_small_print(items)
 
     def _read_one(self, gray: np.ndarray, region: Box, p: np.ndarray) -> TextItem | None:
         padded = region.pad(max(2, region.h // 6), gray.shape, py=max(2, region.h // 4))
-        prepared = ocr.prepare_crop(
-            gray[padded.y : padded.y2, padded.x : padded.x2],
-            text_height=max(region.char_h, region.h // 3) or region.h,
-        )
-        result = ocr.read_line(prepared)
-        value = parse_number(result.text)
-        if value is None and len(result.words) > 1:
-            words = _strip_icon_words(result.words)
-            value = parse_number(" ".join(w for w, _ in words))
-            if value is not None:
-                confidence = float(np.mean([c for _, c in words]))
-                return TextItem(region, "number", " ".join(w for w, _ in words), confidence, value)
-        if value is not None:
-            return TextItem(region, "number", result.text, result.confidence, value)
+        crop = gray[padded.y : padded.y2, padded.x : padded.x2]
+        text_height = max(region.char_h, region.h // 3) or region.h
+        prepared = ocr.prepare_crop(crop, text_height=text_height)
+        readings = [(ocr.read_line(prepared), prepared, crop, text_height)]
+        found = _without_edge_icons(crop, prepared, readings[0][0])
+        if found is not None:
+            # an icon glued to the text: read the text alone, at the scale of its own height
+            inner, inner_height = found
+            again = ocr.prepare_crop(inner, text_height=inner_height)
+            readings.append((ocr.read_line(again), again, inner, inner_height))
+        best = max(readings, key=_reading_rank)
+        if best[0].confidence < self.retry_below and _as_number(best[0]) is None:
+            # the height estimate may be off: try two other scales
+            _, _, best_crop, best_height = best
+            for factor in (1.45, 0.75):
+                again = ocr.prepare_crop(best_crop, text_height=round(best_height * factor))
+                readings.append((ocr.read_line(again), again, best_crop, best_height))
+            best = max(readings, key=_reading_rank)
+        result, prepared = best[0], best[1]
+        number = _as_number(result)
+        if number is not None:
+            text, confidence, value = number
+            return TextItem(region, "number", text, confidence, value)
         if has_digits(result.text) and (p[NUMBER] >= 0.5 or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True)
             value = parse_number(digits.text)
@@ -108,7 +120,7 @@ class AllianceReader:
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
-        if sum(ch.isalnum() for ch in name) < 2:
+        if sum(ch.isalnum() for ch in name) < 2 or _LABEL.search(name):
             return None
         if result.confidence < 40 and p[NAME] < 0.5 or p[OTHER] >= self.other_threshold and result.confidence < 70:
             return None  # garbage read off an icon or picture
@@ -147,6 +159,18 @@ def _digit_share(text: str) -> float:
     return sum(c.isdigit() for c in chars) / len(chars) if chars else 0.0
 
 
+_LABEL = re.compile(r"\w: ?\S")  # "Registered: 20/20", "Power: 3,244" (when the number was not read)
+
+
+def _drop_small_print(items: list[TextItem]) -> list[TextItem]:
+    """Leave out text much smaller than the screen's usual text (badge digits, "2 hours ago")."""
+    heights = [i.box.char_h or i.box.h for i in items]
+    if len(heights) < 4:
+        return items
+    usual = float(np.median(heights))
+    return [i for i, h in zip(items, heights, strict=True) if h >= 0.55 * usual]
+
+
 def _split_leading_rank(item: TextItem) -> list[TextItem]:
     """``6 [RHK] Wolf`` (a rank glued to the name by the region finder) -> number 6 and name."""
     first, _, rest = item.text.partition(" ")
@@ -160,12 +184,65 @@ def _split_leading_rank(item: TextItem) -> list[TextItem]:
     return [rank, name]
 
 
+def _as_number(result: ocr.OcrResult) -> tuple[str, float, int] | None:
+    """(text, confidence, value) when the reading is a number, possibly with an icon read at an end."""
+    value = parse_number(result.text)
+    if value is not None:
+        return result.text, result.confidence, value
+    if len(result.words) > 1:
+        words = _strip_icon_words(result.words)
+        text = " ".join(w for w, _ in words)
+        value = parse_number(text)
+        if value is not None:
+            return text, float(np.mean([c for _, c in words])), value
+    return None
+
+
+def _reading_rank(reading: tuple) -> tuple[bool, float]:
+    """Readings that parse as a number first, then by confidence."""
+    return _as_number(reading[0]) is not None, reading[0].confidence
+
+
+def _edge_junk(word: str, confidence: float) -> bool:
+    alnum = sum(ch.isalnum() for ch in word)
+    return (len(word) <= 2 and not word.isdigit() and confidence < 85) or (alnum < len(word) / 2 and confidence < 60)
+
+
+def _without_edge_icons(crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult) -> tuple[np.ndarray, int] | None:
+    """The part of ``crop`` left of/right of junk words read at its ends, or None when there are none."""
+    if len(result.boxes) < 2:
+        return None
+    words = list(zip(result.words, result.boxes, strict=True))
+    start, end = 0, len(words)
+    while end - start > 1 and _edge_junk(*words[start][0]):
+        start += 1
+    while end - start > 1 and _edge_junk(*words[end - 1][0]):
+        end -= 1
+    if (start, end) == (0, len(words)):
+        return None
+    scale = (prepared.shape[1] - 2 * ocr.BORDER) / max(crop.shape[1], 1)
+    x1 = min(b[0] for _, b in words[start:end]) - ocr.BORDER
+    x2 = max(b[2] for _, b in words[start:end]) - ocr.BORDER
+    y1 = min(b[1] for _, b in words[start:end]) - ocr.BORDER
+    y2 = max(b[3] for _, b in words[start:end]) - ocr.BORDER
+    pad = 0.15 * (y2 - y1)
+    left, right = max(0, int((x1 - pad) / scale)), min(crop.shape[1], int((x2 + pad) / scale) + 1)
+    top, bottom = max(0, int((y1 - pad) / scale)), min(crop.shape[0], int((y2 + pad) / scale) + 1)
+    if right - left < 4 or bottom - top < 4:
+        return None
+    return crop[top:bottom, left:right], max(4, round((y2 - y1) / scale))
+
+
 def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, float]]:
     """A number's words without a leading/trailing icon read as a letter or two (``W 408,022,375``)."""
+
+    def icon(word: str) -> bool:
+        return len(word) <= 2 and not word.isdigit()
+
     kept = list(words)
-    while len(kept) > 1 and not any(ch.isdigit() for ch in kept[0][0]) and len(kept[0][0]) <= 2:
+    while len(kept) > 1 and icon(kept[0][0]):
         kept.pop(0)
-    while len(kept) > 1 and not any(ch.isdigit() for ch in kept[-1][0]) and len(kept[-1][0]) <= 2:
+    while len(kept) > 1 and icon(kept[-1][0]):
         kept.pop()
     return kept
 

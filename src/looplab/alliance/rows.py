@@ -51,6 +51,15 @@ def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
     return sorted(merged, key=lambda n: (n.box.y, n.box.x))
 
 
+def _without_titles(names: list[TextItem], ratio: float = 1.3) -> list[TextItem]:
+    """Leave out text set much larger than the usual name (screen titles, section headers)."""
+    if len(names) < 3:
+        return names
+    heights = sorted(n.box.char_h or n.box.h for n in names)
+    usual = heights[len(heights) // 2]
+    return [n for n in names if (n.box.char_h or n.box.h) <= ratio * usual]
+
+
 def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | None:
     """Index of the name whose block holds ``number``: at or above it, nearest, same column."""
     nb = number.box
@@ -80,7 +89,7 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6) -> list[RowGrou
     Numbers above the first name (a row cut at the top edge) are left out, and so are names with no
     number at all (titles, headers, labels) when other rows have numbers.
     """
-    names = merge_name_pieces([i for i in items if i.kind == "name"])
+    names = _without_titles(merge_name_pieces([i for i in items if i.kind == "name"]))
     groups = [RowGroup(n) for n in names]
     for number in (i for i in items if i.kind == "number"):
         owner = _owner(number, names, max_block)

@@ -92,9 +92,18 @@ class _UnionFind:
 
 
 def chain_characters(
-    boxes: np.ndarray, *, gap: float = 1.0, height_ratio: float = 2.2, min_overlap: float = 0.55
+    boxes: np.ndarray,
+    *,
+    gap: float = 1.0,
+    height_ratio: float = 2.2,
+    min_overlap: float = 0.55,
+    split_tall: bool = True,
 ) -> list[Box]:
-    """Group character boxes into words/phrases: same band, similar height, gap < ``gap`` x height."""
+    """Group character boxes into words/phrases: same band, similar height, gap < ``gap`` x height.
+
+    A group much taller than its characters (text chained through the shapes of a picture beside
+    it) is chained again from its character-sized members only, with stricter rules.
+    """
     n = len(boxes)
     if n == 0:
         return []
@@ -125,7 +134,12 @@ def chain_characters(
         m = np.array(members)
         gx1, gy1 = int(x1[m].min()), int(y1[m].min())
         char_h = int(np.median(h[m])) if len(m) > 2 else int(h[m].max())
-        out.append(Box(gx1, gy1, int(x2[m].max()) - gx1, int(y2[m].max()) - gy1, char_h))
+        box_h = int(y2[m].max()) - gy1
+        if split_tall and len(m) > 3 and box_h > 2.0 * char_h:
+            sized = m[(h[m] >= 0.6 * char_h) & (h[m] <= 1.6 * char_h)]
+            out += chain_characters(b[sized], gap=gap, height_ratio=1.6, min_overlap=0.7, split_tall=False)
+            continue
+        out.append(Box(gx1, gy1, int(x2[m].max()) - gx1, box_h, char_h))
     return out
 
 
