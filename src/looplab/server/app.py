@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import looplab.jobs.registry_of_kinds  # noqa: F401 - registers job kinds
 from looplab import __version__
+from looplab.apps import app_modules
 from looplab.jobs.runner import JobRunner
 from looplab.learning.registry import RegistryError
 from looplab.learning.serving import AppModelSpec, ModelServer
@@ -44,15 +45,14 @@ def create_app(
         if start_jobs:
             runner.start()
         opened.notifier.start()
-        log.info(
-            "LoopLab %s ready (database %s, blobs %s)",
-            __version__,
-            opened.db.dialect,
-            opened.blobs.describe(),
-        )
+        # An app with background work (e.g. a folder watcher) has looplab/<app>/lifecycle.py: start(app) -> stop.
+        stoppers = [module.start(app) for module in app_modules("lifecycle")] if start_jobs else []
+        log.info("LoopLab %s ready (database %s, blobs %s)", __version__, opened.db.dialect, opened.blobs.describe())
         try:
             yield
         finally:
+            for stop in reversed(stoppers):
+                stop()
             if start_jobs:
                 runner.stop()
             if platform is None:
