@@ -57,8 +57,11 @@ def prepare_crop(gray: np.ndarray, text_height: int | None = None, target_height
     crop = gray.astype(np.float32)
     if text_is_light(crop):
         crop = 255.0 - crop
-    lo, hi = np.percentile(crop, [2, 98])
-    if hi - lo < 8:
+    # ink to black, the background (the border's median) to white: Tesseract's own thresholding
+    # struggles with mid-grey backgrounds
+    border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
+    lo, hi = float(np.percentile(crop, 2)), float(np.percentile(border, 75))
+    if hi - lo < 16:
         lo, hi = float(crop.min()), float(crop.max()) + 1.0
     crop = np.clip((crop - lo) * (255.0 / max(hi - lo, 1.0)), 0, 255).astype(np.uint8)
     scale = target_height / max(text_height or crop.shape[0], 1)
