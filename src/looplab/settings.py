@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     model_refresh_s: float = 2.0
     instance_name: str = ""
 
+    # digits: notify when accuracy on recent corrected feedback drops below this level
+    digits_alert_accuracy: float = 0.9
+    digits_alert_window: int = 50
+    digits_alert_min_feedback: int = 10
+
     @field_validator("notify_urls", mode="before")
     @classmethod
     def _split_urls(cls, value: object) -> object:

@@ -5,7 +5,7 @@ import time
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
 
-from tests.server.conftest import login
+from tests.conftest import login
 
 
 def test_register_login_me_logout(api: TestClient) -> None:

@@ -103,13 +103,8 @@ def _add_pages(app: FastAPI) -> None:
         platform: Platform = request.app.state.platform
         return {"status": "ok", "version": __version__, "database": platform.db.dialect}
 
-    @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
-        return FileResponse(STATIC / "index.html")
-
-    @app.get("/play", include_in_schema=False)
-    def play() -> FileResponse:
-        return FileResponse(STATIC / "play.html")
+    for path, page in (("/", "index.html"), ("/play", "play.html"), ("/digits", "digits.html")):
+        app.add_api_route(path, _page(STATIC / page), include_in_schema=False, methods=["GET"])
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> FileResponse:
@@ -117,6 +112,13 @@ def _add_pages(app: FastAPI) -> None:
         if path.parent != STATIC.resolve() or not path.is_file():
             return JSONResponse({"detail": "not found"}, status_code=404)
         return FileResponse(path)
+
+
+def _page(path: Path):  # noqa: ANN202
+    def page() -> FileResponse:
+        return FileResponse(path)
+
+    return page
 
 
 def _add_error_handlers(app: FastAPI) -> None:
