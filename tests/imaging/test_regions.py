@@ -20,9 +20,7 @@ def _screen(scale: float, dark: bool) -> tuple[np.ndarray, list[tuple[int, int, 
     draw = ImageDraw.Draw(image)
     font = _font(int(40 * scale))
     boxes = []
-    for i, (name, value) in enumerate(
-        [("Spider Friend", "215,600"), ("Akshat", "196,570"), ("Zoë_99", "12.5K")]
-    ):
+    for i, (name, value) in enumerate([("Spider Friend", "215,600"), ("Akshat", "196,570"), ("Zoë_99", "12.5K")]):
         y = int((100 + 250 * i) * scale)
         draw.ellipse((40 * scale, y - 20 * scale, 140 * scale, y + 80 * scale), fill=(200, 80, 60))
         for text, x in ((name, 200 * scale), (value, 750 * scale)):

@@ -109,7 +109,7 @@ class AllianceReader:
         number = _as_number(result)
         if number is not None:
             text, confidence, value = number
-            if len(str(value)) == 1 and (p[NUMBER] < 0.5 or confidence < 60):
+            if len(str(value)) == 1 and (p[OTHER] >= 0.5 or confidence < 60):
                 return None  # a lone "0" or "4" read off a badge or icon
             return TextItem(region, "number", text, confidence, value)
         if has_digits(result.text) and (p[NUMBER] >= 0.5 or _digit_share(result.text) >= 0.5):

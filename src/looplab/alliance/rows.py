@@ -63,24 +63,23 @@ def _without_titles(names: list[TextItem], ratio: float = 1.3) -> list[TextItem]
 def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | None:
     """Index of the name whose block holds ``number``: at or above it, nearest, same column."""
     nb = number.box
-    candidates = []
+    best, best_score = None, float("inf")
     for i, name in enumerate(names):
         b = name.box
-        if b.y > nb.cy + 0.25 * nb.h and not _same_line(b, nb):
+        same_line = _same_line(b, nb, 0.3)
+        if b.y > nb.cy + 0.25 * nb.h and not same_line:
             continue  # the name is below the number
         if nb.cy - b.cy > max_block * b.h:
             continue  # too far below the name to be part of its block
-        candidates.append(i)
-    if not candidates:
-        return None
-    lowest = max(names[i].box.cy for i in candidates)
-    line = [i for i in candidates if lowest - names[i].box.cy <= 0.6 * names[i].box.h]
-    if len(line) == 1:
-        return line[0]
-    left = [i for i in line if names[i].box.x <= nb.cx]
-    if left:
-        return max(left, key=lambda i: names[i].box.x)
-    return min(line, key=lambda i: names[i].box.x)
+        score = max(0.0, nb.cy - b.cy) / b.h
+        if b.x > nb.x2:  # text right of the number: a rank's name, a label ("Join") or another column
+            if not same_line and b.x - nb.x2 > 6 * b.h:
+                continue
+            score += 1.5 if same_line else 3.0
+        score += 0.1 * abs(b.x - nb.x) / b.h  # same column first (two-column card layouts)
+        if score < best_score:
+            best, best_score = i, score
+    return best
 
 
 def group_rows(items: list[TextItem], *, max_block: float = 3.6) -> list[RowGroup]:
