@@ -83,9 +83,14 @@ def fit(
     lr: float = 3e-3,
     batch_size: int = 128,
     seed: int = 0,
+    freeze_batchnorm: bool = False,
     progress: ProgressFn | None = None,
 ) -> nn.Module:
-    """AdamW with a one-cycle schedule; the loss is weighted by inverse class frequency (800..3500 rows)."""
+    """AdamW with a one-cycle schedule; the loss is weighted by inverse class frequency (800..3500 rows).
+
+    ``freeze_batchnorm`` keeps the normalisation statistics of the base data while fine-tuning on a few
+    hundred drawings, which would otherwise shift them and cost the old words accuracy.
+    """
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
     x = torch.from_numpy(np.ascontiguousarray(images, dtype=np.float32) / 255.0).unsqueeze(1)
@@ -97,6 +102,10 @@ def fit(
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * steps)
     for epoch in range(epochs):
         model.train()
+        if freeze_batchnorm:
+            for module in model.modules():
+                if isinstance(module, nn.BatchNorm2d):
+                    module.eval()
         order = torch.randperm(len(x), generator=generator)
         total = 0.0
         for step in range(steps):
@@ -275,6 +284,7 @@ def fine_tune(
         lr=lr,
         batch_size=64,
         seed=seed,
+        freeze_batchnorm=True,
         progress=lambda f, m: report(0.9 * f, m),
     )
     metrics = {}
