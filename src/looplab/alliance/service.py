@@ -149,14 +149,14 @@ def merge_members(session: Session, source_id: str, target_id: str) -> Member:
         raise BooksError("one of these members was already merged")
     target_days = set(session.scalars(select(Reading.day).where(Reading.member_id == target.id)))
     moved = dropped = 0
-    for reading in session.scalars(select(Reading).where(Reading.member_id == source.id)):
+    for reading in list(session.scalars(select(Reading).where(Reading.member_id == source.id))):
         if reading.day in target_days:
             session.delete(reading)
             dropped += 1
         else:
             reading.member_id = target.id
             moved += 1
-    for item in session.scalars(select(ReviewItem).where(ReviewItem.member_id == source.id)):
+    for item in list(session.scalars(select(ReviewItem).where(ReviewItem.member_id == source.id))):
         item.member_id = target.id
     for name in [source.display_name, *source.aliases]:
         add_alias(target, name)
@@ -188,14 +188,15 @@ def _history(session: Session, alliance: str, before: date) -> dict[str, list[li
 
 def _accepted_before(session: Session, alliance: str, day: date, member_id: str, numbers: list) -> bool:
     """An officer already accepted these very numbers for this member and day (so re-ingest keeps them)."""
-    for item in session.scalars(
+    items = session.scalars(
         select(ReviewItem).where(
             ReviewItem.alliance == alliance,
             ReviewItem.day == day,
             ReviewItem.status == "resolved",
             ReviewItem.member_id == member_id,
         )
-    ):
+    )
+    for item in list(items):
         if item.numbers == numbers and (item.resolution or {}).get("member_id") == member_id:
             return True
     return False
