@@ -19,16 +19,8 @@ def test_training_job_registers_a_scored_candidate_and_notifies(platform) -> Non
 
     ModelServer(platform.registry, [MODEL]).prepare_defaults()
     champion = platform.registry.champion("digits")
-    runner = JobRunner(platform, poll_s=0.05)
-    runner.start()
-    try:
-        params = {"data_dir": str(SHARED_DATA / "mnist"), "limit": 600, "self_train_epochs": 1}
-        job = runner.submit("digits.train", params)
-        deadline = time.monotonic() + 300
-        while (current := runner.get(job.id)).state in ("queued", "running") and time.monotonic() < deadline:
-            time.sleep(0.2)
-    finally:
-        runner.stop()
+    params = {"data_dir": str(SHARED_DATA / "mnist"), "limit": 600, "self_train_epochs": 1}
+    current = run_job(platform, "digits.train", params)
     assert current.state == "succeeded", current.error
     assert 0 < current.result["acc"] <= 1 and 0 < current.result["nmi"] <= 1
     assert current.result["acc"] > 0.5  # far above chance (0.1) on 600 real digits, labels unseen by the fit
@@ -45,14 +37,37 @@ def test_training_job_registers_a_scored_candidate_and_notifies(platform) -> Non
 
 
 def test_training_job_without_data_fails_with_the_fetch_hint(platform, tmp_path) -> None:
+    current = run_job(platform, "digits.train", {"data_dir": str(tmp_path / "nothing")}, timeout=60)
+    assert current.state == "failed"
+    assert "looplab digits data fetch" in current.error
+
+
+def run_job(platform, kind: str, params: dict, timeout: float = 300):  # noqa: ANN001, ANN201
     runner = JobRunner(platform, poll_s=0.05)
     runner.start()
     try:
-        job = runner.submit("digits.train", {"data_dir": str(tmp_path / "nothing")})
-        deadline = time.monotonic() + 60
+        job = runner.submit(kind, params)
+        deadline = time.monotonic() + timeout
         while (current := runner.get(job.id)).state in ("queued", "running") and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.2)
     finally:
         runner.stop()
-    assert current.state == "failed"
-    assert "looplab digits data fetch" in current.error
+    return current
+
+
+@pytest.mark.slow
+def test_map_job_makes_a_2d_map_served_by_the_api(api, player_headers) -> None:
+    if not (SHARED_DATA / "mnist").is_dir():
+        pytest.skip("real MNIST not found")
+    assert api.get("/api/digits/map", headers=player_headers).status_code == 404
+    platform = api.app.state.platform
+    job = run_job(platform, "digits.map", {"data_dir": str(SHARED_DATA / "mnist"), "points": 300})
+    assert job.state == "succeeded", job.error
+    points = api.get("/api/digits/map", headers=player_headers).json()
+    assert len(points["x"]) == len(points["y"]) == len(points["label"]) == 300
+    clusters, labels = points["cluster"], points["label"]
+    # the map's clusters agree with the true labels through the evaluation mapping
+    mapping = {
+        c["cluster"]: c["evaluation_digit"] for c in api.get("/api/digits/clusters", headers=player_headers).json()
+    }
+    assert sum(mapping[c] == y for c, y in zip(clusters, labels, strict=True)) / 300 >= 0.9

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import numpy as np
@@ -177,6 +178,16 @@ def name_cluster(cluster: int, body: Correction, request: Request, platform: Pla
     except service.DigitsError as err:
         raise HTTPException(err.status, str(err)) from err
     return Response(status_code=204)
+
+
+@router.get("/map")
+def cluster_map(request: Request, platform: PlatformDep, _: UserDep) -> dict:
+    """The newest 2D map of the champion (run the digits.map job to make one)."""
+    _model, version = _champion(request)
+    key = service.latest_map_key(platform, version.id)
+    if key is None:
+        raise HTTPException(404, "no map for the current model yet: start the digits.map job")
+    return json.loads(platform.blobs.get(key))
 
 
 @router.get("/summary")

@@ -77,6 +77,65 @@ def finish_training(platform, job, output: dict[str, Any]) -> dict[str, Any]:  #
     return {"version": version.version, "version_id": version.id, "promoted": promoted, **metrics}
 
 
+def prepare_map(platform, params: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+    """A sample of MNIST test digits and the champion's ONNX model, for a 2D map of its output space."""
+    from looplab.digits import mnist
+    from looplab.digits.model import ONNX_NAME
+
+    champion = platform.registry.champion("digits")
+    if champion is None:
+        raise RuntimeError("digits has no champion model")
+    images, labels = mnist.load_split(_data_dir(platform, params), "t10k")
+    rng = np.random.default_rng(int(params.get("seed", 0)))
+    pick = rng.choice(len(images), min(int(params.get("points", 2000)), len(images)), replace=False)
+    return {
+        "onnx": platform.registry.artifact(champion, ONNX_NAME),
+        "images": images[pick],
+        "labels": labels[pick],
+        "version_id": champion.id,
+    }
+
+
+def map_work(inputs: dict[str, Any], progress: ProgressFn) -> dict[str, Any]:
+    import umap
+
+    from looplab.learning.onnx_model import OnnxModel
+
+    progress(0.1, "running the model")
+    logits = OnnxModel(inputs["onnx"]).run(inputs["images"][:, None].astype(np.float32) / 255.0)
+    progress(0.3, "UMAP to 2D")
+    coords = umap.UMAP(n_components=2, n_neighbors=15, min_dist=0.1, random_state=0).fit_transform(logits)
+    progress(1.0, "done")
+    return {
+        "x": coords[:, 0].round(3).tolist(),
+        "y": coords[:, 1].round(3).tolist(),
+        "cluster": logits.argmax(axis=1).tolist(),
+        "label": np.asarray(inputs["labels"]).tolist(),
+        "version_id": inputs["version_id"],
+    }
+
+
+def finish_map(platform, job, output: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001
+    import json
+
+    from looplab.digits.models import ClusterMap
+
+    key = platform.blobs.put(json.dumps(output).encode(), "json")
+    with platform.db.session() as session:
+        session.add(ClusterMap(model_version_id=output["version_id"], blob_key=key, n_points=len(output["x"])))
+    return {"points": len(output["x"])}
+
+
+MAP = register_job_kind(
+    JobKind(
+        name="digits.map",
+        work=map_work,
+        prepare=prepare_map,
+        finish=finish_map,
+        description="2D map (UMAP of the champion's outputs) of MNIST test digits, coloured by cluster and label",
+    )
+)
+
 TRAIN = register_job_kind(
     JobKind(
         name="digits.train",

@@ -49,3 +49,15 @@ class ClusterName(Base):
     digit: Mapped[int] = mapped_column(Integer)
     named_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     named_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClusterMap(Base):
+    """A 2D map (UMAP of the model's outputs) of a sample of digits, computed by a job for one model version."""
+
+    __tablename__ = "digit_cluster_maps"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    model_version_id: Mapped[str] = mapped_column(String(32))
+    blob_key: Mapped[str] = mapped_column(String(128))
+    n_points: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

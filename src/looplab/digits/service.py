@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from looplab.digits.model import DigitModel
-from looplab.digits.models import ClusterName, DigitImage
+from looplab.digits.models import ClusterMap, ClusterName, DigitImage
 from looplab.imaging.decode import ImageError, decode_image, encode_png
 from looplab.learning.registry_models import ModelVersion
 from looplab.platform import Platform
@@ -240,3 +240,13 @@ def summary(platform: Platform) -> dict[str, Any]:
         "recent_feedback_n": n,
         "alert_accuracy": platform.settings.digits_alert_accuracy,
     }
+
+
+def latest_map_key(platform: Platform, version_id: str) -> str | None:
+    with platform.db.session() as session:
+        return session.scalar(
+            select(ClusterMap.blob_key)
+            .where(ClusterMap.model_version_id == version_id)
+            .order_by(ClusterMap.created_at.desc())
+            .limit(1)
+        )

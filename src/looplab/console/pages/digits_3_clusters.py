@@ -12,6 +12,32 @@ st.caption(
     "the cluster here, else from at least three user corrections, else falls back to the evaluation digit."
 )
 
+
+@st.fragment(run_every=2.0)
+def cluster_map() -> None:
+    job_id = st.session_state.get("digits_map_job")
+    job = state.call(client.job, job_id) if job_id else None
+    if job and job["state"] in ("queued", "running"):
+        st.progress(job["progress"], text=f"map: {job['message']}")
+        return
+    try:
+        points = client.get("/api/digits/map")
+    except Exception:  # noqa: BLE001 - no map yet
+        points = None
+    if points:
+        colour = st.radio("Colour by", ["cluster", "true label"], horizontal=True)
+        frame = pd.DataFrame(points)
+        frame["colour"] = frame["cluster" if colour == "cluster" else "label"].astype(str)
+        st.scatter_chart(frame, x="x", y="y", color="colour", height=420)
+        st.caption(f"UMAP of the model's 10-d outputs for {len(frame)} MNIST test digits.")
+    elif current["role"] == "admin" and st.button("Compute the 2D map"):
+        started = state.call(client.submit_job, "digits.map", {})
+        if started:
+            st.session_state.digits_map_job = started["id"]
+
+
+st.subheader("Map")
+cluster_map()
 clusters = state.call(client.get, "/api/digits/clusters") or []
 for row in clusters:
     with st.container(border=True):
