@@ -1,0 +1,391 @@
+"""The live game over a WebSocket: rounds, timer, guesses while the player draws, results written by the server.
+
+Client -> server messages (JSON objects):
+  {"type": "start"}                                        a new game of ``rounds`` words
+  {"type": "draw", "round": n, "seq": k, "strokes": [...]}  the whole drawing so far, ``[[x..], [y..], [t..]]``
+  {"type": "skip", "round": n}                              give up this round
+  {"type": "next"}                                          start the next round after a result
+  {"type": "ping"}
+Server -> client: hello, game, round, guesses (with ``server_ms``), result, game_over, error, pong.
+
+Nothing the client says is taken as a result: recognition, times and attempts come from the server's own
+clock and model. Blocking work (rasterising, ONNX, database) runs in worker threads, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from anyio import to_thread
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from looplab.imaging.strokes import StrokeError
+from looplab.pictionary import service
+from looplab.pictionary.config import GameSettings
+from looplab.storage.base import utcnow
+
+if TYPE_CHECKING:
+    from looplab.auth.service import CurrentUser
+    from looplab.platform import Platform
+
+log = logging.getLogger(__name__)
+
+CLOSE_TOO_BIG = 1009
+CLOSE_POLICY = 1008
+
+
+def spoken_line(guesses: list[tuple[str, float]], recognized_word: str | None = None) -> str:
+    """What the model 'says' while watching: "I see …" or "Oh, I know, it's …!"."""
+    if recognized_word:
+        return f"Oh, I know, it's {recognized_word}!"
+    likely = [word for word, p in guesses if p >= 0.1]
+    if not likely:
+        return "Hmm… I have no idea yet."
+    if len(likely) == 1:
+        return f"I see {likely[0]}…"
+    return "I see " + ", or ".join(likely) + "…"
+
+
+class GameHub:
+    """The sockets playing on this server: one live game per player."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._players: dict[str, object] = {}
+
+    def claim(self, user_id: str, owner: object) -> bool:
+        with self._lock:
+            if user_id in self._players:
+                return False
+            self._players[user_id] = owner
+            return True
+
+    def release(self, user_id: str, owner: object) -> None:
+        with self._lock:
+            if self._players.get(user_id) is owner:
+                del self._players[user_id]
+
+    def __len__(self) -> int:
+        return len(self._players)
+
+
+def hub_of(app: Any) -> GameHub:
+    hub = getattr(app.state, "pictionary_hub", None)
+    if hub is None:
+        hub = app.state.pictionary_hub = GameHub()
+    return hub
+
+
+@dataclass
+class LiveRound:
+    no: int
+    word: service.RoundWord
+    started: float
+    started_at: Any
+    drawing: list[Any] | None = None
+    top_guesses: list[str] = field(default_factory=list)
+    last_guesses: list[Any] = field(default_factory=list)
+    recognized_ms: int | None = None
+    model_version_id: str | None = None
+    model_version: int | None = None
+    done: bool = False
+    timer: asyncio.Task | None = None
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst, self.tokens, self.at = rate, burst, burst, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class GameSession:
+    """One player's socket: a game at a time, a round at a time."""
+
+    def __init__(self, ws: WebSocket, platform: Platform, models: Any, user: CurrentUser, config: GameSettings) -> None:
+        self.ws = ws
+        self.platform = platform
+        self.models = models
+        self.user = user
+        self.config = config
+        self.lock = asyncio.Lock()
+        self.game_id: str | None = None
+        self.words: list[service.RoundWord] = []
+        self.round: LiveRound | None = None
+        self.allowed: list[str] | None = None
+        self.bucket = TokenBucket(config.messages_per_s, max(5.0, config.messages_per_s))
+        self.closed = False
+
+    # --- transport ---------------------------------------------------------------------------------
+    async def send(self, message: dict[str, Any]) -> None:
+        if self.closed or self.ws.application_state != WebSocketState.CONNECTED:
+            return
+        try:
+            await self.ws.send_text(json.dumps(message, default=str))
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            self.closed = True
+
+    async def error(self, detail: str, code: str = "bad_request") -> None:
+        await self.send({"type": "error", "code": code, "detail": detail})
+
+    async def run(self) -> None:
+        await self.send(
+            {
+                "type": "hello",
+                "user": self.user.name,
+                "rounds": self.config.rounds,
+                "seconds": self.config.round_seconds,
+                "threshold": self.config.threshold,
+            }
+        )
+        try:
+            while not self.closed:
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    break
+                received = time.perf_counter()
+                text = message.get("text")
+                if text is None and message.get("bytes") is not None:
+                    text = message["bytes"].decode("utf-8", "replace")
+                if text is None:
+                    continue
+                if len(text) > self.config.max_message_bytes:
+                    await self.error(
+                        f"message too large ({len(text)} bytes, limit {self.config.max_message_bytes})", "too_large"
+                    )
+                    await self.ws.close(CLOSE_TOO_BIG)
+                    break
+                await self.handle(text, received)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            self.closed = True
+            await self.abandon()
+
+    async def handle(self, text: str, received: float) -> None:
+        try:
+            message = json.loads(text)
+        except ValueError:
+            await self.error("messages must be JSON objects")
+            return
+        if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+            await self.error('messages must be JSON objects with a "type"')
+            return
+        kind = message["type"]
+        if kind == "draw":
+            await self.on_draw(message, received)
+        elif kind == "start":
+            await self.on_start()
+        elif kind == "next":
+            await self.on_next()
+        elif kind == "skip":
+            await self.on_skip(message)
+        elif kind == "ping":
+            await self.send({"type": "pong"})
+        else:
+            await self.error(f"unknown message type {kind[:40]!r}; results are decided by the server")
+
+    # --- game flow -------------------------------------------------------------------------------
+    async def on_start(self) -> None:
+        async with self.lock:
+            if self.game_id is not None:
+                await self.error("a game is already running on this connection", "conflict")
+                return
+            try:
+                words = await to_thread.run_sync(service.pick_words, self.platform.db, self.config.rounds)
+                game = await to_thread.run_sync(service.start_game, self.platform.db, self.user.id, words)
+                self.allowed = await to_thread.run_sync(self._allowed_words)
+            except service.PictionaryError as err:
+                await self.error(str(err), "conflict")
+                return
+            self.game_id, self.words = game.id, words
+            await self.send({"type": "game", "game_id": game.id, "rounds": len(words)})
+            await self._start_round(1)
+
+    def _allowed_words(self) -> list[str] | None:
+        """The model guesses among the enabled play words it knows (all its classes when none is enabled)."""
+        guesser, _ = self.models.get("pictionary")
+        enabled = {w["word"] for w in service.list_words(self.platform.db, enabled_only=True)}
+        allowed = [c for c in guesser.classes if c in enabled]
+        return allowed or None
+
+    async def _start_round(self, no: int) -> None:
+        word = self.words[no - 1]
+        self.round = LiveRound(no=no, word=word, started=time.monotonic(), started_at=utcnow())
+        self.round.timer = asyncio.create_task(self._timeout(self.round))
+        await self.send(
+            {
+                "type": "round",
+                "round": no,
+                "of": len(self.words),
+                "word": word.word,
+                "category": word.category,
+                "mode": word.mode,
+                "seconds": self.config.round_seconds,
+            }
+        )
+
+    async def _timeout(self, live: LiveRound) -> None:
+        await asyncio.sleep(self.config.round_seconds)
+        async with self.lock:
+            if not live.done and self.round is live:
+                await self._end_round("timeout")
+
+    async def on_next(self) -> None:
+        async with self.lock:
+            if self.game_id is None:
+                await self.error('no game is running: send {"type": "start"}', "conflict")
+            elif self.round is not None and not self.round.done:
+                await self.error("the current round is not over", "conflict")
+            elif self.round is not None and self.round.no < len(self.words):
+                await self._start_round(self.round.no + 1)
+            else:
+                await self.error("the game is over", "conflict")
+
+    async def on_skip(self, message: dict[str, Any]) -> None:
+        async with self.lock:
+            if self._current(message) is not None:
+                await self._end_round("skipped")
+
+    def _current(self, message: dict[str, Any]) -> LiveRound | None:
+        live = self.round
+        if live is None or live.done or message.get("round") != live.no:
+            return None
+        return live
+
+    async def on_draw(self, message: dict[str, Any], received: float) -> None:
+        async with self.lock:
+            live = self._current(message)
+            if live is None:
+                await self.error("that round is not running (over, or another round number)", "stale_round")
+                return
+            if not self.bucket.take():
+                await self.error("too many drawing updates: send at most a few per second", "rate_limited")
+                return
+            try:
+                guesses, version = await to_thread.run_sync(self._guess, message.get("strokes"))
+            except StrokeError as err:
+                await self.error(f"invalid drawing: {err}", "invalid_drawing")
+                return
+            live.drawing = message["strokes"]
+            live.model_version_id, live.model_version = version.id, version.version
+            live.last_guesses = [[w, p] for w, p in guesses]
+            top = guesses[0][0] if guesses else None
+            if top and (not live.top_guesses or live.top_guesses[-1] != top) and top not in live.top_guesses:
+                live.top_guesses.append(top)
+            hit = bool(guesses) and top == live.word.word and guesses[0][1] >= self.config.threshold
+            if hit:
+                live.recognized_ms = int((time.monotonic() - live.started) * 1000)
+            await self.send(
+                {
+                    "type": "guesses",
+                    "round": live.no,
+                    "seq": message.get("seq"),
+                    "guesses": live.last_guesses,
+                    "line": spoken_line(guesses, live.word.word if hit else None),
+                    "model_version": version.version,
+                    "server_ms": round((time.perf_counter() - received) * 1000, 3),
+                }
+            )
+            if hit:
+                await self._end_round("recognized")
+
+    def _guess(self, strokes: Any) -> tuple[list[tuple[str, float]], Any]:
+        """Top 3 among the game's words, with the model's own probabilities (not renormalised: a game with
+        few enabled words must not make every scribble a confident guess)."""
+        guesser, version = self.models.get("pictionary")
+        ranked = guesser.guess(strokes, k=len(guesser.classes))
+        allowed = set(self.allowed) if self.allowed else None
+        return [(w, p) for w, p in ranked if allowed is None or w in allowed][:3], version
+
+    async def _end_round(self, reason: str) -> None:
+        """Store the round (server-side facts only) and tell the player; the caller holds the lock."""
+        live = self.round
+        if live is None or live.done:
+            return
+        live.done = True
+        if live.timer is not None and live.timer is not asyncio.current_task():
+            live.timer.cancel()
+        recognized = reason == "recognized"
+        duration = int((time.monotonic() - live.started) * 1000)
+        record = service.RoundRecord(
+            game_id=self.game_id,
+            user_id=self.user.id,
+            round_no=live.no,
+            word=live.word.word,
+            category=live.word.category,
+            mode=live.word.mode,
+            started_at=live.started_at,
+            duration_ms=duration,
+            raw_strokes=live.drawing,
+            recognized=recognized,
+            time_ms=live.recognized_ms if recognized else None,
+            top_guesses=live.top_guesses,
+            final_guesses=live.last_guesses,
+            end_reason=reason,
+            model_version_id=live.model_version_id,
+            model_version=live.model_version,
+        )
+        try:
+            row = await to_thread.run_sync(service.save_round, self.platform, record)
+        except service.PictionaryError as err:
+            await self.error(str(err), "conflict")
+            return
+        except Exception:  # noqa: BLE001 - a storage failure ends this round, not the server
+            log.exception("could not store round %s of game %s", live.no, self.game_id)
+            await self.error("the round could not be stored; try again later", "storage")
+            return
+        last = live.no >= len(self.words)
+        guess_words = [g[0] for g in live.last_guesses]
+        await self.send(
+            {
+                "type": "result",
+                "round": live.no,
+                "round_id": row.id,
+                "word": live.word.word,
+                "mode": live.word.mode,
+                "recognized": recognized,
+                "time_ms": row.time_ms,
+                "duration_ms": duration,
+                "attempts": row.attempts,
+                "guesses": live.last_guesses,
+                "reason": reason,
+                "line": spoken_line([], live.word.word)
+                if recognized
+                else (f"Sorry, I couldn't guess it. Was it {guess_words[0]}?" if guess_words else "Sorry, no idea."),
+                "last": last,
+            }
+        )
+        if last:
+            game_id = self.game_id
+            await to_thread.run_sync(service.end_game, self.platform.db, game_id, "finished")
+            summary = await to_thread.run_sync(
+                service.game_summary, self.platform.db, game_id, self.user.id, self.user.is_admin
+            )
+            self.game_id, self.round = None, None
+            await self.send({"type": "game_over", "game_id": game_id, "summary": summary})
+
+    async def abandon(self) -> None:
+        """The socket closed: stop the timer and mark an unfinished game abandoned (nothing half-written)."""
+        live = self.round
+        if live is not None and live.timer is not None:
+            live.timer.cancel()
+        if self.game_id is not None:
+            try:
+                await to_thread.run_sync(service.end_game, self.platform.db, self.game_id, "abandoned")
+            except Exception:  # noqa: BLE001
+                log.exception("could not mark game %s abandoned", self.game_id)
+            self.game_id = None
