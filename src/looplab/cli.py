@@ -63,7 +63,7 @@ def serve(
     from looplab.storage.db import DatabaseUnavailable
 
     settings = _settings()
-    configure_logging()
+    configure_logging(settings.log_level.upper())
     try:
         platform = Platform.open(settings)
     except DatabaseUnavailable as err:
@@ -116,7 +116,9 @@ def up() -> None:
     from looplab.api_client import ApiClient, ApiError
 
     settings = _settings()
-    server = subprocess.Popen([sys.executable, "-m", "looplab.cli", "serve"])
+    # One terminal for both: the server logs warnings only unless LOOPLAB_LOG_LEVEL says otherwise.
+    server_env = {"LOOPLAB_LOG_LEVEL": "WARNING", **os.environ}
+    server = subprocess.Popen([sys.executable, "-m", "looplab.cli", "serve"], env=server_env)
     client = ApiClient(settings.resolved_server_url)
     try:
         client.wait_healthy(timeout_s=120, on_wait=lambda: server.poll() is not None and _fail("the server stopped", 2))

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     db_connect_delay_s: float = 1.0
     model_refresh_s: float = 2.0
     instance_name: str = ""
+    log_level: str = "INFO"
 
     # digits: notify when accuracy on recent corrected feedback drops below this level
     digits_alert_accuracy: float = 0.9
