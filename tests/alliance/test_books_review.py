@@ -20,7 +20,9 @@ def platform(database_url, tmp_path):
 
 def _open_items(platform) -> list[ReviewItem]:
     with platform.db.session() as session:
-        return list(session.scalars(select(ReviewItem).where(ReviewItem.status == "open").order_by(ReviewItem.name_read)))
+        return list(
+            session.scalars(select(ReviewItem).where(ReviewItem.status == "open").order_by(ReviewItem.name_read))
+        )
 
 
 def _member(platform, name: str) -> Member:

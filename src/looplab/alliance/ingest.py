@@ -162,7 +162,13 @@ def prepare_files(platform: Platform, params: dict[str, Any]) -> dict[str, Any]:
             if earlier is not None:
                 files.append({**entry, "error": _duplicate_reason(earlier), "duplicate": True})
             elif digest in seen:
-                files.append({**entry, "error": f"duplicate of {seen[digest]} in the same batch", "duplicate": True})
+                files.append(
+                    {
+                        **entry,
+                        "error": f"duplicate of {seen[digest]!r} (same content) in the same batch",
+                        "duplicate": True,
+                    }
+                )
             else:
                 seen[digest] = item["name"]
                 files.append({**entry, "data": data})
