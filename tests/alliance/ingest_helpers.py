@@ -68,3 +68,13 @@ def wait_until_empty(folder: Path, timeout: float = 150.0) -> list[Path]:
             return []
         time.sleep(0.3)
     return left
+
+
+def wait_for_job(client, job_id: str, timeout: float = 120.0) -> dict:  # noqa: ANN001 - TestClient
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/jobs/{job_id}").json()
+        if job["state"] in ("succeeded", "failed", "interrupted"):
+            return job
+        time.sleep(0.3)
+    raise TimeoutError(f"job {job_id} still {job['state']}")
