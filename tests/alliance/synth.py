@@ -306,6 +306,8 @@ def make_screenshot(
     if layout == "line":
         styles = [st if st not in ("points", "power") else "comma" for st in styles]
     show_rank = rng.random() < 0.4 and layout != "split"
+    show_badges = rng.random() < 0.5  # like a game, a screen shows them on every row or on none
+    show_avatars = rng.random() < 0.85
     row_h = int({"line": 150, "stack": 190, "split": 210}[layout] * s * rng.uniform(0.95, 1.15))
     top = int(180 * s)
     bottom = height - int(rng.uniform(60, 200) * s)
@@ -367,11 +369,11 @@ def make_screenshot(
             local.append(Element(box, "number", str(rank)))
             row_numbers.append((box[0], rank))
             x += int(70 * s)
-        elif rng.random() < 0.5:
+        elif show_badges:
             _badge(ldraw, x, int(y0 + row_h / 2 - 35 * s), int(70 * s), rng)
             local.append(Element((x, int(y0 + row_h / 2 - 35 * s), int(70 * s), int(70 * s)), "other"))
             x += int(85 * s)
-        if rng.random() < 0.8:
+        if show_avatars:
             _avatar(ldraw, x, int(y0 + (row_h - avatar) / 2), avatar, rng)
             local.append(Element((x, int(y0 + (row_h - avatar) / 2), avatar, avatar), "other"))
             x += avatar + int(25 * s)

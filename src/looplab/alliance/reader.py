@@ -109,15 +109,16 @@ class AllianceReader:
         number = _as_number(result)
         if number is not None:
             text, confidence, value = number
-            if len(str(value)) == 1 and (p[OTHER] >= 0.5 or confidence < 60):
+            if len(str(value)) == 1 and (value == 0 or p[OTHER] >= 0.8 or confidence < 60):
                 return None  # a lone "0" or "4" read off a badge or icon
             return TextItem(region, "number", text, confidence, value)
-        if has_digits(result.text) and (p[NUMBER] >= 0.5 or _digit_share(result.text) >= 0.5):
+        unsure = p[NUMBER] >= 0.5 and result.confidence < 70
+        if has_digits(result.text) and (unsure or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True)
             value = parse_number(digits.text)
             if value is not None:
                 return TextItem(region, "number", digits.text, digits.confidence, value)
-            if p[NUMBER] >= 0.5:
+            if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5:
                 return TextItem(region, "number", result.text, 0.0, None)
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
