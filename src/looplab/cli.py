@@ -191,6 +191,65 @@ def users_create(
     typer.echo(f"created {user.role} {user.name}")
 
 
+# --- moving between the embedded default and the cloud mode (offline) -------------------------------------
+def _transfer(source: tuple[str, str], target: tuple[str, str]) -> None:
+    from tqdm import tqdm
+
+    from looplab.storage.blobs import BlobStore
+    from looplab.storage.db import Database
+    from looplab.storage.transfer import TransferError, transfer
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(name: str, done: int, total: int) -> None:
+        bar = bars.get(name) or bars.setdefault(
+            name, tqdm(total=total, desc=name, unit="row" if name != "blobs" else "blob")
+        )
+        bar.n = done
+        bar.refresh()
+
+    source_db, target_db = Database(_database_url(source[0])), Database(_database_url(target[0]))
+    try:
+        report = transfer(source_db, BlobStore(source[1]), target_db, BlobStore(target[1]), progress)
+    except TransferError as err:
+        _fail(f"transfer stopped: {err}")
+    finally:
+        for bar in bars.values():
+            bar.close()
+        source_db.dispose()
+        target_db.dispose()
+    typer.echo(
+        f"copied {report.total_rows} rows in {len(report.rows)} tables and {report.blobs_copied} blobs "
+        f"({report.blobs_present} already there); counts and checksums verified"
+    )
+
+
+def _database_url(url: str) -> str:
+    from looplab.settings import Settings
+
+    return Settings(database_url=url).resolved_database_url
+
+
+@app.command("export")
+def export_data(
+    database: Annotated[str, typer.Option("--to-database", help="target database URL (postgresql://… or duckdb:///…)")],
+    blobs: Annotated[str, typer.Option("--to-blobs", help="target blob URL (s3://bucket/prefix or a folder)")],
+) -> None:
+    """Copy everything of this deployment (its settings) to another database and blob store."""
+    settings = _settings()
+    _transfer((settings.resolved_database_url, settings.resolved_blob_url), (database, blobs))
+
+
+@app.command("import")
+def import_data(
+    database: Annotated[str, typer.Option("--from-database", help="source database URL")],
+    blobs: Annotated[str, typer.Option("--from-blobs", help="source blob URL")],
+) -> None:
+    """Copy everything from another deployment into this one (its settings); the target must be empty."""
+    settings = _settings()
+    _transfer((database, blobs), (settings.resolved_database_url, settings.resolved_blob_url))
+
+
 # --- online verbs ---------------------------------------------------------------------------------------
 def _client():  # noqa: ANN202
     from looplab.api_client import ApiClient

@@ -71,7 +71,7 @@ def test_uploads_are_predicted_and_kept_with_their_normalised_image(api, player_
 
 def test_bad_files_get_a_reason_and_store_nothing(api, player_headers) -> None:
     platform = api.app.state.platform
-    blobs_before = set(platform.blobs.keys())
+    blobs_before = set(platform.blobs.list_keys())
     blank = png(np.full((64, 64), 255, np.uint8))
     truncated = paper_digit(3)[:200]
     bomb = bytearray(png(np.zeros((8, 8), np.uint8)))
@@ -91,7 +91,7 @@ def test_bad_files_get_a_reason_and_store_nothing(api, player_headers) -> None:
     assert "GIF" in reasons["anim.gif"]
     assert "blank" in reasons["blank.png"].lower() or "no ink" in reasons["blank.png"].lower()
     assert "Mpx" in reasons["bomb.png"] or "bomb" in reasons["bomb.png"]
-    assert set(platform.blobs.keys()) == blobs_before
+    assert set(platform.blobs.list_keys()) == blobs_before
     with platform.db.session() as session:
         assert session.query(DigitImage).count() == 0
 

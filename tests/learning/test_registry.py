@@ -41,7 +41,7 @@ def test_same_artifact_bytes_are_stored_once(registry: ModelRegistry) -> None:
     a = registry.register("digits", "n2d", {"model.onnx": b"same"})
     b = registry.register("digits", "n2d", {"model.onnx": b"same"})
     assert a.artifacts == b.artifacts
-    assert len(registry.blobs.keys()) == 1
+    assert len(registry.blobs.list_keys()) == 1
 
 
 def test_champion_cache_hot_swaps_after_a_promotion_elsewhere(registry: ModelRegistry) -> None:

@@ -16,7 +16,7 @@ def test_content_addressed_keys_store_each_payload_once(tmp_path: Path) -> None:
     assert key == f"sha256/{hashlib.sha256(data).hexdigest()[:2]}/{hashlib.sha256(data).hexdigest()}.png"
     assert store.put(data, "png") == key
     assert store.get(key) == data
-    assert store.keys() == [key]
+    assert store.list_keys() == [key]
     assert not list((tmp_path / "blobs").rglob(".tmp-*"))
 
 
@@ -49,7 +49,7 @@ def test_full_disk_is_reported_and_leaves_no_partial_blob(tmp_path: Path) -> Non
         small = store.put(b"fits")
         with pytest.raises(BlobStoreFull, match="full"):
             store.put(b"x" * 200_000)
-        assert store.keys() == [small]
+        assert store.list_keys() == [small]
         assert not list((mount / "blobs").rglob(".tmp-*"))
     finally:
         subprocess.run(["umount", str(mount)], check=False)
@@ -61,6 +61,6 @@ def test_s3_store_on_a_real_endpoint(s3_bucket: str) -> None:
     key = store.put(b"hello s3", "txt")
     assert store.exists(key)
     assert store.get(key) == b"hello s3"
-    assert store.keys() == [key]
+    assert store.list_keys() == [key]
     with pytest.raises(BlobNotFound):
         store.get(content_key(b"absent"))

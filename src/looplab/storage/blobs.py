@@ -90,7 +90,7 @@ class BlobStore:
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm(self._path(key))
 
-    def keys(self, prefix: str = "") -> list[str]:
+    def list_keys(self, prefix: str = "") -> list[str]:
         base = self.root + "/"
         try:
             found = self.fs.find(self.root + ("/" + prefix if prefix else ""))
