@@ -29,7 +29,11 @@ def tiny_model() -> dict[str, bytes]:
 
 def install_tiny_champion(platform) -> None:  # noqa: ANN001
     """Register the tiny model as the pictionary champion, so tests do not depend on the bundled files."""
-    platform.registry.register("pictionary", "tiny-test", tiny_model(), status="champion", notes="test model")
+    artifacts = tiny_model()
+    metrics = json.loads(artifacts["model.json"])["metrics"]
+    platform.registry.register(
+        "pictionary", "tiny-test", artifacts, metrics=metrics, status="champion", notes="test model"
+    )
 
 
 def load_drawings(word: str, limit: int = 25) -> list[list]:
@@ -49,3 +53,40 @@ def recognised_drawing(word: str, threshold: float = 0.5) -> list:
         if top[0] == word and top[1] >= threshold:
             return drawing
     raise AssertionError(f"no shared drawing of {word} is recognised by the tiny model")
+
+
+def store_game(platform, user_id: str, rounds: list[dict]) -> str:  # noqa: ANN001
+    """A finished game written through the service, as the socket would: each round is
+    ``{"word", "drawing", "recognized", "mode", "guess"}`` (drawing in 0..255 strokes)."""
+    from datetime import UTC, datetime
+
+    from looplab.pictionary import service
+
+    words = [service.RoundWord(r["word"], r.get("category", "other"), r.get("mode", "play")) for r in rounds]
+    game = service.start_game(platform.db, user_id, words)
+    champion = platform.registry.champion("pictionary")
+    for number, item in enumerate(rounds, start=1):
+        guess = item.get("guess", item["word"] if item.get("recognized") else "house")
+        service.save_round(
+            platform,
+            service.RoundRecord(
+                game_id=game.id,
+                user_id=user_id,
+                round_no=number,
+                word=item["word"],
+                category=item.get("category", "other"),
+                mode=item.get("mode", "play"),
+                started_at=datetime.now(UTC),
+                duration_ms=item.get("duration_ms", 5000),
+                raw_strokes=item["drawing"],
+                recognized=bool(item.get("recognized")),
+                time_ms=item.get("time_ms", 3000) if item.get("recognized") else None,
+                top_guesses=item.get("top_guesses", [guess]),
+                final_guesses=[[guess, 0.9]],
+                end_reason="recognized" if item.get("recognized") else "timeout",
+                model_version_id=champion.id if champion else None,
+                model_version=champion.version if champion else None,
+            ),
+        )
+    service.end_game(platform.db, game.id, "finished")
+    return game.id
