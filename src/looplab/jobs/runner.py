@@ -197,7 +197,10 @@ class JobRunner:
         except Exception as err:  # noqa: BLE001 - a failing job must never take the server down
             message = _describe_error(err)
             log.warning("job %s (%s) failed: %s", job_id, kind.name, message)
-            self._finish(job_id, "failed", error=message, log_extra=traceback.format_exc(limit=5))
+            try:
+                self._finish(job_id, "failed", error=message, log_extra=traceback.format_exc(limit=5))
+            except Exception:  # noqa: BLE001 - the database is gone too: the stale sweep will mark it later
+                log.warning("could not record the failure of job %s", job_id)
             self.platform.notifier.notify("job_failed", f"Job {kind.name} failed", message)
         finally:
             with self._lock:
