@@ -1,0 +1,44 @@
+import pandas as pd
+import streamlit as st
+
+from looplab.console import alliance_ui as ui
+from looplab.console import state
+
+st.title("Day view")
+state.require_admin()
+
+days = ui.get("/days") or []
+if not days:
+    st.info("No days booked yet.")
+    st.stop()
+labels = {f"{d['day']} · {d['readings']} readings · {d['review']} to review": d["day"] for d in days}
+day = labels[st.selectbox("Day", list(labels))]
+view = ui.get(f"/days/{day}")
+if not view:
+    st.stop()
+
+left, right = st.columns([3, 2])
+with right:
+    st.subheader("Booked")
+    if view["readings"]:
+        columns = view["columns"]
+        rows = [
+            {
+                "member": r["member"],
+                **{columns[i] if i < len(columns) else f"col{i + 1}": v for i, v in enumerate(r["numbers"])},
+            }
+            for r in view["readings"]
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+    if view["review"]:
+        st.warning(
+            f"{len(view['review'])} row(s) wait in the review queue: "
+            + ", ".join(i["name_read"] for i in view["review"])
+        )
+with left:
+    for shot in view["screenshots"]:
+        st.markdown(f"**{shot['source_name']}** · {shot['status']} {shot['reason']}")
+        if shot["status"] == "booked":
+            image = state.call(state.client().get, f"/api/alliance/screenshots/{shot['id']}/image")
+            if image:
+                st.image(image, caption=f"{shot['rows_read']} rows read (green: booked as read, orange: doubts)")
