@@ -106,9 +106,7 @@ def render_font(digit: int, rng: np.random.Generator) -> np.ndarray:
     return _photo(np.asarray(image) / 255.0, rng)
 
 
-def synthetic_set(
-    n_per_digit: int, kind: str = "strokes", seed: int = 0
-) -> tuple[list[np.ndarray], np.ndarray]:
+def synthetic_set(n_per_digit: int, kind: str = "strokes", seed: int = 0) -> tuple[list[np.ndarray], np.ndarray]:
     """``n_per_digit`` images of each digit; ``kind`` is "strokes" or "font"."""
     rng = np.random.default_rng(seed)
     render = render_strokes if kind == "strokes" else render_font

@@ -24,9 +24,9 @@ def test_kmeans_baseline(small_digits):
 def test_manifold_clusterer_beats_kmeans_without_labels(small_digits):
     images, labels = small_digits
     calls = []
-    model = ManifoldClusterer(
-        deskew=False, n_init=3, self_train_epochs=0, progress=lambda f, m: calls.append(f)
-    ).fit(images)
+    model = ManifoldClusterer(deskew=False, n_init=3, self_train_epochs=0, progress=lambda f, m: calls.append(f)).fit(
+        images
+    )
     acc = cluster_acc(labels, model.labels_)
     assert acc >= 0.85, acc
     assert calls == sorted(calls) and calls[-1] == 1.0

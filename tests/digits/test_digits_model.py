@@ -38,7 +38,17 @@ def test_bundled_model_on_real_mnist():
     assert clusters.min() >= 0 and clusters.max() < 10 and (confidences <= 1).all()
 
 
-@pytest.mark.parametrize(("kind", "minimum"), [("strokes", 0.85), ("font", 0.7)])
+@needs_mnist
+def test_mnist_digits_survive_the_normaliser_at_any_scale_and_polarity():
+    images, labels = mnist.load_split(DATA, "t10k")
+    images, labels = images[-500:], labels[-500:]
+    model = load_bundled()
+    for transform in (lambda image: image, lambda image: 255 - np.kron(image, np.ones((5, 5), np.uint8))):
+        normalised = np.stack([normalise_digit(transform(image)) for image in images])
+        assert (model.predict(normalised)[0] == labels).mean() >= 0.94
+
+
+@pytest.mark.parametrize(("kind", "minimum"), [("strokes", 0.95), ("font", 0.7)])
 def test_normalised_synthetic_digits_are_recognised(kind, minimum):
     images, labels = synthetic_set(10, kind, seed=123)
     model = load_bundled()

@@ -19,9 +19,7 @@ def test_tiny_training_run_produces_servable_artifacts(tmp_path):
         images, lambda f, m: calls.append((f, m)), labels=labels, self_train_epochs=3, threads=1
     )
     fractions = [f for f, _ in calls]
-    assert (
-        fractions == sorted(fractions) and fractions[-1] == 1.0 and all(isinstance(m, str) for _, m in calls)
-    )
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and all(isinstance(m, str) for _, m in calls)
     meta = artifacts.metadata
     assert meta["cluster_to_digit_named"] is None and sorted(meta["cluster_to_digit_eval"]) == list(range(10))
     assert meta["metrics"]["acc"] >= 0.7 and len(meta["metrics"]["purity"]) == 10

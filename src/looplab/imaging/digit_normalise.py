@@ -15,6 +15,7 @@ from looplab.imaging.decode import decode_image
 SIZE = 28
 BOX = 20
 WORK_SIDE = 256  # inputs are shrunk to this before any analysis: plenty for one digit, cheap on a phone photo
+MIN_WORK_SIDE = 112  # and smaller ones enlarged to WORK_SIDE
 MIN_CONTRAST = 40  # grey levels between paper and ink below which there is no ink to speak of
 STROKE_FRACTION = 0.13  # MNIST strokes are about 2.5 px wide in a 20 px box
 
@@ -44,13 +45,14 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     return image
 
 
-def _shrink(gray: np.ndarray) -> np.ndarray:
+def _working_size(gray: np.ndarray) -> np.ndarray:
+    """Shrink big photos to WORK_SIDE; enlarge small images (an MNIST-sized 28x28) so the mask keeps detail."""
     height, width = gray.shape
     scale = WORK_SIDE / max(height, width)
-    if scale >= 1:
+    if max(height, width) >= MIN_WORK_SIDE and scale >= 1:
         return gray
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
 
 
 def ink_image(gray: np.ndarray) -> np.ndarray:
@@ -66,12 +68,15 @@ def ink_image(gray: np.ndarray) -> np.ndarray:
     if paper > (int(gray.min()) + int(gray.max())) / 2:
         gray = 255 - gray
     ink = gray.astype(np.uint8)
-    side = min(ink.shape)
-    if side >= 24:
-        k = max(7, side // 3) | 1
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-        background = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
-        background = cv2.blur(background, (k, k))
+    if min(ink.shape) >= 24:  # the background is smooth: estimate it on a small copy, which is much faster
+        height, width = ink.shape
+        scale = 64 / max(height, width)
+        small = cv2.resize(
+            ink, (max(8, round(width * scale)), max(8, round(height * scale))), interpolation=cv2.INTER_AREA
+        )
+        k = max(5, min(small.shape) // 3) | 1
+        background = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        background = cv2.resize(cv2.blur(background, (k, k)), (width, height), interpolation=cv2.INTER_LINEAR)
         ink = cv2.subtract(ink, background)
     return ink
 
@@ -161,10 +166,10 @@ def centre_of_mass_shift(image: np.ndarray) -> np.ndarray:
 
 def normalise_digit(image: np.ndarray) -> np.ndarray:
     """One digit in any uint8 image -> MNIST-style ``(28, 28) uint8``; raises DigitError with a reason."""
-    gray = _shrink(to_gray(image))
+    gray = to_gray(image)
     if min(gray.shape) < 8:
         raise DigitError(f"image too small ({gray.shape[1]}x{gray.shape[0]} px) to hold a digit")
-    return fit_and_centre(ink_mask(ink_image(gray)))
+    return fit_and_centre(ink_mask(ink_image(_working_size(gray))))
 
 
 def normalise_bytes(data: bytes) -> np.ndarray:
