@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, File, HTTPException, Response, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -158,16 +159,36 @@ def ingest(
     platform: PlatformDep,
     runner: RunnerDep,
     files: list[UploadFile] = File(...),
+    mtimes: str | None = Form(None),
     alliance: str = DEFAULT_ALLIANCE,
 ) -> JobOut:
-    """Upload screenshots: originals are archived at once, an ``alliance.ingest`` job reads and books them."""
+    """Upload screenshots: originals are archived at once, an ``alliance.ingest`` job reads and books them.
+
+    ``mtimes`` (a JSON list, one per file) dates files whose name holds no date; else the upload's day.
+    """
     if not files:
         raise HTTPException(422, "no files")
     if len(files) > MAX_UPLOAD_FILES:
         raise HTTPException(413, f"at most {MAX_UPLOAD_FILES} files per upload")
-    items = [archive(platform, upload.filename or "upload", upload.file.read()) for upload in files]
+    times = _mtimes(mtimes, len(files))
+    items = [
+        archive(platform, upload.filename or "upload", upload.file.read(), mtime)
+        for upload, mtime in zip(files, times, strict=True)
+    ]
     job = runner.submit("alliance.ingest", {"files": items, "alliance": alliance, "origin": "upload"}, user.id)
     return JobOut.of(job)
+
+
+def _mtimes(raw: str | None, count: int) -> list[float | None]:
+    if not raw:
+        return [None] * count
+    try:
+        values = json.loads(raw)
+        if not isinstance(values, list) or len(values) != count:
+            raise ValueError
+        return [float(v) if v is not None else None for v in values]
+    except (ValueError, TypeError) as err:
+        raise HTTPException(422, f"mtimes must be a JSON list of {count} numbers") from err
 
 
 @router.get("/export")
