@@ -51,13 +51,14 @@ def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
     return sorted(merged, key=lambda n: (n.box.y, n.box.x))
 
 
-def _without_titles(names: list[TextItem], ratio: float = 1.3) -> list[TextItem]:
-    """Leave out text set much larger than the usual name (screen titles, section headers)."""
-    if len(names) < 3:
+def _without_titles(names: list[TextItem], numbers: list[TextItem], ratio: float = 1.3) -> list[TextItem]:
+    """Leave out headings: text above every number, set larger than the usual name."""
+    if len(names) < 3 or not numbers:
         return names
-    heights = sorted(n.box.char_h or n.box.h for n in names)
+    heights = sorted(n.box.h for n in names)
     usual = heights[len(heights) // 2]
-    return [n for n in names if (n.box.char_h or n.box.h) <= ratio * usual]
+    first_number = min(n.box.y for n in numbers)
+    return [n for n in names if n.box.y2 > first_number or n.box.h <= ratio * usual]
 
 
 def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | None:
@@ -88,9 +89,10 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6) -> list[RowGrou
     Numbers above the first name (a row cut at the top edge) are left out, and so are names with no
     number at all (titles, headers, labels) when other rows have numbers.
     """
-    names = _without_titles(merge_name_pieces([i for i in items if i.kind == "name"]))
+    numbers = [i for i in items if i.kind == "number"]
+    names = _without_titles(merge_name_pieces([i for i in items if i.kind == "name"]), numbers)
     groups = [RowGroup(n) for n in names]
-    for number in (i for i in items if i.kind == "number"):
+    for number in numbers:
         owner = _owner(number, names, max_block)
         if owner is not None:
             groups[owner].numbers.append(number)
