@@ -115,7 +115,11 @@ def _check_single_digit(stats: np.ndarray) -> None:
         else:
             groups.append([int(i)])
     tall = [g for g in groups if bottom[g].max() - top[g].min() >= 0.5 * height]
-    if len(tall) > 1:
+    if len(tall) < 2:
+        return
+    # A broken stroke also splits one digit: several digits need a clear gap or a row's width.
+    gap = max(min(left[b]) - max(right[a]) for a, b in zip(tall, tall[1:], strict=False))
+    if gap >= 0.15 * height or right.max() - left.min() >= 0.9 * height:
         raise SeveralDigitsError(f"found {len(tall)} digits side by side: upload one digit per image")
 
 
