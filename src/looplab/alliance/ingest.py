@@ -205,6 +205,11 @@ def record_results(platform: Platform, job_id: str | None, params: dict[str, Any
                     _record(session, item, alliance, day, job_id, status="rejected", reason=result["error"])
                 outcomes.append(outcome)
                 continue
+            earlier = session.scalar(select(Screenshot).where(Screenshot.content_hash == item.get("hash")))
+            if earlier is not None:  # another job took the same file meanwhile (two workers, two replicas)
+                outcome.update(status="rejected", reason=_duplicate_reason(earlier))
+                outcomes.append(outcome)
+                continue
             row_crops = [[platform.blobs.put(png, "png") for png in crops] for crops in result["row_crops"]]
             rows = [{**row, "crops": keys} for row, keys in zip(result["rows"], row_crops, strict=True)]
             shot = _record(
@@ -302,8 +307,8 @@ def _row_key(row: Any) -> tuple:
 
 def move_processed(path: Path, input_dir: Path, outcome: dict[str, Any]) -> Path | None:
     """Move a watched file to ``done/`` or ``rejected/`` (never overwriting); a rejected one gets its reason."""
-    if not path.exists():
-        return None
+    if not path.exists() or path.resolve().parent != Path(input_dir).resolve():
+        return None  # only files of the watched folder itself are ever moved
     folder = Path(input_dir) / (DONE if outcome["status"] == "booked" else REJECTED)
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder / path.name)

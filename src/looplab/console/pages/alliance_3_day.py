@@ -37,7 +37,13 @@ with right:
         )
 with left:
     for shot in view["screenshots"]:
-        st.markdown(f"**{shot['source_name']}** · {shot['status']} {shot['reason']}")
+        title, action = st.columns([4, 1])
+        title.markdown(f"**{shot['source_name']}** · {shot['status']} {shot['reason']}")
+        remove = shot["status"] == "booked" and action.button(
+            "Remove", key=f"rm{shot['id']}", help="Take it out of this day"
+        )
+        if remove and state.call(state.client().request, "DELETE", f"/api/alliance/screenshots/{shot['id']}"):
+            st.rerun()
         if shot["status"] == "booked":
             image = state.call(state.client().get, f"/api/alliance/screenshots/{shot['id']}/image")
             if image:
