@@ -131,3 +131,19 @@ def test_import_from_copies_and_verifies(server, tmp_path):
     assert sorted(p.name for p in copied) == sorted(mnist.FILES)
     with pytest.raises(mnist.MnistError, match="no MNIST files"):
         mnist.import_from(tmp_path / "empty", tmp_path / "dest2")
+
+
+def test_data_fetch_command_downloads_and_imports(server, tmp_path):
+    from typer.testing import CliRunner
+
+    from looplab.digits.cli import app
+
+    url, files = server
+    runner = CliRunner()
+    result = runner.invoke(app, ["data", "fetch", "--dest", str(tmp_path / "a"), "--base-url", url])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(files)
+    result = runner.invoke(app, ["data", "fetch", "--from", str(tmp_path / "a"), "--dest", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["data", "fetch", "--from", str(tmp_path / "nothing"), "--dest", str(tmp_path / "c")])
+    assert result.exit_code == 1 and "no MNIST files" in result.output

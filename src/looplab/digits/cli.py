@@ -13,6 +13,7 @@ app = typer.Typer(help="Digits without labels: cluster MNIST unsupervised, evalu
 data_app = typer.Typer(help="Get the MNIST files (IDX gzip).")
 app.add_typer(data_app, name="data")
 
+ASSETS_DIR = Path(__file__).resolve().parent / "assets"  # the bundled model
 DataOption = Annotated[Path, typer.Option("--data", help="folder with the MNIST IDX .gz files")]
 
 
@@ -95,9 +96,7 @@ def predict(
 @app.command()
 def train(
     data: DataOption,
-    out: Annotated[Path, typer.Option(help="where to write digits.onnx, digits.json, exemplars.npz")] = Path(
-        "src/looplab/digits/assets"
-    ),
+    out: Annotated[Path, typer.Option(help="where to write digits.onnx, digits.json, exemplars.npz")] = ASSETS_DIR,
     seed: Annotated[int, typer.Option(help="random seed")] = 0,
     limit: Annotated[int | None, typer.Option(help="use only the first N test images")] = None,
 ) -> None:
@@ -126,9 +125,7 @@ def train(
 
 @data_app.command("fetch")
 def data_fetch(
-    from_dir: Annotated[
-        Path | None, typer.Option("--from", help="import from this folder, no download")
-    ] = None,
+    from_dir: Annotated[Path | None, typer.Option("--from", help="import from this folder, no download")] = None,
     dest: Annotated[Path, typer.Option(help="destination folder")] = Path("data/mnist"),
     base_url: Annotated[str | None, typer.Option(help="mirror to download from")] = None,
 ) -> None:
