@@ -6,7 +6,7 @@ Held out: the last 15% rows of each ``<category>.npy`` (as in training). Candida
 drawings (quickdraw_strokes, 25 per category) through the game's rasteriser. Ratios are to the
 baseline of the same run.
 
-    .venv/bin/python bench/pictionary.py [--epochs 12] [--skip-cnn]
+    .venv/bin/python bench/pictionary.py [--epochs 8] [--skip-cnn] [--refresh-bundled]
 """
 
 from __future__ import annotations
@@ -40,9 +40,7 @@ def _ms_per_drawing(predict, images: np.ndarray, n: int = 1000) -> float:
     return round(float(np.median(times)) * 1000, 4)
 
 
-def _row(
-    name: str, probs: np.ndarray, labels: np.ndarray, classes, params: int, ms: float, seconds: float
-) -> dict:
+def _row(name: str, probs: np.ndarray, labels: np.ndarray, classes, params: int, ms: float, seconds: float) -> dict:
     metrics = top_k_metrics(probs, labels, classes)
     return {
         "model": name,
@@ -65,9 +63,7 @@ def logistic_regression(split: quickdraw.Split) -> dict:
     x = split.test_x.reshape(len(split.test_x), -1) / 255.0
     ms = _ms_per_drawing(model.predict_proba, x)
     params = model.coef_.size + model.intercept_.size
-    return _row(
-        "logistic regression", model.predict_proba(x), split.test_y, split.classes, params, ms, seconds
-    )
+    return _row("logistic regression", model.predict_proba(x), split.test_y, split.classes, params, ms, seconds)
 
 
 def torch_model(name: str, model: nn.Module, split: quickdraw.Split, epochs: int) -> dict:
@@ -188,9 +184,7 @@ def renderers() -> dict:
     from looplab.imaging.strokes import parse_drawing, render
 
     drawings = [
-        d
-        for p in sorted((DATA / "quickdraw_strokes").glob("*.ndjson"))[:40]
-        for d in quickdraw.load_strokes(p)
+        d for p in sorted((DATA / "quickdraw_strokes").glob("*.ndjson"))[:40] for d in quickdraw.load_strokes(p)
     ]
     reference = _cairo_reference(drawings)
     candidates = {
@@ -219,22 +213,31 @@ def renderers() -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--epochs", type=int, default=8, help="Epochs for the MLP and the shared small CNN.")
     parser.add_argument("--skip-cnn", action="store_true", help="Skip training the shared small CNN (slow).")
+    parser.add_argument(
+        "--refresh-bundled",
+        action="store_true",
+        help="Keep the trained candidates of the last results file; re-measure only the bundled model.",
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(0)
     split = quickdraw.load_split(DATA / "quickdraw")
     print(f"{len(split.train_x)} train / {len(split.test_x)} held-out drawings, {len(split.classes)} classes")
-    rows = [logistic_regression(split)]
-    print("logistic regression done", flush=True)
-    mlp = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 20))
-    rows.append(torch_model("tiny MLP 784-256-20", mlp, split, min(args.epochs, 8)))
-    print("tiny MLP done", flush=True)
-    if not args.skip_cnn:
-        cnn = build_small_cnn(len(split.classes))
-        rows.append(torch_model("small CNN (shared, global avg pool)", cnn, split, args.epochs))
-        print("small CNN done", flush=True)
+    if args.refresh_bundled:
+        previous = json.loads(RESULTS.read_text())["candidates"]
+        rows = [r for r in previous if not r["model"].startswith("doodle CNN (bundled")]
+    else:
+        rows = [logistic_regression(split)]
+        print("logistic regression done", flush=True)
+        mlp = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 20))
+        rows.append(torch_model(f"tiny MLP 784-256-20 ({args.epochs} epochs)", mlp, split, args.epochs))
+        print("tiny MLP done", flush=True)
+        if not args.skip_cnn:
+            cnn = build_small_cnn(len(split.classes))
+            rows.append(torch_model(f"small CNN (shared, avg pool, {args.epochs} ep)", cnn, split, args.epochs))
+            print("small CNN done", flush=True)
     row, guesser = bundled(split)
     rows.append(row)
     base = rows[0]["top1"]
@@ -243,10 +246,7 @@ def main() -> None:
     strokes = strokes_vs_bitmaps(guesser, split)
     strokes["strokes_top1_ratio_to_baseline"] = round(strokes["strokes"]["top1"] / base, 3)
 
-    print(
-        f"\n{'model':<44} {'top-1':>6} {'top-3':>6} {'x base':>7} {'params':>8} {'ms/drawing':>10}"
-        f" {'train s':>8}"
-    )
+    print(f"\n{'model':<44} {'top-1':>6} {'top-3':>6} {'x base':>7} {'params':>8} {'ms/drawing':>10} {'train s':>8}")
     for r in rows:
         print(
             f"{r['model']:<44} {r['top1']:>6.3f} {r['top3']:>6.3f} {r['top1_ratio_to_baseline']:>7.2f} "

@@ -24,7 +24,7 @@ from looplab.pictionary.model import top_k_metrics
 ProgressFn = Callable[[float, str], None]
 ARCH = "doodle-cnn-v1"
 FORMAT = "looplab.pictionary.model/1"
-DEFAULT_EPOCHS = 15
+DEFAULT_EPOCHS = 13
 DEFAULT_WIDTH = 32
 
 
