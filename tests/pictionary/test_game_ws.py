@@ -62,7 +62,7 @@ def _receive_until(ws, kind: str, limit: int = 50) -> dict:
         message = ws.receive_json()
         if message["type"] == kind:
             return message
-        assert message["type"] in ("guesses", "hello", "game", "round", "pong"), message
+        assert message["type"] in ("guesses", "hello", "game", "round", "pong", "ignored"), message
     raise AssertionError(f"no {kind} message")
 
 
@@ -146,6 +146,8 @@ def test_round_times_out_and_attempts_count_distinct_wrong_guesses(game_api: Tes
         assert result["reason"] == "timeout" and result["recognized"] is False
         assert result["attempts"] == 1 and result["time_ms"] is None
         assert result["duration_ms"] >= game_settings.round_seconds * 1000 - 50
+        ws.send_json({"type": "draw", "round": 1, "seq": 2, "strokes": [[[0, 9], [0, 9]]]})  # crossed the result
+        assert ws.receive_json() == {"type": "ignored", "round": 1, "reason": "the round is over"}
 
 
 def test_bad_messages_get_clear_errors_and_store_nothing(game_api: TestClient, game_settings) -> None:

@@ -270,7 +270,11 @@ class GameSession:
         async with self.lock:
             live = self._current(message)
             if live is None:
-                await self.error("that round is not running (over, or another round number)", "stale_round")
+                if self.round is not None and self.round.done and message.get("round") == self.round.no:
+                    # a throttled update that crossed the result on the wire: normal, not an error
+                    await self.send({"type": "ignored", "round": self.round.no, "reason": "the round is over"})
+                else:
+                    await self.error("that round is not running (over, or another round number)", "stale_round")
                 return
             if not self.bucket.take():
                 await self.error("too many drawing updates: send at most a few per second", "rate_limited")
@@ -375,7 +379,7 @@ class GameSession:
             summary = await to_thread.run_sync(
                 service.game_summary, self.platform.db, game_id, self.user.id, self.user.is_admin
             )
-            self.game_id, self.round = None, None
+            self.game_id = None  # the finished round stays, so a late update for it is recognised as late
             await self.send({"type": "game_over", "game_id": game_id, "summary": summary})
 
     async def abandon(self) -> None:
