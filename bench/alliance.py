@@ -99,7 +99,8 @@ def _merge(parts: list[dict]) -> dict:
 
 
 def run_synthetic(reader: AllianceReader, n: int) -> dict:
-    ours, base, seconds, base_seconds, flagged_ok = [], [], [], [], [0, 0]
+    ours, base, seconds, base_seconds, unreadable = [], [], [], [], [0, 0]
+    flags = {"right": 0, "right_flagged": 0, "wrong": 0, "wrong_flagged": 0}
     for seed in range(20_000, 20_000 + n):
         screen = make_screenshot(seed)
         truth = [(r.name, r.numbers) for r in screen.full_rows]
@@ -107,13 +108,17 @@ def run_synthetic(reader: AllianceReader, n: int) -> dict:
         seconds.append(reading.seconds)
         got = [(r.name, r.values) for r in reading.rows]
         ours.append(score(truth, got, subsequence=False))
-        # every row whose numbers are wrong or missing should be flagged for review
+        # review flags: rows read wrong should be flagged, rows read right should mostly not be
+        exact_truth = set((name, tuple(numbers)) for name, numbers in truth)
         for row in reading.rows:
-            if any((row.name, row.values) == t for t in truth):
-                continue
-            if any(v is None for v in row.numbers):
-                flagged_ok[0] += row.needs_review
-                flagged_ok[1] += 1
+            unreadable[0] += any(v is None for v in row.numbers) and row.needs_review
+            unreadable[1] += any(v is None for v in row.numbers)
+            if (row.name, tuple(row.values)) in exact_truth and None not in row.numbers:
+                flags["right"] += 1
+                flags["right_flagged"] += row.needs_review
+            else:
+                flags["wrong"] += 1
+                flags["wrong_flagged"] += row.needs_review
         start = time.perf_counter()
         base.append(score(truth, baseline_rows(screen.image), subsequence=False))
         base_seconds.append(time.perf_counter() - start)
@@ -124,7 +129,8 @@ def run_synthetic(reader: AllianceReader, n: int) -> dict:
         "seconds_median": round(statistics.median(seconds), 3),
         "seconds_p95": round(sorted(seconds)[int(0.95 * (len(seconds) - 1))], 3),
         "baseline_seconds_median": round(statistics.median(base_seconds), 3),
-        "rows_with_unreadable_number_flagged": f"{flagged_ok[0]}/{flagged_ok[1]}",
+        "rows_with_unreadable_number_flagged": f"{unreadable[0]}/{unreadable[1]}",
+        "review_flags": flags,
     }
 
 
@@ -184,7 +190,12 @@ def main() -> None:
     base_rows = s["baseline"]["row_accuracy"]
     ratio = f"{s['ours']['row_accuracy'] / base_rows:.1f}x" if base_rows else "n/a (baseline 0)"
     print(f"  ours/baseline rows {ratio}; seconds median {s['seconds_median']} p95 {s['seconds_p95']}")
+    f = s["review_flags"]
     print(f"  flagged rows with unreadable numbers {s['rows_with_unreadable_number_flagged']}")
+    print(
+        f"  flagged for review: {f['wrong_flagged']}/{f['wrong']} rows read wrong (or not in the truth), "
+        f"{f['right_flagged']}/{f['right']} rows read right"
+    )
     print(f"  1080x2400 median {results['phone_1080x2400']['median']} s")
     if "ours" in r:
         for who in ("ours", "baseline"):

@@ -56,7 +56,7 @@ class AllianceReader:
         *,
         min_confidence: float = 75.0,
         other_threshold: float = 0.95,
-        retry_below: float = 75.0,
+        retry_below: float = 60.0,
     ) -> None:
         self.classifier = RegionClassifier(model)
         self.min_confidence = min_confidence

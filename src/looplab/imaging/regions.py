@@ -60,7 +60,7 @@ def edge_mask(image: np.ndarray, min_contrast: int = 28) -> np.ndarray:
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (3, 3))
     gradient = cv2.morphologyEx(image, cv2.MORPH_GRADIENT, kernel)
     if gradient.ndim == 3:
-        gradient = gradient.max(axis=2)
+        gradient = cv2.max(cv2.max(gradient[:, :, 0], gradient[:, :, 1]), gradient[:, :, 2])
     otsu, _ = cv2.threshold(gradient, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return (gradient >= max(min_contrast, 0.6 * otsu)).astype(np.uint8)
 
