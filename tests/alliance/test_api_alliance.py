@@ -17,10 +17,12 @@ VALUES = [12_400, 34_100, 5_600, 78_000, 9_100, 23_000]
 
 
 @pytest.fixture
-def server(settings) -> Iterator[TestClient]:
+def server(settings, database_url) -> Iterator[TestClient]:
+    """The server in process, on DuckDB and on PostgreSQL."""
     from looplab.server.app import create_app
 
     settings.admin_user, settings.admin_password = "admin", "admin-password"
+    settings.database_url = database_url
     with TestClient(create_app(settings)) as client:
         token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()["token"]
         client.cookies.clear()

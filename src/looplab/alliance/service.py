@@ -244,9 +244,11 @@ def book_day(
         kind, reasons = None, []
         if member_id is None or score < rules.name_accept:
             kind = "name"
-            reasons.append(
-                f"new name {row.name!r}" if not candidates else f"uncertain name {row.name!r} (best match {score:.0f})"
-            )
+            if member_id is None:
+                closest = f" (closest: {listed[0]['name']}, {score:.0f})" if listed else ""
+                reasons.append(f"new name {row.name!r}{closest}")
+            else:
+                reasons.append(f"uncertain name {row.name!r}: {by_id[member_id].display_name}? ({score:.0f})")
         elif member_id in booked:
             kind = "duplicate"
             reasons.append(f"{by_id[member_id].display_name} already has a reading on {day}")
