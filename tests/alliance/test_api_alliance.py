@@ -94,6 +94,10 @@ def test_review_queue_endpoints(server):
     assert created.status_code == 200
     assert server.post(f"/api/alliance/review/{items['Xavier']['id']}/dismiss").status_code == 200
     assert server.post(f"/api/alliance/review/{items['Xavier']['id']}/dismiss").status_code == 409
+    # the day ingested again with one more new name: the assigned and created names now match directly
+    book(platform, D2, row("Ana", 11), row("Wolfi", 21), row("Zed", 3), row("Yuki", 1))
+    assert [i["name_read"] for i in server.get("/api/alliance/review").json()] == ["Yuki"]
+    assert server.post("/api/alliance/review/new-members", params={"day": "2025-11-12"}).json() == {"created": ["Yuki"]}
     assert server.post("/api/alliance/review/nope/dismiss").status_code == 404
     assert server.get("/api/alliance/review").json() == []
     table = {m["name"]: m for m in server.get("/api/alliance/members").json()["members"]}

@@ -135,3 +135,16 @@ def test_afk_streak_alert_and_daily_summary(platform):
         events = [n.event for n in session.scalars(select(Notification).order_by(Notification.created_at))]
     assert events.count("alliance_afk") == 1
     assert events.count("alliance_daily") == 4
+
+
+def test_all_plain_new_names_become_members_at_once(platform):
+    set_rules(platform, columns=["points"])
+    book(platform, D1, row("Ana", 10))
+    book(platform, D2, row("Ana", 11), row("Zed", 1), row("Yuki", 2), row("Doubt", 3, review=True))
+    book(platform, D3, row("Ana", 12), row("Zed", 4))
+    with platform.db.session() as session:
+        created = service.resolve_all_new(session)
+    assert sorted(created) == ["Yuki", "Zed"]
+    stats = counters_by_name(platform)
+    assert stats["Zed"].trend["points"] == [1, 4]  # both days, one member
+    assert [i.name_read for i in _open_items(platform)] == ["Doubt"]  # a reader doubt still needs a person

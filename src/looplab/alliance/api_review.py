@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, HTTPException
@@ -64,6 +65,16 @@ def new_member(item_id: str, body: NewMemberIn, user: AdminDep, platform: Platfo
             return views.review_view(service.resolve_new_member(session, item_id, body.name, user.name))
     except BooksError as err:
         raise books_error(err) from err
+
+
+@router.post("/review/new-members")
+def all_new_members(
+    user: AdminDep, platform: PlatformDep, day: date | None = None, alliance: str = DEFAULT_ALLIANCE
+) -> dict[str, Any]:
+    """Make every plain new name waiting in review a member (e.g. a roster's first days, or new recruits)."""
+    with platform.db.session() as session:
+        created = service.resolve_all_new(session, alliance, day, user.name)
+    return {"created": created}
 
 
 @router.post("/review/{item_id}/dismiss")

@@ -249,6 +249,8 @@ def book_day(
                 reasons.append(f"new name {row.name!r}{closest}")
             else:
                 reasons.append(f"uncertain name {row.name!r}: {by_id[member_id].display_name}? ({score:.0f})")
+            if row.needs_review:
+                reasons.extend(row.reasons or ["the reader marked this row for review"])
         elif member_id in booked:
             kind = "duplicate"
             reasons.append(f"{by_id[member_id].display_name} already has a reading on {day}")
@@ -389,6 +391,34 @@ def resolve_new_member(session: Session, item_id: str, name: str | None = None, 
         add_alias(member, item.name_read)
     _book_item(session, item, member, None)
     return _close(item, "resolved", {"action": "new_member", "member_id": member.id, "by": user})
+
+
+def resolve_all_new(
+    session: Session, alliance: str = DEFAULT_ALLIANCE, day: date | None = None, user: str | None = None
+) -> list[str]:
+    """Every open item that is only a new name (no close member, no reader doubt) becomes a new member."""
+    query = select(ReviewItem).where(
+        ReviewItem.alliance == alliance,
+        ReviewItem.status == "open",
+        ReviewItem.kind == "name",
+        ReviewItem.member_id.is_(None),
+    )
+    if day is not None:
+        query = query.where(ReviewItem.day == day)
+    created = []
+    known = {m.folded: m.id for m in roster(session, alliance)}
+    for item in list(session.scalars(query.order_by(ReviewItem.day, ReviewItem.created_at))):
+        if len(item.reasons) != 1:
+            continue  # a reader doubt as well: leave it to a person
+        key = fold(item.name_read)
+        if key in known:  # the same new name on an earlier day of this batch, or created since
+            resolve_assign(session, item.id, known[key], user=user)
+            continue
+        resolve_new_member(session, item.id, user=user)
+        session.flush()
+        known[key] = item.member_id
+        created.append(item.name_read)
+    return created
 
 
 def dismiss(session: Session, item_id: str, user: str | None = None) -> ReviewItem:

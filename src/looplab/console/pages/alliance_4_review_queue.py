@@ -11,6 +11,12 @@ if not items:
     st.success("Nothing to review.")
     st.stop()
 st.caption(f"{len(items)} open item(s), newest day first.")
+plain_new = [i for i in items if i["kind"] == "name" and not i["member_id"] and len(i["reasons"]) == 1]
+if plain_new and st.button(f"Make the {len(plain_new)} plain new name(s) members", help="no close member, no doubt"):
+    done = ui.post("/review/new-members")
+    if done is not None:
+        st.toast(f"{len(done['created'])} new member(s)")
+        st.rerun()
 members = {m["name"]: m["id"] for m in (ui.get("/members") or {"members": []})["members"]}
 
 for item in items[:25]:
