@@ -40,7 +40,7 @@ def clean_read(text: str) -> str:
     """Tidy OCR output for display and storage: NFC, single spaces, no stray edge punctuation."""
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"\s+", " ", text).strip()
-    return text.strip(" .,;:'\"`~-_|") if len(text) > 2 else text
+    return text.strip(" .,;:'\"`~-_|/\\‘’“”") if len(text) > 2 else text
 
 
 def fold(name: str) -> str:

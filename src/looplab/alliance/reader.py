@@ -114,7 +114,7 @@ class AllianceReader:
             return TextItem(region, "number", text, confidence, value)
         unsure = p[NUMBER] >= 0.5 and result.confidence < 70
         if has_digits(result.text) and (unsure or _digit_share(result.text) >= 0.5):
-            digits = ocr.read_line(prepared, digits=True)
+            digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
             value = parse_number(digits.text)
             if value is not None:
                 return TextItem(region, "number", digits.text, digits.confidence, value)
@@ -144,6 +144,11 @@ class AllianceReader:
                     reasons.append(f"number {n.value} read with low confidence ({n.confidence:.0f})")
             if len(g.numbers) < usual:
                 reasons.append(f"{len(g.numbers)} numbers where rows have {usual} (row cut at an edge?)")
+            odd = _ODD.findall(g.name.text)
+            if odd:
+                reasons.append(f"name has characters OCR often makes up: {''.join(dict.fromkeys(odd))}")
+            if len(g.numbers) > usual and usual:
+                reasons.append(f"{len(g.numbers)} numbers where rows have {usual}")
             rows.append(
                 Row(
                     name=g.name.text,
@@ -162,6 +167,8 @@ def _digit_share(text: str) -> float:
     return sum(c.isdigit() for c in chars) / len(chars) if chars else 0.0
 
 
+# Characters a name may well hold but that Tesseract mostly produces from icons and decorations
+_ODD = re.compile(r"[^\w\s\[\]().'&\-]|['’‘”“]")
 _LABEL = re.compile(r"\w: ?\S")  # "Registered: 20/20", "Power: 3,244" (when the number was not read)
 
 
