@@ -52,11 +52,22 @@ def text_is_light(crop: np.ndarray) -> bool:
     return float(diff[strong].mean()) > 0 if strong.any() else False
 
 
-def prepare_crop(gray: np.ndarray, text_height: int | None = None, target_height: int = TARGET_HEIGHT) -> np.ndarray:
-    """Dark text on a light background, contrast stretched, scaled to ``target_height``, with a border."""
+def prepare_crop(
+    gray: np.ndarray,
+    text_height: int | None = None,
+    target_height: int = TARGET_HEIGHT,
+    core: tuple[int, int] | None = None,
+) -> np.ndarray:
+    """Dark text on a light background, contrast stretched, scaled to ``target_height``, with a border.
+
+    ``core``: the rows (top, bottom) of the text itself; ink outside them that touches the crop's top
+    or bottom edge belongs to the neighbouring lines and is wiped out.
+    """
     crop = gray.astype(np.float32)
     if text_is_light(crop):
         crop = 255.0 - crop
+    if core is not None:
+        crop = _wipe_neighbours(crop, *core)
     # ink to black, the background (the border's median) to white: Tesseract's own thresholding
     # struggles with mid-grey backgrounds
     border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
@@ -69,6 +80,23 @@ def prepare_crop(gray: np.ndarray, text_height: int | None = None, target_height
         interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
         crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=interpolation)
     return cv2.copyMakeBorder(crop, BORDER, BORDER, BORDER, BORDER, cv2.BORDER_CONSTANT, value=255)
+
+
+def _wipe_neighbours(crop: np.ndarray, top: int, bottom: int) -> np.ndarray:
+    border = np.concatenate([crop[0], crop[-1], crop[:, 0], crop[:, -1]])
+    background = float(np.median(border))
+    ink = (crop < background - 0.35 * (background - float(crop.min()))).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height = crop.shape[0]
+    out = crop
+    for i in range(1, count):
+        y, h = stats[i, cv2.CC_STAT_TOP], stats[i, cv2.CC_STAT_HEIGHT]
+        touches_edge = y == 0 or y + h >= height
+        outside = y + h <= top or y >= bottom
+        if touches_edge and outside:
+            out = out.copy() if out is crop else out
+            out[labels == i] = background
+    return out
 
 
 def read_line(prepared: np.ndarray, *, digits: bool = False, single_word: bool = False) -> OcrResult:

@@ -89,7 +89,8 @@ class AllianceReader:
         padded = region.pad(max(2, region.h // 6), gray.shape, py=max(2, region.h // 4))
         crop = gray[padded.y : padded.y2, padded.x : padded.x2]
         text_height = max(region.char_h, region.h // 3) or region.h
-        prepared = ocr.prepare_crop(crop, text_height=text_height)
+        core = (region.y - padded.y, region.y2 - padded.y)
+        prepared = ocr.prepare_crop(crop, text_height=text_height, core=core)
         readings = [(ocr.read_line(prepared), prepared, crop, text_height)]
         found = _without_edge_icons(crop, prepared, readings[0][0])
         if found is not None:
