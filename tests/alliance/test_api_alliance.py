@@ -154,3 +154,20 @@ def test_players_are_refused(server):
     headers = {"Authorization": f"Bearer {token}"}
     for path in ("/api/alliance/members", "/api/alliance/review", "/api/alliance/export", "/api/alliance/rules"):
         assert server.get(path, headers=headers).status_code == 403, path
+
+
+def test_alliances_keep_separate_books_and_rules(server):
+    platform = _platform(server)
+    from looplab.alliance.service import book_day
+
+    with platform.db.session() as session:
+        book_day(session, D1, [row("Ana", 10)])
+        book_day(session, D1, [row("Björn", 99)], alliance="north")
+    assert server.get("/api/alliance/alliances").json() == ["default", "north"]
+    assert [m["name"] for m in server.get("/api/alliance/members").json()["members"]] == ["Ana"]
+    north = server.get("/api/alliance/members", params={"alliance": "north"}).json()
+    assert [m["name"] for m in north["members"]] == ["Björn"]
+    toml = 'columns = ["power"]\n'
+    assert server.put("/api/alliance/rules/toml", params={"alliance": "north"}, json={"toml": toml}).status_code == 200
+    assert server.get("/api/alliance/rules", params={"alliance": "north"}).json()["rules"]["columns"] == ["power"]
+    assert server.get("/api/alliance/rules").json()["rules"]["columns"] == ["points"]

@@ -121,8 +121,29 @@ def test_move_processed_never_overwrites_and_stays_in_the_folder(tmp_path: Path)
     (tmp_path / "a.png").write_bytes(b"new")
     moved = ingest.move_processed(tmp_path / "a.png", tmp_path, {"status": "booked"})
     assert moved.name == "a.1.png" and (tmp_path / "done" / "a.png").read_bytes() == b"old"
-    outside = tmp_path / "elsewhere"
-    outside.mkdir()
+    outside = tmp_path / "deeper" / "elsewhere"  # neither the folder nor an alliance's subfolder
+    outside.mkdir(parents=True)
     (outside / "b.png").write_bytes(b"x")
     assert ingest.move_processed(outside / "b.png", tmp_path, {"status": "rejected", "reason": "r"}) is None
     assert (outside / "b.png").exists()
+
+
+def test_subfolders_are_alliances_with_their_own_rules_and_done_folders(watcher, platform):
+    folder, runner = watcher
+    sub = folder.input_dir / "north-wolves"
+    sub.mkdir()
+    (sub / "rules.toml").write_text('columns = ["power"]\n')
+    (sub / "s_20251111.png").write_bytes(b"north")
+    (folder.input_dir / "t_20251111.png").write_bytes(b"default")
+    (folder.input_dir / "not an alliance!").mkdir()
+    (folder.input_dir / "not an alliance!" / "x.png").write_bytes(b"ignored")
+    folder.scan()
+    time.sleep(0.25)
+    assert len(folder.scan()) == 2
+    by_alliance = {p["alliance"]: [f["name"] for f in p["files"]] for p in runner.submitted}
+    assert by_alliance == {"default": ["t_20251111.png"], "north-wolves": ["s_20251111.png"]}
+    with platform.db.session() as session:
+        assert load_rules(session, "north-wolves").columns == ["power"]
+        assert load_rules(session).columns == ["points"]
+    moved = ingest.move_processed(sub / "s_20251111.png", folder.input_dir, {"status": "booked"})
+    assert moved == sub / "done" / "s_20251111.png"

@@ -144,13 +144,30 @@ def put_rules(
 
 
 @router.put("/rules/toml")
-def put_rules_toml(body: TomlIn, _: AdminDep, platform: PlatformDep) -> dict[str, Any]:
-    """Rules as a TOML document (the same format as ``<input_dir>/rules.toml``)."""
+def put_rules_toml(
+    body: TomlIn, _: AdminDep, platform: PlatformDep, alliance: str = DEFAULT_ALLIANCE
+) -> dict[str, Any]:
+    """Rules as a TOML document (the format of ``rules.toml`` in the input folder): top-level keys are
+    ``alliance``'s rules, ``[alliances.NAME]`` tables other alliances'."""
     try:
-        parsed = parse_toml(body.toml)
+        parsed = {alliance if name == DEFAULT_ALLIANCE else name: r for name, r in parse_toml(body.toml).items()}
         with platform.db.session() as session:
-            for alliance, rules in parsed.items():
-                save_rules(session, rules, alliance)
+            for name, rules in parsed.items():
+                save_rules(session, rules, name)
     except RulesError as err:
         raise HTTPException(422, str(err)) from err
     return {"alliances": {name: rules.to_dict() for name, rules in parsed.items()}}
+
+
+@router.get("/alliances")
+def list_alliances(_: AdminDep, platform: PlatformDep) -> list[str]:
+    """Every alliance the books know (rules, screenshots or members), the default one first."""
+    from sqlalchemy import select
+
+    from looplab.alliance.models import Member, RuleSet, Screenshot
+
+    with platform.db.session() as session:
+        names = set(session.scalars(select(RuleSet.alliance)))
+        names |= set(session.scalars(select(Screenshot.alliance).distinct()))
+        names |= set(session.scalars(select(Member.alliance).distinct()))
+    return [DEFAULT_ALLIANCE, *sorted(names - {DEFAULT_ALLIANCE})]

@@ -306,10 +306,12 @@ def _row_key(row: Any) -> tuple:
 
 
 def move_processed(path: Path, input_dir: Path, outcome: dict[str, Any]) -> Path | None:
-    """Move a watched file to ``done/`` or ``rejected/`` (never overwriting); a rejected one gets its reason."""
-    if not path.exists() or path.resolve().parent != Path(input_dir).resolve():
-        return None  # only files of the watched folder itself are ever moved
-    folder = Path(input_dir) / (DONE if outcome["status"] == "booked" else REJECTED)
+    """Move a watched file to ``done/`` or ``rejected/`` beside it (never overwriting); a rejected one gets
+    its reason in ``<name>.reason.txt``."""
+    root, parent = Path(input_dir).resolve(), path.resolve().parent
+    if not path.exists() or (parent != root and parent.parent != root):
+        return None  # only files of the watched folder (or of an alliance's subfolder) are ever moved
+    folder = path.parent / (DONE if outcome["status"] == "booked" else REJECTED)
     folder.mkdir(parents=True, exist_ok=True)
     target = _free_name(folder / path.name)
     shutil.move(str(path), target)

@@ -1,5 +1,8 @@
 """The input folder watcher: every settled file in ``input/`` becomes part of an ``alliance.ingest`` job.
 
+Files right in ``input/`` belong to the default alliance; files in a subfolder ``input/<name>/`` to the
+alliance ``<name>`` (each folder gets its own ``done/`` and ``rejected/``).
+
 watchdog wakes the loop at once; a slow poll catches what events miss (network folders, files that were
 there before the start). A file counts as settled when its size and mtime did not change for
 ``settle_s``. ``rules.toml`` in the folder is not a screenshot: it updates the alliance rules.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RULES_FILE = "rules.toml"
+ALLIANCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _SKIP_SUFFIXES = (".reason.txt", ".part", ".tmp", ".crdownload", ".partial", ".swp")
 
 
@@ -47,7 +52,7 @@ class FolderWatcher:
         self._seen: dict[Path, tuple[int, float, float]] = {}  # path -> (size, mtime, when that was first seen)
         self._submitted: set[Path] = set()
         self._jobs: dict[str, list[Path]] = {}
-        self._rules_digest: str | None = None
+        self._rules_digest: dict[Path, str] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -67,7 +72,7 @@ class FolderWatcher:
                     watcher._wake.set()
 
             self._observer = Observer()
-            self._observer.schedule(_Wake(), str(self.input_dir), recursive=False)
+            self._observer.schedule(_Wake(), str(self.input_dir), recursive=True)
             self._observer.daemon = True
             self._observer.start()
         except Exception:  # noqa: BLE001 - e.g. inotify limits: polling still works
@@ -96,43 +101,53 @@ class FolderWatcher:
             self._wake.clear()
 
     # --- one pass ---------------------------------------------------------------------------------------------
+    def folders(self) -> list[tuple[Path, str]]:
+        """The watched folders and their alliances: ``input/`` itself, then one subfolder per alliance."""
+        found = [(self.input_dir, self.alliance)]
+        for sub in sorted(self.input_dir.iterdir()):
+            if sub.is_dir() and sub.name not in (DONE, REJECTED) and ALLIANCE_NAME.match(sub.name):
+                found.append((sub, sub.name))
+        return found
+
     def scan(self) -> list[str]:
         """Check finished jobs, apply ``rules.toml``, submit settled files; returns the submitted job ids."""
         self._check_jobs()
         now = time.monotonic()
-        ready: list[Path] = []
+        ready: dict[str, list[Path]] = {}
         present = set()
-        for path in sorted(self.input_dir.iterdir()):
-            if not path.is_file() or path.name.startswith(".") or path.name.endswith(_SKIP_SUFFIXES):
-                continue
-            if path.name == RULES_FILE:
-                self._apply_rules(path)
-                continue
-            present.add(path)
-            if path in self._submitted:
-                continue
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            seen = self._seen.get(path)
-            if seen is None or seen[:2] != (stat.st_size, stat.st_mtime):
-                self._seen[path] = (stat.st_size, stat.st_mtime, now)
-            elif now - seen[2] >= self.settle_s:
-                ready.append(path)
+        for folder, alliance in self.folders():
+            for path in sorted(folder.iterdir()):
+                if not path.is_file() or path.name.startswith(".") or path.name.endswith(_SKIP_SUFFIXES):
+                    continue
+                if path.name == RULES_FILE:
+                    self._apply_rules(path, alliance)
+                    continue
+                present.add(path)
+                if path in self._submitted:
+                    continue
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue
+                seen = self._seen.get(path)
+                if seen is None or seen[:2] != (stat.st_size, stat.st_mtime):
+                    self._seen[path] = (stat.st_size, stat.st_mtime, now)
+                elif now - seen[2] >= self.settle_s:
+                    ready.setdefault(alliance, []).append(path)
         for gone in set(self._seen) - present:
             self._seen.pop(gone, None)
-        return [self.submit(ready)] if ready else []
+        return [self.submit(paths, alliance) for alliance, paths in ready.items()]
 
-    def submit(self, paths: list[Path]) -> str:
+    def submit(self, paths: list[Path], alliance: str | None = None) -> str:
+        alliance = alliance or self.alliance
         items = []
         for path in paths:
             self._seen.pop(path, None)
             items.append(self._describe(path))
-        job = self.runner.submit("alliance.ingest", {"files": items, "alliance": self.alliance, "origin": "watch"})
+        job = self.runner.submit("alliance.ingest", {"files": items, "alliance": alliance, "origin": "watch"})
         self._jobs[job.id] = list(paths)
         self._submitted.update(paths)
-        log.info("ingest job %s for %d file(s) from %s", job.id, len(paths), self.input_dir)
+        log.info("ingest job %s for %d file(s) of alliance %s", job.id, len(paths), alliance)
         return job.id
 
     def _describe(self, path: Path) -> dict[str, Any]:
@@ -161,24 +176,22 @@ class FolderWatcher:
             self._submitted.difference_update(paths)
             del self._jobs[job_id]
 
-    def _apply_rules(self, path: Path) -> None:
+    def _apply_rules(self, path: Path, alliance: str) -> None:
+        """Top-level keys of a folder's ``rules.toml`` are that folder's alliance's rules."""
+        from looplab.alliance.models import DEFAULT_ALLIANCE
         from looplab.alliance.rules import RulesError, parse_toml, save_rules
 
         text = path.read_text(encoding="utf-8", errors="replace")
         digest = hashlib.sha256(text.encode()).hexdigest()
-        if digest == self._rules_digest:
+        if self._rules_digest.get(path) == digest:
             return
-        self._rules_digest = digest
+        self._rules_digest[path] = digest
         try:
             parsed = parse_toml(text)
             with self.platform.db.session() as session:
-                for alliance, rules in parsed.items():
-                    save_rules(session, rules, alliance, source="file")
-            log.info("applied %s for %s", path, ", ".join(parsed) or "no alliance")
+                for name, rules in parsed.items():
+                    save_rules(session, rules, alliance if name == DEFAULT_ALLIANCE else name, source="file")
+            log.info("applied %s", path)
         except RulesError as err:
             log.warning("%s ignored: %s", path, err)
-            self.platform.notifier.notify("alliance_rules_invalid", f"{RULES_FILE} ignored", str(err))
-
-
-def folders(input_dir: Path) -> tuple[Path, Path]:
-    return Path(input_dir) / DONE, Path(input_dir) / REJECTED
+            self.platform.notifier.notify("alliance_rules_invalid", f"{path.name} of {alliance} ignored", str(err))

@@ -11,15 +11,32 @@ import streamlit as st
 from looplab.console import state
 
 
+def alliance() -> str:
+    """The alliance the pages show, chosen in the sidebar when the books hold more than one."""
+    names = state.call(state.client().get, "/api/alliance/alliances") or ["default"]
+    if len(names) == 1:
+        return names[0]
+    current = st.session_state.get("alliance", names[0])
+    index = names.index(current) if current in names else 0
+    st.session_state.alliance = st.sidebar.selectbox("Alliance", names, index=index)
+    return st.session_state.alliance
+
+
+def _with_alliance(params: dict[str, Any] | None) -> dict[str, Any]:
+    return {"alliance": st.session_state.get("alliance", "default"), **(params or {})}
+
+
 def get(path: str, **params: Any) -> Any:
-    return state.call(state.client().get, f"/api/alliance{path}", params=params or None)
+    return state.call(state.client().get, f"/api/alliance{path}", params=_with_alliance(params))
 
 
 def post(path: str, **kwargs: Any) -> Any:
+    kwargs["params"] = _with_alliance(kwargs.get("params"))
     return state.call(state.client().post, f"/api/alliance{path}", **kwargs)
 
 
 def put(path: str, **kwargs: Any) -> Any:
+    kwargs["params"] = _with_alliance(kwargs.get("params"))
     return state.call(state.client().request, "PUT", f"/api/alliance{path}", **kwargs)
 
 

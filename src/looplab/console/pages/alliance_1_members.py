@@ -6,6 +6,7 @@ from looplab.console import state
 
 st.title("Alliance members")
 state.require_admin()
+ui.alliance()
 
 with st.expander("Upload screenshots"):
     st.caption(

@@ -6,6 +6,7 @@ from looplab.console import state
 
 st.title("Member")
 state.require_admin()
+ui.alliance()
 
 table = ui.get("/members")
 if not table or not table["members"]:

@@ -6,6 +6,7 @@ from looplab.console import state
 
 st.title("Day view")
 state.require_admin()
+ui.alliance()
 
 days = ui.get("/days") or []
 if not days:

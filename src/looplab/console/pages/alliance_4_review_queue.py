@@ -5,6 +5,7 @@ from looplab.console import state
 
 st.title("Review queue")
 state.require_admin()
+ui.alliance()
 
 items = ui.get("/review") or []
 if not items:

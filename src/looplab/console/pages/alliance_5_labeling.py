@@ -5,6 +5,7 @@ from looplab.console import state
 
 st.title("Label region crops")
 state.require_admin()
+ui.alliance()
 st.caption(
     "Crops the region classifier is least sure about come first. Keys: **1** name, **2** number, **3** other, "
     "**z** undo. Labelled crops train a new classifier, promoted only if it is not worse on held-out crops."

@@ -5,6 +5,7 @@ from looplab.console import state
 
 st.title("Alliance rules")
 state.require_admin()
+ui.alliance()
 
 current = ui.get("/rules")
 if not current:

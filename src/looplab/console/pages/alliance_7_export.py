@@ -6,6 +6,7 @@ from looplab.console import state
 
 st.title("Export and files")
 state.require_admin()
+ui.alliance()
 
 client = state.client()
 cols = st.columns(3)
@@ -23,7 +24,9 @@ for col, (label, params, name, mime) in zip(
     ),
     strict=True,
 ):
-    data = state.call(client.get, "/api/alliance/export", params=params)
+    data = state.call(
+        client.get, "/api/alliance/export", params={"alliance": st.session_state.get("alliance", "default"), **params}
+    )
     if data is not None:
         col.download_button(label, data if isinstance(data, bytes) else str(data).encode(), file_name=name, mime=mime)
 
