@@ -112,6 +112,7 @@ class FolderWatcher:
     def scan(self) -> list[str]:
         """Check finished jobs, apply ``rules.toml``, submit settled files; returns the submitted job ids."""
         self._check_jobs()
+        self.input_dir.mkdir(parents=True, exist_ok=True)  # someone may have removed it meanwhile
         now = time.monotonic()
         ready: dict[str, list[Path]] = {}
         present = set()
