@@ -266,6 +266,8 @@ def _trim_words(result: ocr.OcrResult) -> str:
         alnum = sum(ch.isalnum() for ch in word)
         if len(word) == 1 and not word.isdigit():
             return True  # an icon beside the name read as a letter or symbol
+        if conf < 85 and (_ODD.search(word) or word.count("[") != word.count("]")):
+            return True  # a badge read as "(18§" or "[ty"
         return conf < 65 and (alnum == 0 or len(word) <= 2 or alnum < len(word) / 2)
 
     while len(words) > 1 and junk(*words[-1]):
