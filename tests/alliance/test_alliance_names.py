@@ -29,3 +29,12 @@ def test_no_match_for_strangers():
     assert member is None
     assert score < 80
     assert match_name("", ROSTER) == (None, 0.0, [])
+
+
+def test_fix_tag_closing_bracket():
+    from looplab.alliance.names import fix_tag
+
+    assert fix_tag("[HEI|xBes") == "[HEI]xBes"
+    assert fix_tag("[K178) Finde") == "[K178] Finde"
+    assert fix_tag("[ABC] Zoë") == "[ABC] Zoë"
+    assert fix_tag("Plain") == "Plain"

@@ -43,6 +43,14 @@ def clean_read(text: str) -> str:
     return text.strip(" .,;:'\"`~-_|/\\‘’“”") if len(text) > 2 else text
 
 
+def fix_tag(text: str) -> str:
+    """``[HEI|xBes`` -> ``[HEI]xBes``: a tag's closing bracket read as a lookalike (``|``, ``)``, ``}``)."""
+    if not text.startswith("[") or "]" in text[:8]:
+        return text
+    match = re.match(r"\[([A-Za-z0-9]{2,5})[|)}](?=.)", text)
+    return f"[{match.group(1)}]{text[match.end() :]}" if match else text
+
+
 def fold(name: str) -> str:
     """A key under which OCR lookalikes collide: ``0/O``, ``1/l/I``, ``5/S``, ``8/B``, ``rn/m``, accents."""
     text = unicodedata.normalize("NFKD", name)
