@@ -48,4 +48,7 @@ with left:
         if shot["status"] == "booked":
             image = state.call(state.client().get, f"/api/alliance/screenshots/{shot['id']}/image")
             if image:
-                st.image(image, caption=f"{shot['rows_read']} rows read (green: booked as read, orange: doubts)")
+                st.image(
+                    image,
+                    caption=f"{shot['rows_read']} rows read (green: read without doubt, orange: the reader had doubts)",
+                )
