@@ -1,3 +1,4 @@
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -18,19 +19,34 @@ member = ui.get(f"/members/{members[name]}")
 if not member:
     st.stop()
 
-cols = st.columns(5)
+cols = st.columns(4)
 cols[0].metric("Days seen", member.get("days_seen", 0))
 cols[1].metric("Days AFK", member.get("days_afk", 0))
 cols[2].metric("AFK streak", member.get("afk_streak", 0))
 cols[3].metric("Days low", member.get("days_low", 0))
-cols[4].metric("First day", member.get("first_day") or "-")
+st.caption(f"Tracked since {member.get('first_day') or '-'}")
 if member["aliases"]:
     st.caption("Also read as: " + ", ".join(member["aliases"]))
 
-if member.get("days"):
-    history = pd.DataFrame(member["trend"], index=pd.to_datetime(member["days"]))
+points = [
+    {"day": day, "value": value, "column": column}
+    for column, series in member.get("trend", {}).items()
+    for day, value in zip(member.get("days", []), series, strict=False)
+    if value is not None
+]
+if points:
     st.subheader("History")
-    st.line_chart(history)
+    chart = (
+        alt.Chart(pd.DataFrame(points))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("day:T", title=None), y=alt.Y("value:Q", title=None), color="column:N", tooltip=["day", "value"]
+        )
+    )
+    st.altair_chart(chart, use_container_width=True)
+    afk, low = member.get("afk_days", []), member.get("low_days", [])
+    if afk or low:
+        st.caption(f"AFK on: {', '.join(afk) or '-'} · low on: {', '.join(low) or '-'}")
 
 st.subheader("Readings and the crops behind them")
 readings = member["readings"]
