@@ -19,6 +19,7 @@ import json
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from anyio import to_thread
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from looplab.imaging.strokes import StrokeError
+from looplab.learning.registry import RegistryError
 from looplab.pictionary import service
 from looplab.pictionary.config import GameSettings
 from looplab.storage.base import utcnow
@@ -55,9 +57,12 @@ def spoken_line(guesses: list[tuple[str, float]], recognized_word: str | None = 
 class GameHub:
     """The sockets playing on this server: one live game per player."""
 
-    def __init__(self) -> None:
+    def __init__(self, guess_threads: int = 4) -> None:
         self._lock = threading.Lock()
         self._players: dict[str, object] = {}
+        # Guessing is CPU work: a few threads (about one per core) queue it instead of time-slicing dozens of
+        # sockets' requests against each other, which keeps each guess short.
+        self.guess_pool = ThreadPoolExecutor(max_workers=guess_threads, thread_name_prefix="pictionary-guess")
 
     def claim(self, user_id: str, owner: object) -> bool:
         with self._lock:
@@ -115,8 +120,17 @@ class TokenBucket:
 class GameSession:
     """One player's socket: a game at a time, a round at a time."""
 
-    def __init__(self, ws: WebSocket, platform: Platform, models: Any, user: CurrentUser, config: GameSettings) -> None:
+    def __init__(
+        self,
+        ws: WebSocket,
+        platform: Platform,
+        models: Any,
+        user: CurrentUser,
+        config: GameSettings,
+        guess_pool: ThreadPoolExecutor | None = None,
+    ) -> None:
         self.ws = ws
+        self.guess_pool = guess_pool
         self.platform = platform
         self.models = models
         self.user = user
@@ -127,6 +141,11 @@ class GameSession:
         self.round: LiveRound | None = None
         self.allowed: list[str] | None = None
         self.bucket = TokenBucket(config.messages_per_s, max(5.0, config.messages_per_s))
+        self.pending: tuple[dict[str, Any], float] | None = None
+        self.drawer: asyncio.Task | None = None
+        self.coalesced = 0
+        self.last_guess_ms = 0.0
+        self._tasks: set[asyncio.Task] = set()
         self.closed = False
 
     # --- transport ---------------------------------------------------------------------------------
@@ -173,6 +192,8 @@ class GameSession:
             pass
         finally:
             self.closed = True
+            if self.drawer is not None:
+                self.drawer.cancel()
             await self.abandon()
 
     async def handle(self, text: str, received: float) -> None:
@@ -186,7 +207,7 @@ class GameSession:
             return
         kind = message["type"]
         if kind == "draw":
-            await self.on_draw(message, received)
+            self.queue_draw(message, received)
         elif kind == "start":
             await self.on_start()
         elif kind == "next":
@@ -197,6 +218,35 @@ class GameSession:
             await self.send({"type": "pong"})
         else:
             await self.error(f"unknown message type {kind[:40]!r}; results are decided by the server")
+
+    # --- drawing updates: the newest wins ----------------------------------------------------------
+    def queue_draw(self, message: dict[str, Any], received: float) -> None:
+        """Keep the newest drawing; an update still waiting when a newer one arrives is dropped (it is stale)."""
+        if not self.bucket.take():
+            self._background(self.error("too many drawing updates: send at most a few per second", "rate_limited"))
+            return
+        if self.pending is not None:
+            self.coalesced += 1
+        self.pending = (message, received)
+        if self.drawer is None or self.drawer.done():
+            self.drawer = asyncio.create_task(self._drain())
+
+    def _background(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _drain(self) -> None:
+        while self.pending is not None and not self.closed:
+            message, received = self.pending
+            self.pending = None
+            try:
+                await self.on_draw(message, received)
+            except RegistryError as err:
+                await self.error(f"no model is being served: {err}", "unavailable")
+            except Exception:  # noqa: BLE001 - one bad update must not end the game
+                log.exception("guessing failed for %s", self.user.name)
+                await self.error("the guess failed on the server", "internal")
 
     # --- game flow -------------------------------------------------------------------------------
     async def on_start(self) -> None:
@@ -276,11 +326,10 @@ class GameSession:
                 else:
                     await self.error("that round is not running (over, or another round number)", "stale_round")
                 return
-            if not self.bucket.take():
-                await self.error("too many drawing updates: send at most a few per second", "rate_limited")
-                return
             try:
-                guesses, version = await to_thread.run_sync(self._guess, message.get("strokes"))
+                guesses, version = await asyncio.get_running_loop().run_in_executor(
+                    self.guess_pool, self._guess, message.get("strokes")
+                )
             except StrokeError as err:
                 await self.error(f"invalid drawing: {err}", "invalid_drawing")
                 return
@@ -302,6 +351,8 @@ class GameSession:
                     "line": spoken_line(guesses, live.word.word if hit else None),
                     "model_version": version.version,
                     "server_ms": round((time.perf_counter() - received) * 1000, 3),
+                    "guess_ms": round(self.last_guess_ms, 3),
+                    "coalesced": self.coalesced,
                 }
             )
             if hit:
@@ -310,9 +361,11 @@ class GameSession:
     def _guess(self, strokes: Any) -> tuple[list[tuple[str, float]], Any]:
         """Top 3 among the game's words, with the model's own probabilities (not renormalised: a game with
         few enabled words must not make every scribble a confident guess)."""
+        started = time.perf_counter()
         guesser, version = self.models.get("pictionary")
         ranked = guesser.guess(strokes, k=len(guesser.classes))
         allowed = set(self.allowed) if self.allowed else None
+        self.last_guess_ms = (time.perf_counter() - started) * 1000
         return [(w, p) for w, p in ranked if allowed is None or w in allowed][:3], version
 
     async def _end_round(self, reason: str) -> None:
