@@ -99,12 +99,14 @@ def _merge(parts: list[dict]) -> dict:
 
 
 def run_synthetic(reader: AllianceReader, n: int) -> dict:
-    ours, base, seconds, base_seconds, unreadable = [], [], [], [], [0, 0]
+    ours, base, seconds, cpu, base_seconds, unreadable = [], [], [], [], [], [0, 0]
     flags = {"right": 0, "right_flagged": 0, "wrong": 0, "wrong_flagged": 0}
     for seed in range(20_000, 20_000 + n):
         screen = make_screenshot(seed)
         truth = [(r.name, r.numbers) for r in screen.full_rows]
+        start = time.process_time()
         reading = reader.read(screen.image)
+        cpu.append(time.process_time() - start)
         seconds.append(reading.seconds)
         got = [(r.name, r.values) for r in reading.rows]
         ours.append(score(truth, got, subsequence=False))
@@ -128,6 +130,8 @@ def run_synthetic(reader: AllianceReader, n: int) -> dict:
         "baseline": _merge(base),
         "seconds_median": round(statistics.median(seconds), 3),
         "seconds_p95": round(sorted(seconds)[int(0.95 * (len(seconds) - 1))], 3),
+        "cpu_seconds_median": round(statistics.median(cpu), 3),
+        "cpu_seconds_p95": round(sorted(cpu)[int(0.95 * (len(cpu) - 1))], 3),
         "baseline_seconds_median": round(statistics.median(base_seconds), 3),
         "rows_with_unreadable_number_flagged": f"{unreadable[0]}/{unreadable[1]}",
         "review_flags": flags,
@@ -136,13 +140,21 @@ def run_synthetic(reader: AllianceReader, n: int) -> dict:
 
 def run_phone_timing(reader: AllianceReader, n: int = 10) -> dict:
     """Seconds per 1080x2400 screenshot holding about 10 rows (one core)."""
-    seconds, rows = [], []
+    seconds, cpu, rows = [], [], []
     for seed in range(30_000, 30_000 + n):
         screen = make_screenshot(seed, size=(1080, 2400), layout="stack")
+        start = time.process_time()
         reading = reader.read(screen.image)
+        cpu.append(time.process_time() - start)
         seconds.append(reading.seconds)
         rows.append(len(screen.rows))
-    return {"median": round(statistics.median(seconds), 3), "max": round(max(seconds), 3), "rows": rows}
+    return {
+        "median": round(statistics.median(seconds), 3),
+        "max": round(max(seconds), 3),
+        "cpu_median": round(statistics.median(cpu), 3),
+        "rows": rows,
+        "load_average": round(os.getloadavg()[0], 2),
+    }
 
 
 def run_real(reader: AllianceReader) -> dict:
@@ -196,7 +208,12 @@ def main() -> None:
         f"  flagged for review: {f['wrong_flagged']}/{f['wrong']} rows read wrong (or not in the truth), "
         f"{f['right_flagged']}/{f['right']} rows read right"
     )
-    print(f"  1080x2400 median {results['phone_1080x2400']['median']} s")
+    phone = results["phone_1080x2400"]
+    print(f"  cpu seconds median {s['cpu_seconds_median']} p95 {s['cpu_seconds_p95']}")
+    print(
+        f"  1080x2400 median {phone['median']} s wall, {phone['cpu_median']} s cpu "
+        f"(load average {phone['load_average']} on this shared machine)"
+    )
     if "ours" in r:
         for who in ("ours", "baseline"):
             m = r[who]

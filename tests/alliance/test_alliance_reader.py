@@ -58,3 +58,20 @@ def test_real_total_battle_screen():
             if row.name.endswith(name) and points in row.values:
                 found[name] = row
     assert len(found) >= 3, [(r.name, r.numbers) for r in reading.rows]
+
+
+def test_degenerate_images_give_no_rows():
+    import numpy as np
+
+    for image in (np.zeros((1, 1, 3), np.uint8), np.full((50, 50), 255, np.uint8), np.zeros((5, 3000, 3), np.uint8)):
+        assert read_screenshot(image).rows == []
+
+
+def test_threads_share_the_reader():
+    from concurrent.futures import ThreadPoolExecutor
+
+    screen = make_screenshot(41, size=(720, 1600), jpeg=False)
+    alone = [(r.name, r.numbers) for r in read_screenshot(screen.image).rows]
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: read_screenshot(screen.image), range(2)))
+    assert all([(r.name, r.numbers) for r in res.rows] == alone for res in results)
