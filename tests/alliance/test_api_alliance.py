@@ -63,6 +63,15 @@ def test_upload_ingest_then_members_crops_day_and_exports(server):
         ("broken.jpg", True)
     ]
 
+    # read the day again (as after a better model was promoted): same screenshots, same books, no duplicates
+    again = server.post("/api/alliance/screenshots/reread", json={"day": "2025-11-11"})
+    assert again.status_code == 202, again.text
+    job = wait_for_job(server, again.json()["id"])
+    assert job["state"] == "succeeded" and job["result"]["booked_files"] == 1, job
+    assert len(server.get("/api/alliance/screenshots").json()) == 2
+    assert server.get("/api/alliance/members").json() == table
+    assert server.post("/api/alliance/screenshots/reread", json={"ids": ["nope"]}).status_code == 404
+
     members_csv = server.get("/api/alliance/export", params={"what": "members"})
     assert members_csv.headers["content-type"].startswith("text/csv")
     text = members_csv.content.decode("utf-8-sig")

@@ -142,6 +142,33 @@ def remove_screenshot(screenshot_id: str, _: AdminDep, platform: PlatformDep) ->
     return {"removed": screenshot_id, "day": result.as_dict() if result else None}
 
 
+class RereadIn(BaseModel):
+    ids: list[str] = Field(default_factory=list, max_length=500)
+    day: date | None = None
+
+
+@router.post("/screenshots/reread", status_code=202)
+def reread(
+    body: RereadIn, user: AdminDep, platform: PlatformDep, runner: RunnerDep, alliance: str = DEFAULT_ALLIANCE
+) -> JobOut:
+    """Read archived screenshots again with the current champion (by ids, or every screenshot of ``day``),
+    then book their days again: how a better model improves the books already kept."""
+    from looplab.alliance.ingest import reread_items
+
+    with platform.db.session() as session:
+        ids = list(body.ids)
+        if body.day is not None:
+            ids += session.scalars(
+                select(Screenshot.id).where(Screenshot.alliance == alliance, Screenshot.day == body.day)
+            )
+        try:
+            owner, items = reread_items(session, ids)
+        except ValueError as err:
+            raise HTTPException(404, str(err)) from err
+    job = runner.submit("alliance.ingest", {"files": items, "alliance": owner, "origin": "reread"}, user.id)
+    return JobOut.of(job)
+
+
 @router.get("/crops/{key:path}")
 def crop(key: str, _: AdminDep, platform: PlatformDep) -> Response:
     """A crop image (PNG) by its blob key, as listed in readings, review items and labelling crops."""

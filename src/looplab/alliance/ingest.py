@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from looplab.alliance.models import DEFAULT_ALLIANCE, RegionCrop, Screenshot
@@ -159,7 +159,9 @@ def prepare_files(platform: Platform, params: dict[str, Any]) -> dict[str, Any]:
             data = platform.blobs.get(item["blob_key"])
             digest = content_hash(data)
             earlier = session.scalar(select(Screenshot).where(Screenshot.content_hash == digest))
-            if earlier is not None:
+            if item.get("replace_id"):  # read again on purpose (e.g. with a newer model)
+                files.append({**entry, "data": data})
+            elif earlier is not None:
                 files.append({**entry, "error": _duplicate_reason(earlier), "duplicate": True})
             elif digest in seen:
                 files.append(
@@ -202,11 +204,14 @@ def record_results(platform: Platform, job_id: str | None, params: dict[str, Any
             if result.get("error"):
                 outcome.update(status="rejected", reason=result["error"])
                 if not result.get("duplicate") and not item.get("error"):
-                    _record(session, item, alliance, day, job_id, status="rejected", reason=result["error"])
+                    fields = {"status": "rejected", "reason": result["error"], "rows": []}
+                    _record(session, item, alliance, day, job_id, **fields)
+                if item.get("replace_id"):
+                    days.add(day)  # the day loses what this screenshot gave it
                 outcomes.append(outcome)
                 continue
             earlier = session.scalar(select(Screenshot).where(Screenshot.content_hash == item.get("hash")))
-            if earlier is not None:  # another job took the same file meanwhile (two workers, two replicas)
+            if earlier is not None and not item.get("replace_id"):  # another job took it meanwhile
                 outcome.update(status="rejected", reason=_duplicate_reason(earlier))
                 outcomes.append(outcome)
                 continue
@@ -219,10 +224,12 @@ def record_results(platform: Platform, job_id: str | None, params: dict[str, Any
                 day,
                 job_id,
                 status="booked",
+                reason="",
                 rows=rows,
                 width=result["width"],
                 height=result["height"],
             )
+            session.execute(delete(RegionCrop).where(RegionCrop.screenshot_id == shot.id, RegionCrop.label.is_(None)))
             for region in result.get("regions", []):
                 session.add(
                     RegionCrop(
@@ -255,6 +262,12 @@ def record_results(platform: Platform, job_id: str | None, params: dict[str, Any
 def _record(
     session: Session, item: dict[str, Any], alliance: str, day: date, job_id: str | None, **fields: Any
 ) -> Screenshot:
+    shot = session.get(Screenshot, item["replace_id"]) if item.get("replace_id") else None
+    if shot is not None:  # read again: the same screenshot row, new rows and status
+        shot.job_id = job_id
+        for name, value in fields.items():
+            setattr(shot, name, value)
+        return shot
     shot = Screenshot(
         alliance=alliance,
         content_hash=item.get("hash") or Path(item["blob_key"]).name.split(".")[0],
@@ -267,6 +280,28 @@ def _record(
     session.add(shot)
     session.flush()
     return shot
+
+
+def reread_items(session: Session, screenshot_ids: list[str]) -> tuple[str, list[dict[str, Any]]]:
+    """Ingest-job items that read archived screenshots again (same rows, new reading); returns the alliance."""
+    shots = [session.get(Screenshot, i) for i in screenshot_ids]
+    shots = [s for s in shots if s is not None and s.blob_key and s.status != "removed"]
+    if not shots:
+        raise ValueError("no archived screenshot to read again")
+    alliances = {s.alliance for s in shots}
+    if len(alliances) > 1:
+        raise ValueError("screenshots of several alliances: read them again one alliance at a time")
+    items = [
+        {
+            "name": s.source_name,
+            "blob_key": s.blob_key,
+            "hash": s.content_hash,
+            "day": s.day.isoformat() if s.day else None,
+            "replace_id": s.id,
+        }
+        for s in shots
+    ]
+    return alliances.pop(), items
 
 
 def rebook_day(session: Session, alliance: str, day: date) -> DayResult:

@@ -17,6 +17,10 @@ day = labels[st.selectbox("Day", list(labels))]
 view = ui.get(f"/days/{day}")
 if not view:
     st.stop()
+if st.button("Read this day again", help="with the current region classifier; the day is booked again"):
+    job = ui.post("/screenshots/reread", json={"day": day})
+    if job and ui.follow_job(job)["state"] == "succeeded":
+        st.rerun()
 
 left, right = st.columns([3, 2])
 with right:
