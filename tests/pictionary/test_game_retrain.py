@@ -130,6 +130,14 @@ def test_finish_rejects_a_worse_candidate_and_keeps_one_without_a_held_out_set(s
         statuses = {v.version: v.status for v in platform.registry.list("pictionary")}
         assert statuses == {1: "champion", 2: "rejected", 3: "candidate"}
         assert platform.registry.get(platform.registry.list("pictionary")[1].id).metrics["holdout_top1"] == 0.5
+        # a promoted model that recognises a taught word on held-back drawings moves it into normal play
+        for word in ("ant", "bee"):
+            service.create_word(platform.db, word, "animals", enabled=True, mode=None, known={"apple"})
+        output["metrics"] = {"holdout_top1": 0.7, "champion_holdout_top1": 0.7, "teach_top1": {"ant": 0.8, "bee": 0.2}}
+        better = jobs.finish(platform, SimpleNamespace(id="j3", params={}), output)
+        assert better["status"] == "champion" and better["taught"] == ["ant"]
+        modes = {w["word"]: w["mode"] for w in service.list_words(platform.db)}
+        assert modes["ant"] == "play" and modes["bee"] == "teach"
 
 
 def test_retrain_refuses_clearly_without_feedback_or_weights(settings, monkeypatch) -> None:

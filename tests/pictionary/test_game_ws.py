@@ -249,3 +249,20 @@ def test_a_second_game_elsewhere_is_refused_while_one_is_live(game_api: TestClie
         assert "already playing" in error["detail"]
     with platform.db.session() as session:
         assert session.scalar(select(func.count()).select_from(PictionaryWord)) == 20
+
+
+def test_a_flood_of_updates_is_limited_and_coalesced(game_api: TestClient) -> None:
+    token = _player(game_api)
+    with game_api.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
+        ws.send_json({"type": "start"})
+        _receive_until(ws, "round")
+        for seq in range(1, 41):
+            ws.send_json({"type": "draw", "round": 1, "seq": seq, "strokes": [[[0, seq, 2 * seq], [0, 5, 9]]]})
+        ws.send_json({"type": "ping"})
+        kinds: list[str] = []
+        while not ("pong" in kinds and "guesses" in kinds and kinds.count("rate_limited") >= 20):
+            assert len(kinds) < 100, kinds
+            message = ws.receive_json()
+            kinds.append(message.get("code") or message["type"])
+        # a burst of about a dozen is allowed, then a few per second; queued updates collapse into the newest
+        assert kinds.count("guesses") <= 20
