@@ -114,7 +114,8 @@ class AllianceReader:
                 return None  # a lone "0" or "4" read off a badge or icon
             return TextItem(region, "number", text, confidence, value)
         unsure = p[NUMBER] >= 0.5 and result.confidence < 70
-        if has_digits(result.text) and (unsure or _digit_share(result.text) >= 0.5):
+        wordy = re.search(r"[^\W\d_]{3,}", result.text) is not None  # "Oel559" is a name
+        if has_digits(result.text) and not wordy and (unsure or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
             value = parse_number(digits.text)
             if value is not None:

@@ -74,7 +74,7 @@ def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | N
             continue  # too far below the name to be part of its block
         score = max(0.0, nb.cy - b.cy) / b.h
         if b.x > nb.x2:  # text right of the number: a rank's name, a label ("Join") or another column
-            if not same_line and b.x - nb.x2 > 6 * b.h:
+            if not same_line and b.x - nb.x2 > 8 * b.h:
                 continue
             score += 1.5 if same_line else 3.0
         score += 0.1 * abs(b.x - nb.x) / b.h  # same column first (two-column card layouts)
