@@ -16,18 +16,28 @@ from tests.alliance.ingest_helpers import NAMES, screenshot, wait_for_job
 VALUES = [12_400, 34_100, 5_600, 78_000, 9_100, 23_000]
 
 
-@pytest.fixture
-def server(settings, database_url) -> Iterator[TestClient]:
-    """The server in process, on DuckDB and on PostgreSQL."""
+def _server(settings) -> Iterator[TestClient]:
     from looplab.server.app import create_app
 
     settings.admin_user, settings.admin_password = "admin", "admin-password"
-    settings.database_url = database_url
     with TestClient(create_app(settings)) as client:
         token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()["token"]
         client.cookies.clear()
         client.headers["Authorization"] = f"Bearer {token}"
         yield client
+
+
+@pytest.fixture
+def server(settings) -> Iterator[TestClient]:
+    """The server in process on the embedded DuckDB (the OCR tests: PostgreSQL adds time, not coverage)."""
+    yield from _server(settings)
+
+
+@pytest.fixture
+def server_any(settings, database_url) -> Iterator[TestClient]:
+    """The server in process, on DuckDB and on PostgreSQL."""
+    settings.database_url = database_url
+    yield from _server(settings)
 
 
 def _platform(client: TestClient):  # noqa: ANN202
@@ -87,72 +97,74 @@ def test_upload_ingest_then_members_crops_day_and_exports(server):
     assert server.get("/api/alliance/export", params={"format": "pdf"}).status_code == 422
 
 
-def test_review_queue_endpoints(server):
-    platform = _platform(server)
+def test_review_queue_endpoints(server_any):
+    platform = _platform(server_any)
     set_rules(platform, columns=["points"])
     book(platform, D1, row("Ana", 10), row("Wolfgang", 20))
     book(platform, D2, row("Ana", 11), row("Wolfi", 21), row("Zed", 3), row("Xavier", 7))
-    items = {i["name_read"]: i for i in server.get("/api/alliance/review").json()}
+    items = {i["name_read"]: i for i in server_any.get("/api/alliance/review").json()}
     assert set(items) == {"Wolfi", "Zed", "Xavier"}
-    members = {m["name"]: m["id"] for m in server.get("/api/alliance/members").json()["members"]}
-    assigned = server.post(
+    members = {m["name"]: m["id"] for m in server_any.get("/api/alliance/members").json()["members"]}
+    assigned = server_any.post(
         f"/api/alliance/review/{items['Wolfi']['id']}/assign", json={"member_id": members["Wolfgang"]}
     )
     assert assigned.status_code == 200 and assigned.json()["status"] == "resolved"
-    created = server.post(f"/api/alliance/review/{items['Zed']['id']}/new-member", json={"name": "Zed [Z]"})
+    created = server_any.post(f"/api/alliance/review/{items['Zed']['id']}/new-member", json={"name": "Zed [Z]"})
     assert created.status_code == 200
-    assert server.post(f"/api/alliance/review/{items['Xavier']['id']}/dismiss").status_code == 200
-    assert server.post(f"/api/alliance/review/{items['Xavier']['id']}/dismiss").status_code == 409
+    assert server_any.post(f"/api/alliance/review/{items['Xavier']['id']}/dismiss").status_code == 200
+    assert server_any.post(f"/api/alliance/review/{items['Xavier']['id']}/dismiss").status_code == 409
     # the day ingested again with one more new name: the assigned and created names now match directly
     book(platform, D2, row("Ana", 11), row("Wolfi", 21), row("Zed", 3), row("Yuki", 1))
-    assert [i["name_read"] for i in server.get("/api/alliance/review").json()] == ["Yuki"]
-    assert server.post("/api/alliance/review/new-members", params={"day": "2025-11-12"}).json() == {"created": ["Yuki"]}
-    assert server.post("/api/alliance/review/nope/dismiss").status_code == 404
-    assert server.get("/api/alliance/review").json() == []
-    table = {m["name"]: m for m in server.get("/api/alliance/members").json()["members"]}
+    assert [i["name_read"] for i in server_any.get("/api/alliance/review").json()] == ["Yuki"]
+    assert server_any.post("/api/alliance/review/new-members", params={"day": "2025-11-12"}).json() == {
+        "created": ["Yuki"]
+    }
+    assert server_any.post("/api/alliance/review/nope/dismiss").status_code == 404
+    assert server_any.get("/api/alliance/review").json() == []
+    table = {m["name"]: m for m in server_any.get("/api/alliance/members").json()["members"]}
     assert table["Wolfgang"]["trend"]["points"] == [20, 21] and table["Wolfgang"]["aliases"] == ["Wolfi"]
     assert table["Zed [Z]"]["totals"] == {"points": 3}
 
-    renamed = server.post(f"/api/alliance/members/{members['Ana']}/rename", json={"name": "Anabel"})
+    renamed = server_any.post(f"/api/alliance/members/{members['Ana']}/rename", json={"name": "Anabel"})
     assert renamed.json()["aliases"] == ["Ana"]
-    merged = server.post(f"/api/alliance/members/{table['Zed [Z]']['id']}/merge", json={"into": members["Ana"]})
+    merged = server_any.post(f"/api/alliance/members/{table['Zed [Z]']['id']}/merge", json={"into": members["Ana"]})
     assert merged.status_code == 200 and "Zed [Z]" in merged.json()["aliases"]
-    assert "Zed [Z]" not in {m["name"] for m in server.get("/api/alliance/members").json()["members"]}
+    assert "Zed [Z]" not in {m["name"] for m in server_any.get("/api/alliance/members").json()["members"]}
 
 
-def test_rules_api_json_and_toml(server):
-    assert server.get("/api/alliance/rules").json()["rules"]["columns"] == ["points"]
+def test_rules_api_json_and_toml(server_any):
+    assert server_any.get("/api/alliance/rules").json()["rules"]["columns"] == ["points"]
     good = {"columns": ["points", "attacks"], "afk_column": "attacks", "low_column": "points", "low_percentile": 10}
-    assert server.put("/api/alliance/rules", json=good).status_code == 200
-    got = server.get("/api/alliance/rules").json()
+    assert server_any.put("/api/alliance/rules", json=good).status_code == 200
+    got = server_any.get("/api/alliance/rules").json()
     assert got["rules"]["afk_column"] == "attacks" and 'afk_column = "attacks"' in got["toml"]
-    bad = server.put("/api/alliance/rules", json={"columns": ["points"], "afk_column": "attacks"})
+    bad = server_any.put("/api/alliance/rules", json={"columns": ["points"], "afk_column": "attacks"})
     assert bad.status_code == 422 and "afk_column" in bad.json()["detail"]
     toml = 'columns = ["power"]\nafk_alert_days = 5\n'
-    assert server.put("/api/alliance/rules/toml", json={"toml": toml}).status_code == 200
-    assert server.get("/api/alliance/rules").json()["rules"]["afk_alert_days"] == 5
-    assert server.put("/api/alliance/rules/toml", json={"toml": "columns = ["}).status_code == 422
+    assert server_any.put("/api/alliance/rules/toml", json={"toml": toml}).status_code == 200
+    assert server_any.get("/api/alliance/rules").json()["rules"]["afk_alert_days"] == 5
+    assert server_any.put("/api/alliance/rules/toml", json={"toml": "columns = ["}).status_code == 422
 
 
-def test_labelling_least_confident_first_with_undo(server):
-    platform = _platform(server)
+def test_labelling_least_confident_first_with_undo(server_any):
+    platform = _platform(server_any)
     with platform.db.session() as session:
         for confidence in (0.9, 0.4, 0.7):
             key = platform.blobs.put(f"crop {confidence}".encode(), "png")
             session.add(RegionCrop(blob_key=key, box=[0, 0, 1, 1], predicted="name", confidence=confidence))
-    queue = server.get("/api/alliance/labels/next", params={"limit": 2}).json()
+    queue = server_any.get("/api/alliance/labels/next", params={"limit": 2}).json()
     assert [c["confidence"] for c in queue] == [0.4, 0.7]
-    assert server.post(f"/api/alliance/labels/{queue[0]['id']}", json={"label": "number"}).status_code == 200
-    assert server.post(f"/api/alliance/labels/{queue[1]['id']}", json={"label": "banana"}).status_code == 422
-    assert [c["confidence"] for c in server.get("/api/alliance/labels/next").json()] == [0.7, 0.9]
-    stats = server.get("/api/alliance/labels/stats").json()
+    assert server_any.post(f"/api/alliance/labels/{queue[0]['id']}", json={"label": "number"}).status_code == 200
+    assert server_any.post(f"/api/alliance/labels/{queue[1]['id']}", json={"label": "banana"}).status_code == 422
+    assert [c["confidence"] for c in server_any.get("/api/alliance/labels/next").json()] == [0.7, 0.9]
+    stats = server_any.get("/api/alliance/labels/stats").json()
     assert stats == {"total": 3, "labeled": 1, "unlabeled": 2, "per_label": {"name": 0, "number": 1, "other": 0}}
-    assert server.post(f"/api/alliance/labels/{queue[0]['id']}/undo").status_code == 200
-    assert server.get("/api/alliance/labels/stats").json()["labeled"] == 0
+    assert server_any.post(f"/api/alliance/labels/{queue[0]['id']}/undo").status_code == 200
+    assert server_any.get("/api/alliance/labels/stats").json()["labeled"] == 0
     with platform.db.session() as session:
         assert session.scalar(select(RegionCrop.label).where(RegionCrop.id == queue[0]["id"])) is None
-    too_few = server.post("/api/alliance/train", json={"epochs": 1})
-    job = wait_for_job(server, too_few.json()["id"], 30)
+    too_few = server_any.post("/api/alliance/train", json={"epochs": 1})
+    job = wait_for_job(server_any, too_few.json()["id"], 30)
     assert job["state"] == "failed" and "label at least" in job["error"]
 
 
@@ -165,18 +177,20 @@ def test_players_are_refused(server):
         assert server.get(path, headers=headers).status_code == 403, path
 
 
-def test_alliances_keep_separate_books_and_rules(server):
-    platform = _platform(server)
+def test_alliances_keep_separate_books_and_rules(server_any):
+    platform = _platform(server_any)
     from looplab.alliance.service import book_day
 
     with platform.db.session() as session:
         book_day(session, D1, [row("Ana", 10)])
         book_day(session, D1, [row("Björn", 99)], alliance="north")
-    assert server.get("/api/alliance/alliances").json() == ["default", "north"]
-    assert [m["name"] for m in server.get("/api/alliance/members").json()["members"]] == ["Ana"]
-    north = server.get("/api/alliance/members", params={"alliance": "north"}).json()
+    assert server_any.get("/api/alliance/alliances").json() == ["default", "north"]
+    assert [m["name"] for m in server_any.get("/api/alliance/members").json()["members"]] == ["Ana"]
+    north = server_any.get("/api/alliance/members", params={"alliance": "north"}).json()
     assert [m["name"] for m in north["members"]] == ["Björn"]
     toml = 'columns = ["power"]\n'
-    assert server.put("/api/alliance/rules/toml", params={"alliance": "north"}, json={"toml": toml}).status_code == 200
-    assert server.get("/api/alliance/rules", params={"alliance": "north"}).json()["rules"]["columns"] == ["power"]
-    assert server.get("/api/alliance/rules").json()["rules"]["columns"] == ["points"]
+    assert (
+        server_any.put("/api/alliance/rules/toml", params={"alliance": "north"}, json={"toml": toml}).status_code == 200
+    )
+    assert server_any.get("/api/alliance/rules", params={"alliance": "north"}).json()["rules"]["columns"] == ["power"]
+    assert server_any.get("/api/alliance/rules").json()["rules"]["columns"] == ["points"]
