@@ -16,6 +16,7 @@ from tests.pictionary.game_support import install_tiny_champion, recognised_draw
 from tests.services import free_port
 
 pytestmark = pytest.mark.browser
+SCREENSHOTS = os.environ.get("PICTIONARY_TEST_SCREENSHOTS")
 WORD = "apple"
 
 
@@ -86,6 +87,8 @@ def test_a_player_draws_a_real_drawing_and_the_round_is_stored(page, game_server
     assert float(page.text_content("#countdown")) <= 20
     _draw(page, drawing)
     page.wait_for_selector("#result:not(.hidden)", timeout=25_000)
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/play_result.png", full_page=True)
     assert "Recognised" in page.text_content("#result-text")
     assert page.text_content("#line") == f"Oh, I know, it's {WORD}!"
     game_id = page.get_attribute("#game", "data-game-id")
@@ -111,3 +114,21 @@ def test_a_player_draws_a_real_drawing_and_the_round_is_stored(page, game_server
         token = http.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()["token"]
         full = http.get(f"/api/pictionary/rounds/{stored['id']}", headers={"Authorization": f"Bearer {token}"}).json()
         assert full["feedback_label"] == "a red apple"
+
+    # the other five rounds: the player gives up; the end screen shows the six drawings and the leaderboard
+    for number in range(2, 7):
+        page.click("#next")
+        page.wait_for_function(f"document.getElementById('round-label').textContent.startsWith('Word {number} ')")
+        if number == 2:  # a flat line: stored with its thumbnail, not recognised
+            _draw(page, [[[0, 120, 250], [120, 122, 121]]])
+        page.click("#skip")
+        page.wait_for_selector("#result:not(.hidden)")
+    page.wait_for_selector("#end:not(.hidden)")
+    assert page.locator("#thumbs figure").count() == 6
+    assert page.locator("#thumbs img").count() == 2  # rounds without a drawing have no thumbnail
+    page.wait_for_function("document.querySelectorAll('#thumbs img')[0].naturalWidth === 28")
+    assert "1 of 6 recognised" in page.text_content("#end-summary")
+    page.wait_for_selector("#leaderboard tbody tr")
+    assert "sketcher" in page.text_content("#leaderboard tbody")
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/play_end.png", full_page=True)
