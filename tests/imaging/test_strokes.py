@@ -66,9 +66,7 @@ def test_square_is_centred_and_symmetric():
 
 def test_raw_coordinates_scale_and_timestamps_do_not_matter():
     drawing = [[[0, 30, 60, 90], [0, 40, 10, 70]], [[10, 80], [60, 5]]]
-    big = [
-        [[x * 7 + 1000 for x in xs], [y * 7 - 300 for y in ys], list(range(len(xs)))] for xs, ys in drawing
-    ]
+    big = [[[x * 7 + 1000 for x in xs], [y * 7 - 300 for y in ys], list(range(len(xs)))] for xs, ys in drawing]
     assert np.array_equal(rasterize(drawing), rasterize(big))
 
 

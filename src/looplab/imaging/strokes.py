@@ -77,9 +77,7 @@ def _parse_stroke(stroke: object, index: int) -> Stroke:
         columns.append(np.asarray(values, dtype=np.float64))
     if len({len(c) for c in columns}) != 1:
         lengths = "/".join(str(len(c)) for c in columns)
-        raise StrokeError(
-            f"stroke {index}: x, y{', t' if len(columns) == 3 else ''} lengths differ ({lengths})"
-        )
+        raise StrokeError(f"stroke {index}: x, y{', t' if len(columns) == 3 else ''} lengths differ ({lengths})")
     points = np.stack(columns[:2], axis=1)
     if not np.isfinite(points).all():
         raise StrokeError(f"stroke {index}: coordinates must be finite numbers (got NaN or infinity)")
@@ -97,9 +95,7 @@ def resample(points: Stroke, spacing: float = 1.0) -> Stroke:
     if distance[-1] == 0:
         return points[:1]
     steps = np.append(np.arange(0.0, distance[-1], spacing), distance[-1])
-    return np.stack(
-        [np.interp(steps, distance, points[:, 0]), np.interp(steps, distance, points[:, 1])], axis=1
-    )
+    return np.stack([np.interp(steps, distance, points[:, 0]), np.interp(steps, distance, points[:, 1])], axis=1)
 
 
 def rdp(points: Stroke, epsilon: float = RDP_EPSILON) -> Stroke:
@@ -111,9 +107,7 @@ def rdp(points: Stroke, epsilon: float = RDP_EPSILON) -> Stroke:
         far = int(np.argmax(np.hypot(*(points - points[0]).T)))
         if far == 0:
             return points[[0, -1]]
-        return np.concatenate(
-            [_approx_poly(points[: far + 1], epsilon)[:-1], _approx_poly(points[far:], epsilon)]
-        )
+        return np.concatenate([_approx_poly(points[: far + 1], epsilon)[:-1], _approx_poly(points[far:], epsilon)])
     return _approx_poly(points, epsilon)
 
 
@@ -171,6 +165,4 @@ def rasterize(drawing: object, side: int = SIDE) -> np.ndarray:
 
 
 def rasterize_many(drawings: Sequence[object], side: int = SIDE) -> np.ndarray:
-    return (
-        np.stack([rasterize(d, side) for d in drawings]) if drawings else np.zeros((0, side, side), np.uint8)
-    )
+    return np.stack([rasterize(d, side) for d in drawings]) if drawings else np.zeros((0, side, side), np.uint8)
