@@ -266,3 +266,19 @@ def test_a_flood_of_updates_is_limited_and_coalesced(game_api: TestClient) -> No
             kinds.append(message.get("code") or message["type"])
         # a burst of about a dozen is allowed, then a few per second; queued updates collapse into the newest
         assert kinds.count("guesses") <= 20
+
+
+def test_without_a_model_no_game_starts(game_api: TestClient, monkeypatch) -> None:
+    from looplab.learning.registry import RegistryError
+
+    def no_model(app: str):  # noqa: ANN202
+        raise RegistryError(f"{app} has no champion model")
+
+    token = _player(game_api)
+    monkeypatch.setattr(game_api.app.state.models, "get", no_model)
+    with game_api.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
+        ws.send_json({"type": "start"})
+        error = _receive_until(ws, "error")
+        assert error["code"] == "unavailable" and "no champion" in error["detail"]
+    with game_api.app.state.platform.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(PictionaryGame)) == 0

@@ -255,11 +255,14 @@ class GameSession:
                 await self.error("a game is already running on this connection", "conflict")
                 return
             try:
+                self.allowed = await to_thread.run_sync(self._allowed_words)
                 words = await to_thread.run_sync(service.pick_words, self.platform.db, self.config.rounds)
                 game = await to_thread.run_sync(service.start_game, self.platform.db, self.user.id, words)
-                self.allowed = await to_thread.run_sync(self._allowed_words)
             except service.PictionaryError as err:
                 await self.error(str(err), "conflict")
+                return
+            except RegistryError as err:
+                await self.error(f"no model is being served: {err}", "unavailable")
                 return
             self.game_id, self.words = game.id, words
             await self.send({"type": "game", "game_id": game.id, "rounds": len(words)})

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from looplab.auth.models import User
@@ -200,15 +200,6 @@ def start_game(db: Database, user_id: str, words: list[RoundWord]) -> Pictionary
         game = PictionaryGame(user_id=user_id, words=[w.word for w in words], started_at=now, last_seen_at=now)
         session.add(game)
     return game
-
-
-def touch_game(db: Database, game_id: str) -> None:
-    with db.session() as session:
-        session.execute(
-            update(PictionaryGame)
-            .where(PictionaryGame.id == game_id, PictionaryGame.state == "active")
-            .values(last_seen_at=utcnow())
-        )
 
 
 def end_game(db: Database, game_id: str, state: str) -> None:
