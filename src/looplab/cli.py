@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import signal
@@ -14,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from looplab.apps import app_modules
+
 app = typer.Typer(help="LoopLab: small image models with a human in the loop.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users (offline: opens the database directly).", no_args_is_help=True)
 jobs_app = typer.Typer(help="Server jobs (online).", no_args_is_help=True)
@@ -24,14 +25,11 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(models_app, name="models")
 app.add_typer(notify_app, name="notify")
 
-for _app_name in ("alliance", "pictionary", "digits"):
-    try:
-        _module = importlib.import_module(f"looplab.{_app_name}.cli")
-    except ModuleNotFoundError as _err:
-        if _err.name != f"looplab.{_app_name}.cli":
-            raise
-        continue
-    app.add_typer(_module.app, name=_app_name)
+# Each app's offline verbs live in looplab/<app>/cli.py (a Typer app); cli_online.py, where an app has one,
+# adds the verbs that talk to the server to that same Typer app.
+for _module in app_modules("cli"):
+    app.add_typer(_module.app, name=_module.__name__.split(".")[1])
+app_modules("cli_online")
 
 CREDENTIALS = Path(os.environ.get("LOOPLAB_CREDENTIALS", Path.home() / ".config" / "looplab" / "credentials.json"))
 

@@ -72,6 +72,9 @@ class JobRunner:
         self._pool: ProcessPoolExecutor | None = None
         self._running: dict[str, Future | threading.Thread] = {}
         self._lock = threading.Lock()
+        # One writer at a time for job rows: DuckDB's optimistic concurrency refuses two threads updating the
+        # same row at once (the heartbeat and a progress update would otherwise conflict).
+        self._row_lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -262,7 +265,7 @@ class JobRunner:
 
     def _record_progress(self, job_id: str, fraction: float, messages: list[str]) -> None:
         try:
-            with self.db.session() as session:
+            with self._row_lock, self.db.session() as session:
                 job = session.get(Job, job_id)
                 if job is None or job.state in FINAL_STATES:
                     return
@@ -280,7 +283,7 @@ class JobRunner:
                 with self._lock:
                     running = list(self._running)
                 if running:
-                    with self.db.session() as session:
+                    with self._row_lock, self.db.session() as session:
                         session.execute(
                             update(Job).where(Job.id.in_(running), Job.state == "running").values(heartbeat_at=utcnow())
                         )
@@ -297,7 +300,7 @@ class JobRunner:
         error: str | None = None,
         log_extra: str = "",
     ) -> None:
-        with self.db.session() as session:
+        with self._row_lock, self.db.session() as session:
             job = session.get(Job, job_id)
             if job is None:
                 return
