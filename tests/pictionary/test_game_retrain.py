@@ -54,12 +54,15 @@ def _teach_and_correct(client: TestClient, user_id: str, headers: dict) -> None:
     ants = load_drawings("ant", 12)
     for start in range(0, 12, 6):
         store_game(platform, user_id, [{"word": "ant", "mode": "teach", "drawing": d} for d in ants[start : start + 6]])
-    game = store_game(platform, user_id, [{"word": "apple", "drawing": d} for d in load_drawings("banana", 2)])
-    for row in client.get(f"/api/pictionary/games/{game}", headers=headers).json()["rounds"]:
+    game = store_game(platform, user_id, [{"word": "apple", "drawing": d} for d in load_drawings("banana", 3)])
+    for row, label in zip(
+        client.get(f"/api/pictionary/games/{game}", headers=headers).json()["rounds"],
+        ["Banana", "banana", "a yellow thing"],  # the last names no word: it must not become a class
+        strict=True,
+    ):
+        feedback = {"label": label}
         assert (
-            client.post(
-                f"/api/pictionary/rounds/{row['id']}/feedback", json={"label": "banana"}, headers=headers
-            ).status_code
+            client.post(f"/api/pictionary/rounds/{row['id']}/feedback", json=feedback, headers=headers).status_code
             == 200
         )
 
@@ -97,7 +100,8 @@ def test_retrain_fine_tunes_on_feedback_and_promotes_a_candidate_that_is_not_wor
     platform = running.app.state.platform
     champion = platform.registry.champion("pictionary")
     assert champion.version == 2 and champion.metrics["n_holdout"] == 20 * 20
-    assert "ant" in champion.meta["classes"]
+    assert "ant" in champion.meta["classes"] and "a yellow thing" not in champion.meta["classes"]
+    assert len(champion.meta["classes"]) == 21
     guesser, served = running.app.state.models.get("pictionary")  # hot swap: the game now serves version 2
     assert served.version == 2 and "ant" in guesser.classes
     with platform.db.session() as session:

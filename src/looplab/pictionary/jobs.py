@@ -79,11 +79,20 @@ def prepare(platform: Platform, params: dict[str, Any]) -> dict[str, Any]:
                 select(PictionaryWord.word).where(PictionaryWord.play_mode == "teach", PictionaryWord.enabled.is_(True))
             )
         )
+        game_words = list(session.scalars(select(PictionaryWord.word)))
+    # A correction is learnt only when it names a word the model or the game knows: free text ("a red apple",
+    # typos) must not grow the model by a class.
+    known = {w.lower(): w for w in [*game_words, *metadata["classes"]]}
     train_x, train_y, train_ids, eval_x, eval_y = [], [], [], [], []
+    unusable = 0
     for row in rows:
         label = _label(row)
         if label is None:
             continue
+        if label.lower() not in known:
+            unusable += 1
+            continue
+        label = known[label.lower()]
         feedback = row.feedback_label is not None or row.play_mode == "teach"
         if _held_back(row.id):
             eval_x.append(_decode(platform.blobs.get(row.bitmap_key)))
@@ -105,6 +114,7 @@ def prepare(platform: Platform, params: dict[str, Any]) -> dict[str, Any]:
         "train_ids": train_ids,
         "eval_images": np.asarray(eval_x, np.uint8).reshape(-1, 28, 28),
         "eval_labels": eval_y,
+        "unusable_labels": unusable,
         "teach_words": teach_words,
         "data_dir": str(data_dir) if data_dir else None,
         "replay_per_class": int(params.get("replay_per_class", 100)),
@@ -161,6 +171,8 @@ def retrain_work(inputs: dict[str, Any], progress: ProgressFn) -> dict[str, Any]
     from looplab.pictionary.training import fine_tune
 
     messages: list[str] = []
+    if inputs.get("unusable_labels"):
+        messages.append(f"{inputs['unusable_labels']} corrections name no known word and were left out")
     if not len(inputs["train_labels"]):
         raise RuntimeError("no new feedback drawings to learn from (corrections or teach-mode drawings)")
     replay_x, replay_y, hold_x, hold_y = _base_data(inputs, messages)
