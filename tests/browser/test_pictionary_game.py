@@ -76,6 +76,8 @@ def _draw(page, drawing: list) -> None:
 
 def test_a_player_draws_a_real_drawing_and_the_round_is_stored(page, game_server: str) -> None:
     drawing = recognised_drawing(WORD)
+    script_errors: list[str] = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.goto(game_server + "/play")
     page.fill("#name", "sketcher")
     page.fill("#password", "sketcher-password")
@@ -132,3 +134,4 @@ def test_a_player_draws_a_real_drawing_and_the_round_is_stored(page, game_server
     assert "sketcher" in page.text_content("#leaderboard tbody")
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/play_end.png", full_page=True)
+    assert script_errors == []

@@ -11,6 +11,13 @@
   };
 
   function setState(name) { $("game").dataset.state = name; }
+  let spoken = "";
+  function say(line) {  // the model's line, read aloud when the player asks for it
+    $("line").textContent = line;
+    if (!$("speak").checked || !window.speechSynthesis || line === spoken || speechSynthesis.speaking) return;
+    spoken = line;
+    speechSynthesis.speak(new SpeechSynthesisUtterance(line));
+  }
   function showError(message) { $("game-error").textContent = message || ""; }
   function setDrawingTools(enabled) { ["undo", "clear", "skip"].forEach((id) => { $(id).disabled = !enabled; }); }
 
@@ -144,7 +151,7 @@
     },
     guesses(m) {
       if (m.round !== state.round) return;
-      $("line").textContent = m.line;
+      say(m.line);
       $("guesses").innerHTML = m.guesses.map(([word, p]) =>
         `<li>${escapeHtml(word)} <span class="meter" style="width:${Math.round(p * 120)}px"></span> ${Math.round(p * 100)}%</li>`
       ).join("");
@@ -152,7 +159,8 @@
     result(m) {
       stopClock(); setDrawingTools(false); setState("result");
       state.results.push(m);
-      $("line").textContent = m.line;
+      if (window.speechSynthesis && $("speak").checked) speechSynthesis.cancel();
+      say(m.line);
       const seconds = (ms) => (ms / 1000).toFixed(1);
       $("result-text").innerHTML = m.recognized
         ? `<span class="ok">Recognised in ${seconds(m.time_ms)} s</span> (${m.attempts} wrong guess${m.attempts === 1 ? "" : "es"} first)`
@@ -228,7 +236,12 @@
   LoopLab.bindLogin((user) => {
     $("login-card").classList.toggle("hidden", !!user);
     $("game-card").classList.toggle("hidden", !user);
-    if (user) $("user-name").textContent = user.name;
+    if (user) {
+      $("user-name").textContent = user.name;
+      LoopLab.api("/api/pictionary/words").then((words) => {
+        $("word-list").innerHTML = words.map((w) => `<option value="${escapeHtml(w.word)}">`).join("");
+      }, () => {});
+    }
     else if (state.ws) state.ws.close();
   });
 })();
