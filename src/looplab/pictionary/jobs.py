@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import select, update
+from sqlalchemy.orm import defer
 
 from looplab.jobs.kinds import JobKind, ProgressFn, register_job_kind
 from looplab.learning.registry import RegistryError
@@ -69,6 +70,7 @@ def prepare(platform: Platform, params: dict[str, Any]) -> dict[str, Any]:
         rows = list(
             session.scalars(
                 select(PictionaryRound)
+                .options(defer(PictionaryRound.strokes), defer(PictionaryRound.raw_strokes))
                 .where(PictionaryRound.bitmap_key.is_not(None), PictionaryRound.flagged.is_(False))
                 .order_by(PictionaryRound.ended_at.desc())
                 .limit(MAX_DRAWINGS)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from looplab.pictionary.models import PictionaryRound
 from looplab.pictionary.service import round_dict
@@ -36,6 +37,7 @@ def word_outliers(platform: Platform, guesser: Any, word: str, limit: int = 24, 
         rows = list(
             session.scalars(
                 select(PictionaryRound)
+                .options(defer(PictionaryRound.strokes), defer(PictionaryRound.raw_strokes))
                 .where(PictionaryRound.word == word, PictionaryRound.bitmap_key.is_not(None))
                 .order_by(PictionaryRound.ended_at.desc())
                 .limit(window)

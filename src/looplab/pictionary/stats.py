@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from looplab.auth.models import User
 from looplab.learning.registry_models import ModelVersion
@@ -21,10 +22,11 @@ if TYPE_CHECKING:
     from looplab.storage.db import Database
 
 WINDOW = 20_000  # most recent rounds looked at by aggregates
+LIGHT = (defer(PictionaryRound.strokes), defer(PictionaryRound.raw_strokes))  # strokes stay in the database
 
 
 def _recent_rounds(db: Database, limit: int = WINDOW, *where: Any) -> list[PictionaryRound]:
-    query = select(PictionaryRound).order_by(PictionaryRound.ended_at.desc()).limit(limit)
+    query = select(PictionaryRound).options(*LIGHT).order_by(PictionaryRound.ended_at.desc()).limit(limit)
     for clause in where:
         query = query.where(clause)
     with db.session() as session:
