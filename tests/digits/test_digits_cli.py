@@ -72,13 +72,14 @@ def test_predict_exits_zero_when_all_good(tmp_path):
 
 @pytest.mark.skipif(not DATA.is_dir(), reason=f"REAL MNIST MISSING at {DATA}: evaluate CLI test skipped")
 def test_evaluate_json_quick():
-    args = ["evaluate", "--data", str(DATA), "--json", "--limit", "1000", "--self-train-epochs", "0"]
+    args = ["evaluate", "--data", str(DATA), "--json", "--limit", "2000", "--self-train-epochs", "0"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert set(out) == {"acc", "nmi", "ari", "n", "fit_seconds", "baseline_kmeans_acc"}
-    assert out["n"] == 1000
-    assert out["acc"] > out["baseline_kmeans_acc"] and out["acc"] >= 0.8
+    assert out["n"] == 2000
+    # 2,000 images and no self-training: about 0.84 (seeds 0, 1: 0.86, 0.84); the full fit is in bench/
+    assert out["acc"] >= out["baseline_kmeans_acc"] + 0.2 and out["acc"] >= 0.78
 
 
 def test_help_is_fast_and_light():
