@@ -102,10 +102,7 @@ def load_split(directory: str | Path, split: str = "t10k") -> tuple[np.ndarray, 
 
 def has_split(directory: str | Path, split: str) -> bool:
     directory = Path(directory)
-    return all(
-        (directory / f"{split}-{kind}-idx{n}-ubyte.gz").is_file()
-        for kind, n in (("images", 3), ("labels", 1))
-    )
+    return all((directory / f"{split}-{kind}-idx{n}-ubyte.gz").is_file() for kind, n in (("images", 3), ("labels", 1)))
 
 
 def import_from(source: str | Path, dest: str | Path) -> list[Path]:

@@ -40,9 +40,7 @@ class DigitModel:
         self._exemplars = exemplars
 
     @classmethod
-    def from_bytes(
-        cls, onnx: bytes, metadata: bytes | str | dict, exemplars: bytes | None = None
-    ) -> DigitModel:
+    def from_bytes(cls, onnx: bytes, metadata: bytes | str | dict, exemplars: bytes | None = None) -> DigitModel:
         """What the model registry hands over: artifacts as bytes."""
         return cls(onnx, metadata if isinstance(metadata, dict) else json.loads(metadata), exemplars)
 

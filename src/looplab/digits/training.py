@@ -31,9 +31,7 @@ class Artifacts:
 
     def exemplars_npz(self) -> bytes:
         buffer = io.BytesIO()
-        np.savez_compressed(
-            buffer, images=self.exemplars, indices=np.array(self.metadata["exemplar_indices"])
-        )
+        np.savez_compressed(buffer, images=self.exemplars, indices=np.array(self.metadata["exemplar_indices"]))
         return buffer.getvalue()
 
     def as_bytes(self) -> dict[str, bytes]:
