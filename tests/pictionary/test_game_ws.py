@@ -282,3 +282,20 @@ def test_without_a_model_no_game_starts(game_api: TestClient, monkeypatch) -> No
         assert error["code"] == "unavailable" and "no champion" in error["detail"]
     with game_api.app.state.platform.db.session() as session:
         assert session.scalar(select(func.count()).select_from(PictionaryGame)) == 0
+
+
+def test_guesses_with_rasterising_in_worker_processes(settings, monkeypatch) -> None:
+    config = GameSettings(round_seconds=5.0, retrain_after=0, raster_processes=1)
+    monkeypatch.setattr("looplab.pictionary.api_play.game_settings", lambda: config)
+    monkeypatch.setattr("looplab.pictionary.game.game_settings", lambda: config)
+    with _start(settings) as client:
+        _only_words(client, "apple")
+        assert client.app.state.pictionary_hub.raster_pool is not None
+        token = _player(client)
+        with client.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
+            ws.send_json({"type": "start"})
+            _receive_until(ws, "round")
+            ws.send_json({"type": "draw", "round": 1, "seq": 1, "strokes": "garbage"})
+            assert _receive_until(ws, "error")["code"] == "invalid_drawing"
+            ws.send_json({"type": "draw", "round": 1, "seq": 2, "strokes": _timed(recognised_drawing("apple"))})
+            assert _receive_until(ws, "guesses")["guesses"][0][0] == "apple"

@@ -45,7 +45,7 @@ async def play(ws: WebSocket) -> None:
         return
     hub = hub_of(ws.app)
     await ws.accept()
-    session = GameSession(ws, ws.app.state.platform, ws.app.state.models, user, game_settings(), hub.guess_pool)
+    session = GameSession(ws, ws.app.state.platform, ws.app.state.models, user, game_settings(), hub)
     if not hub.claim(user.id, session):
         await session.error("you are already playing in another window", "busy")
         await ws.close(CLOSE_BUSY, "already playing")

@@ -18,6 +18,8 @@ class GameSettings(BaseSettings):
     retrain_after: int = 50  # new feedback drawings that start a retrain job on their own; 0: never
     replay_dir: str = ""  # folder of <category>.npy for replay and the fixed held-out set of retrain jobs
     teach_promote_rate: float = 0.5  # a teach word joins normal play once held-out top-1 reaches this
+    guess_threads: int = 4  # threads that classify drawings (ONNX Runtime releases the GIL)
+    raster_processes: int = 0  # worker processes that rasterise strokes (0: in the threads, faster on 2 cores)
 
 
 @lru_cache

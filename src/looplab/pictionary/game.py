@@ -17,19 +17,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import multiprocessing
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from anyio import to_thread
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from looplab.imaging.strokes import StrokeError
+from looplab.imaging.strokes import StrokeError, rasterize
 from looplab.learning.registry import RegistryError
 from looplab.pictionary import service
-from looplab.pictionary.config import GameSettings
+from looplab.pictionary.config import GameSettings, game_settings
 from looplab.storage.base import utcnow
 
 if TYPE_CHECKING:
@@ -57,12 +60,33 @@ def spoken_line(guesses: list[tuple[str, float]], recognized_word: str | None = 
 class GameHub:
     """The sockets playing on this server: one live game per player."""
 
-    def __init__(self, guess_threads: int = 4) -> None:
+    def __init__(self, guess_threads: int = 4, raster_processes: int = 0) -> None:
         self._lock = threading.Lock()
         self._players: dict[str, object] = {}
-        # Guessing is CPU work: a few threads (about one per core) queue it instead of time-slicing dozens of
-        # sockets' requests against each other, which keeps each guess short.
+        # Guessing is CPU work: a few threads queue it instead of time-slicing dozens of sockets' requests
+        # against each other. Rasterising (the larger, partly pure-Python share) can run in worker processes,
+        # so it never waits for the server's GIL; ONNX Runtime releases the GIL and stays in the threads.
         self.guess_pool = ThreadPoolExecutor(max_workers=guess_threads, thread_name_prefix="pictionary-guess")
+        self.raster_pool: ProcessPoolExecutor | None = None
+        if raster_processes > 0:
+            context = multiprocessing.get_context("spawn")
+            self.raster_pool = ProcessPoolExecutor(max_workers=raster_processes, mp_context=context)
+
+    def warm(self) -> None:
+        """Start the raster workers now, so the first players do not wait for them."""
+        if self.raster_pool is not None:
+            self.raster_pool.submit(rasterize_timed, [[[0, 1], [0, 1]]])
+
+    def lost_raster_pool(self, pool: ProcessPoolExecutor) -> None:
+        """A worker died: rasterise in threads from now on rather than fail every guess."""
+        if self.raster_pool is pool:
+            self.raster_pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        if self.raster_pool is not None:
+            self.raster_pool.shutdown(wait=False, cancel_futures=True)
+        self.guess_pool.shutdown(wait=False, cancel_futures=True)
 
     def claim(self, user_id: str, owner: object) -> bool:
         with self._lock:
@@ -83,8 +107,15 @@ class GameHub:
 def hub_of(app: Any) -> GameHub:
     hub = getattr(app.state, "pictionary_hub", None)
     if hub is None:
-        hub = app.state.pictionary_hub = GameHub()
+        config = game_settings()
+        hub = app.state.pictionary_hub = GameHub(config.guess_threads, config.raster_processes)
     return hub
+
+
+def rasterize_timed(strokes: Any) -> tuple[np.ndarray, float]:
+    """Runs in a raster worker process (or a thread): the 28x28 bitmap and the milliseconds it took."""
+    started = time.perf_counter()
+    return rasterize(strokes), (time.perf_counter() - started) * 1000
 
 
 @dataclass
@@ -127,10 +158,10 @@ class GameSession:
         models: Any,
         user: CurrentUser,
         config: GameSettings,
-        guess_pool: ThreadPoolExecutor | None = None,
+        hub: GameHub | None = None,
     ) -> None:
         self.ws = ws
-        self.guess_pool = guess_pool
+        self.hub = hub or GameHub()
         self.platform = platform
         self.models = models
         self.user = user
@@ -330,9 +361,7 @@ class GameSession:
                     await self.error("that round is not running (over, or another round number)", "stale_round")
                 return
             try:
-                guesses, version = await asyncio.get_running_loop().run_in_executor(
-                    self.guess_pool, self._guess, message.get("strokes")
-                )
+                guesses, version = await self._guess_async(message.get("strokes"))
             except StrokeError as err:
                 await self.error(f"invalid drawing: {err}", "invalid_drawing")
                 return
@@ -361,14 +390,31 @@ class GameSession:
             if hit:
                 await self._end_round("recognized")
 
+    async def _guess_async(self, strokes: Any) -> tuple[list[tuple[str, float]], Any]:
+        loop = asyncio.get_running_loop()
+        pool = self.hub.raster_pool
+        if pool is not None:
+            try:
+                bitmap, raster_ms = await loop.run_in_executor(pool, rasterize_timed, strokes)
+            except BrokenProcessPool:
+                log.warning("a pictionary raster worker died: rasterising in threads from now on")
+                self.hub.lost_raster_pool(pool)
+            else:
+                return await loop.run_in_executor(self.hub.guess_pool, self._classify, bitmap, raster_ms)
+        return await loop.run_in_executor(self.hub.guess_pool, self._guess, strokes)
+
     def _guess(self, strokes: Any) -> tuple[list[tuple[str, float]], Any]:
+        bitmap, raster_ms = rasterize_timed(strokes)
+        return self._classify(bitmap, raster_ms)
+
+    def _classify(self, bitmap: np.ndarray, raster_ms: float) -> tuple[list[tuple[str, float]], Any]:
         """Top 3 among the game's words, with the model's own probabilities (not renormalised: a game with
         few enabled words must not make every scribble a confident guess)."""
         started = time.perf_counter()
         guesser, version = self.models.get("pictionary")
-        ranked = guesser.guess(strokes, k=len(guesser.classes))
+        ranked = guesser.guess_bitmaps(bitmap, k=len(guesser.classes))[0]
         allowed = set(self.allowed) if self.allowed else None
-        self.last_guess_ms = (time.perf_counter() - started) * 1000
+        self.last_guess_ms = raster_ms + (time.perf_counter() - started) * 1000
         return [(w, p) for w, p in ranked if allowed is None or w in allowed][:3], version
 
     async def _end_round(self, reason: str) -> None:
