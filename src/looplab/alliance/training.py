@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 
 from looplab.alliance.classifier import CLASSES, HEIGHT, WIDTH, normalise_crop
-from looplab.learning.small_cnn import ProgressFn, TrainConfig, build_small_cnn, train_classifier
-
-
-def _export_onnx(model, height: int, width: int) -> bytes:
-    """Like ``small_cnn.export_onnx`` but for a non-square input (that one only takes a square size)."""
-    import torch
-
-    model.eval()
-    buffer = io.BytesIO()
-    torch.onnx.export(
-        model,
-        (torch.zeros(1, 1, height, width),),
-        buffer,
-        input_names=["x"],
-        output_names=["logits"],
-        dynamic_axes={"x": {0: "batch"}, "logits": {0: "batch"}},
-        opset_version=17,
-        dynamo=False,
-    )
-    return buffer.getvalue()
+from looplab.learning.small_cnn import ProgressFn, TrainConfig, build_small_cnn, export_onnx, train_classifier
 
 
 def train_region_classifier(
@@ -51,4 +30,4 @@ def train_region_classifier(
         raise ValueError("no crops to train on")
     model = build_small_cnn(len(CLASSES), size=HEIGHT, width=16)
     model = train_classifier(x, y, len(CLASSES), config, model=model, progress=progress)
-    return _export_onnx(model, HEIGHT, WIDTH)
+    return export_onnx(model, (HEIGHT, WIDTH))

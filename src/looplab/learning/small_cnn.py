@@ -114,11 +114,15 @@ def predict_proba(model: nn.Module, images: np.ndarray, batch_size: int = 1024) 
     return np.concatenate(outputs) if outputs else np.zeros((0, 0), dtype=np.float32)
 
 
-def export_onnx(model: nn.Module, size: int = 28) -> bytes:
-    """ONNX bytes with a dynamic batch axis; input ``x`` is float32 ``(N, 1, size, size)`` in 0..1."""
+def export_onnx(model: nn.Module, size: int | tuple[int, int] = 28) -> bytes:
+    """ONNX bytes with a dynamic batch axis; input ``x`` is float32 ``(N, 1, H, W)`` in 0..1.
+
+    ``size`` is the side of a square input, or ``(height, width)``.
+    """
     model.eval()
     buffer = io.BytesIO()
-    dummy = torch.zeros(1, 1, size, size)
+    height, width = (size, size) if isinstance(size, int) else size
+    dummy = torch.zeros(1, 1, height, width)
     torch.onnx.export(
         model,
         (dummy,),
