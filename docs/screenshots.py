@@ -17,13 +17,24 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
+from tests.alliance.ingest_helpers import screenshot  # noqa: E402
+from tests.conftest import SHARED_DATA  # noqa: E402
+from tests.services import free_port, wait_for_port  # noqa: E402
 
 from looplab.api_client import ApiClient  # noqa: E402
-from tests.alliance.ingest_helpers import screenshot  # noqa: E402
-from tests.conftest import SHARED_DATA, wait_for_port  # noqa: E402
-from tests.services import free_port  # noqa: E402
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+DAYS = {  # one alliance over three days; the third member never plays
+    "guild_20251111.png": [12_400, 34_100, 0, 78_000, 9_100, 23_000],
+    "guild_20251112.png": [13_900, 35_000, 0, 80_500, 9_100, 26_400],
+    "guild_20251113.png": [15_200, 36_800, 0, 83_000, 12_000, 30_100],
+}
 DOCS = REPO / "docs"
 
 
@@ -58,9 +69,8 @@ def main() -> None:
         wait_for_port(console_port, 60)
         client = ApiClient(f"http://127.0.0.1:{port}")
         client.login("officer", "officer-password")
-        for day, values in enumerate(([12_400, 34_100, 0, 78_000, 9_100, 23_000], [13_900, 35_000, 0, 80_500, 9_100, 26_400],
-                                      [15_200, 36_800, 0, 83_000, 12_000, 30_100]), start=11):  # fmt: skip
-            job = client.post("/api/alliance/ingest", files=[("files", (f"guild_202511{day}.png", screenshot(6, values)))])
+        for name, values in DAYS.items():
+            job = client.post("/api/alliance/ingest", files=[("files", (name, screenshot(6, values)))])
             for _ in client.follow_job(job["id"]):
                 pass
         apple = json.loads((SHARED_DATA / "quickdraw_strokes" / "apple.ndjson").read_text().splitlines()[0])["drawing"]

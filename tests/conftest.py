@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.services import PostgresServer, free_port, start_postgres
+from tests.services import PostgresServer, free_port, looplab_server, start_postgres
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -101,39 +97,11 @@ def s3_bucket(s3_endpoint: str, request) -> str:
     return name
 
 
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
-
-
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[str]:
     """A real `looplab serve` process on a free loopback port, with an admin user."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "LOOPLAB_DATA_DIR": str(tmp_path / "data"),
-        "LOOPLAB_INPUT_DIR": str(tmp_path / "input"),
-        "LOOPLAB_PORT": str(port),
-        "LOOPLAB_ADMIN_USER": "admin",
-        "LOOPLAB_ADMIN_PASSWORD": "admin-password",
-    }
-    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "looplab.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        wait_for_port(port, 60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+    with looplab_server(tmp_path / "data", tmp_path / "server.log", LOOPLAB_INPUT_DIR=str(tmp_path / "input")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -104,3 +106,47 @@ def start_postgres() -> PostgresServer | None:
                 return server
         time.sleep(0.1)
     raise RuntimeError("PostgreSQL did not start")
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port}")
+
+
+@contextlib.contextmanager
+def looplab_process(args: list[str], env: dict[str, str], port: int, log_path: str | os.PathLike) -> Iterator[str]:
+    """Runs ``looplab ARGS`` (a server or the console) until the block ends; yields its loopback URL."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "looplab.cli", *args],
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_port(port, 60)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.terminate()
+            process.wait(10)
+
+
+@contextlib.contextmanager
+def looplab_server(data_dir: str | os.PathLike, log_path: str | os.PathLike, **env: str) -> Iterator[str]:
+    """A real ``looplab serve`` on a free loopback port with the admin ``admin`` / ``admin-password``."""
+    port = free_port()
+    settings = {
+        "LOOPLAB_DATA_DIR": str(data_dir),
+        "LOOPLAB_INPUT_DIR": os.path.join(str(data_dir), "input"),
+        "LOOPLAB_PORT": str(port),
+        "LOOPLAB_ADMIN_USER": "admin",
+        "LOOPLAB_ADMIN_PASSWORD": "admin-password",
+        **env,
+    }
+    with looplab_process(["serve"], settings, port, log_path) as url:
+        yield url

@@ -15,33 +15,14 @@ PAGES = sorted((Path(looplab.console.__file__).parent / "pages").glob("*.py"))
 @pytest.fixture(scope="module")
 def admin_client(tmp_path_factory):  # noqa: ANN201
     """A live server for the module, and an API client logged in as its admin."""
-    import os
-    import subprocess
-    import sys
-
     from looplab.api_client import ApiClient
-    from tests.conftest import wait_for_port
-    from tests.services import free_port
+    from tests.services import looplab_server
 
     tmp = tmp_path_factory.mktemp("console")
-    port = free_port()
-    env = {
-        **os.environ,
-        "LOOPLAB_DATA_DIR": str(tmp / "data"),
-        "LOOPLAB_INPUT_DIR": str(tmp / "input"),
-        "LOOPLAB_PORT": str(port),
-        "LOOPLAB_ADMIN_USER": "admin",
-        "LOOPLAB_ADMIN_PASSWORD": "admin-password",
-    }
-    process = subprocess.Popen([sys.executable, "-m", "looplab.cli", "serve"], env=env, stdout=subprocess.DEVNULL)
-    try:
-        wait_for_port(port, 60)
-        client = ApiClient(f"http://127.0.0.1:{port}")
+    with looplab_server(tmp / "data", tmp / "server.log") as url:
+        client = ApiClient(url)
         user = client.login("admin", "admin-password")
         yield client, user
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[page.stem for page in PAGES])

@@ -2,15 +2,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import wait_for_port
-from tests.services import free_port
+from tests.services import free_port, looplab_process
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -55,14 +52,6 @@ def page(browser) -> Iterator:
 @pytest.fixture
 def console_url(live_server: str, tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "LOOPLAB_SERVER_URL": live_server}
-    log = open(tmp_path / "console.log", "wb")  # noqa: SIM115
-    command = [sys.executable, "-m", "looplab.cli", "console", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_port(port, 60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+    args = ["console", "--port", str(port)]
+    with looplab_process(args, {"LOOPLAB_SERVER_URL": live_server}, port, tmp_path / "console.log") as url:
+        yield url

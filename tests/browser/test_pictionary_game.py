@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import wait_for_port
 from tests.pictionary.game_support import install_tiny_champion, recognised_drawing
-from tests.services import free_port
+from tests.services import looplab_server
 
 pytestmark = pytest.mark.browser
 SCREENSHOTS = os.environ.get("PICTIONARY_TEST_SCREENSHOTS")
@@ -34,27 +31,9 @@ def game_server(tmp_path: Path) -> Iterator[str]:
     for row in service.list_words(platform.db):
         service.update_word(platform.db, row["id"], {"enabled": row["word"] == WORD}, None)
     platform.close()
-    port = free_port()
-    env = {
-        **os.environ,
-        "LOOPLAB_DATA_DIR": str(data),
-        "LOOPLAB_SECRET_KEY": "browser-test-secret",
-        "LOOPLAB_PORT": str(port),
-        "LOOPLAB_ADMIN_USER": "admin",
-        "LOOPLAB_ADMIN_PASSWORD": "admin-password",
-        "LOOPLAB_PICTIONARY_ROUND_SECONDS": "20",
-    }
-    log = open(tmp_path / "server.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "looplab.cli", "serve"], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    try:
-        wait_for_port(port, 60)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
+    extra = {"LOOPLAB_SECRET_KEY": "browser-test-secret", "LOOPLAB_PICTIONARY_ROUND_SECONDS": "20"}
+    with looplab_server(data, tmp_path / "server.log", **extra) as url:
+        yield url
 
 
 def _draw(page, drawing: list) -> None:
