@@ -142,11 +142,12 @@ def looplab_server(data_dir: str | os.PathLike, log_path: str | os.PathLike, **e
     port = free_port()
     settings = {
         "LOOPLAB_DATA_DIR": str(data_dir),
-        "LOOPLAB_INPUT_DIR": os.path.join(str(data_dir), "input"),
         "LOOPLAB_PORT": str(port),
         "LOOPLAB_ADMIN_USER": "admin",
         "LOOPLAB_ADMIN_PASSWORD": "admin-password",
         **env,
     }
+    if "LOOPLAB_DATABASE_URL" not in env:  # the embedded default would watch ./input in the tests' working dir
+        settings.setdefault("LOOPLAB_INPUT_DIR", os.path.join(str(data_dir), "input"))
     with looplab_process(["serve"], settings, port, log_path) as url:
         yield url

@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("./data")
     database_url: str = ""  # default: DuckDB file <data_dir>/looplab.duckdb
     blob_url: str = ""  # default: <data_dir>/blobs; s3://bucket/prefix for the cloud mode
-    input_dir: Path = Path("./input")
+    input_dir: Path | None = None  # default ./input in the embedded mode; the cloud mode watches none unless set
     notify_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
     secret_key: SecretStr = SecretStr("")  # default: generated once and kept in <data_dir>/secret_key
 
@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     @property
     def is_embedded(self) -> bool:
         return self.resolved_database_url.startswith("duckdb")
+
+    @property
+    def resolved_input_dir(self) -> Path | None:
+        """The screenshot drop folder: ``./input`` by default on the embedded default; in the cloud mode the
+        server keeps nothing on its disk, so it watches a folder only when one is configured."""
+        if self.input_dir is not None:
+            return self.input_dir
+        return Path("./input") if self.is_embedded else None
 
     @property
     def resolved_server_url(self) -> str:

@@ -248,7 +248,7 @@ def record_results(platform: Platform, job_id: str | None, params: dict[str, Any
             results.append(rebook_day(session, alliance, day))
     for outcome in outcomes:
         if outcome.get("path"):
-            move_processed(Path(outcome["path"]), platform.settings.input_dir, outcome)
+            move_processed(Path(outcome["path"]), platform.settings.resolved_input_dir, outcome)
     alerts.after_ingest(platform, alliance, results)
     return {
         "files": len(items),
