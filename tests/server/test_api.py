@@ -9,7 +9,8 @@ def test_health_docs_and_pages(api: TestClient) -> None:
     health = api.get("/health")
     assert health.status_code == 200 and health.json()["status"] == "ok" and health.json()["database"] == "duckdb"
     assert api.get("/openapi.json").json()["info"]["title"] == "LoopLab"
-    assert "login-form" in api.get("/").text
+    assert 'id="login-card"' in api.get("/").text
+    assert 'id="login-form"' in api.get("/static/looplab.js").text  # every page's login form comes from here
     assert 'id="canvas"' in api.get("/play").text
     assert api.get("/static/looplab.js").status_code == 200
     assert api.get("/static/..%2Fapp.py").status_code == 404

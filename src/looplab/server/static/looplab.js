@@ -17,8 +17,18 @@ const LoopLab = {
   login(name, password) { return LoopLab.api("/api/auth/login", { method: "POST", body: JSON.stringify({ name, password }) }); },
   register(name, password) { return LoopLab.api("/api/auth/register", { method: "POST", body: JSON.stringify({ name, password }) }); },
   logout() { return LoopLab.api("/api/auth/logout", { method: "POST" }); },
-  // Wires the login form (#login-form with #name, #password, #register, #error) and calls onUser(user|null).
+  LOGIN_FORM: `
+    <form id="login-form">
+      <label>Name <input id="name" autocomplete="username" required></label>
+      <label>Password <input id="password" type="password" autocomplete="current-password" required></label>
+      <button type="submit" id="login">Log in</button>
+      <button type="button" class="secondary" id="register">Register</button>
+    </form>
+    <p id="error" role="alert"></p>`,
+  // Adds the login form to #login-card (one form for every page), wires it and the page's #logout button,
+  // and calls onUser(user|null) now and after each login or logout.
   bindLogin(onUser) {
+    document.getElementById("login-card").insertAdjacentHTML("beforeend", LoopLab.LOGIN_FORM);
     const form = document.getElementById("login-form");
     const error = document.getElementById("error");
     const fields = () => [document.getElementById("name").value, document.getElementById("password").value];
