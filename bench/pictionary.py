@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from looplab.imaging.strokes import rasterize_many
 from looplab.learning.small_cnn import TrainConfig, build_small_cnn, predict_proba, train_classifier
 from looplab.pictionary import quickdraw
 from looplab.pictionary.model import Guesser, top_k_metrics
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.pictionary.cairo_reference import cairo_rasterize  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -136,37 +140,6 @@ def strokes_vs_bitmaps(guesser: Guesser, split: quickdraw.Split) -> dict:
     }
 
 
-def _cairo_reference(drawings: list[list]) -> np.ndarray | None:
-    """The dataset's own recipe (issue #19, cairo), when the dev-only ``cairocffi`` is installed."""
-    try:
-        import cairocffi as cairo
-    except (ImportError, OSError):
-        return None
-    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, 28, 28)
-    ctx = cairo.Context(surface)
-    ctx.set_antialias(cairo.ANTIALIAS_BEST)
-    ctx.set_line_cap(cairo.LINE_CAP_ROUND)
-    ctx.set_line_join(cairo.LINE_JOIN_ROUND)
-    ctx.set_line_width(16)
-    ctx.scale(28 / 304, 28 / 304)
-    ctx.translate(24, 24)
-    out = []
-    for drawing in drawings:
-        ctx.set_source_rgb(0, 0, 0)
-        ctx.paint()
-        strokes = [np.asarray(s[:2], dtype=float) for s in drawing]
-        offset = ((256.0, 256.0) - np.hstack(strokes).max(axis=1)) / 2
-        ctx.set_source_rgb(1, 1, 1)
-        for xs, ys in (s + offset[:, None] for s in strokes):
-            ctx.move_to(xs[0], ys[0])
-            for x, y in zip(xs, ys, strict=True):
-                ctx.line_to(x, y)
-            ctx.stroke()
-        surface.flush()
-        out.append(np.frombuffer(surface.get_data(), np.uint8)[::4].reshape(28, 28).copy())
-    return np.stack(out)
-
-
 def _pillow(drawing: list, supersample: int = 8) -> np.ndarray:
     from PIL import Image, ImageDraw
 
@@ -204,7 +177,7 @@ def renderers() -> dict:
     drawings = [
         d for p in sorted((DATA / "quickdraw_strokes").glob("*.ndjson"))[:40] for d in quickdraw.load_strokes(p)
     ]
-    reference = _cairo_reference(drawings)
+    reference = cairo_rasterize(drawings)
     candidates = {
         "opencv polylines, 32x supersampled, per-stroke OVER (ours)": lambda d: render(parse_drawing(d)),
         "pillow ImageDraw.line joint=curve, 8x supersampled, box filter": _pillow,

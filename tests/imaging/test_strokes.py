@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.pictionary.cairo_reference import cairo_rasterize
 
 from looplab.imaging.strokes import (
     MAX_POINTS,
@@ -121,32 +122,14 @@ def test_garbage_is_refused_with_a_reason(drawing, reason):
 
 def test_matches_the_dataset_cairo_recipe_pixel_for_pixel():
     """issue #19's ``vector_to_raster`` with cairo (cairocffi, a dev-only reference) against ours."""
-    cairo = pytest.importorskip("cairocffi", reason="cairocffi (dev reference renderer) not installed")
     drawings = [d for path in _strokes_files(12) for d in _drawings(path)]
-    side, total_padding = 28, 16 * 2.0 + 16
-    surface = cairo.ImageSurface(cairo.FORMAT_ARGB32, side, side)
-    ctx = cairo.Context(surface)
-    ctx.set_antialias(cairo.ANTIALIAS_BEST)
-    ctx.set_line_cap(cairo.LINE_CAP_ROUND)
-    ctx.set_line_join(cairo.LINE_JOIN_ROUND)
-    ctx.set_line_width(16)
-    ctx.scale(side / (256 + total_padding), side / (256 + total_padding))
-    ctx.translate(total_padding / 2, total_padding / 2)
-    errors = []
-    for drawing in drawings:
-        ctx.set_source_rgb(0, 0, 0)
-        ctx.paint()
-        strokes = [np.asarray(s[:2], dtype=float) for s in drawing]
-        offset = ((256.0, 256.0) - np.hstack(strokes).max(axis=1)) / 2
-        ctx.set_source_rgb(1, 1, 1)
-        for xs, ys in (s + offset[:, None] for s in strokes):
-            ctx.move_to(xs[0], ys[0])
-            for x, y in zip(xs, ys, strict=True):
-                ctx.line_to(x, y)
-            ctx.stroke()
-        surface.flush()
-        reference = np.frombuffer(surface.get_data(), np.uint8)[::4].reshape(side, side).astype(int)
-        errors.append(np.abs(render(parse_drawing(drawing)).astype(int) - reference))
+    references = cairo_rasterize(drawings)
+    if references is None:
+        pytest.skip("cairocffi (dev reference renderer) not installed")
+    errors = [
+        np.abs(render(parse_drawing(drawing)).astype(int) - reference.astype(int))
+        for drawing, reference in zip(drawings, references, strict=True)
+    ]
     errors = np.stack(errors)
     assert errors.mean() < 0.5  # grey levels out of 255
     assert np.percentile(errors, 99.9) <= 12
