@@ -61,6 +61,13 @@ def parse_drawing(drawing: object) -> list[Stroke]:
     return strokes
 
 
+_NUMBER_TYPES = frozenset({int, float})  # what JSON decodes numbers to: checked by type in C, no Python loop
+
+
+def _is_number(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float | np.number)
+
+
 def _parse_stroke(stroke: object, index: int) -> Stroke:
     if isinstance(stroke, str | bytes | dict) or not isinstance(stroke, Sequence | np.ndarray):
         raise StrokeError(f"stroke {index} must be [[x...], [y...]] or [[x...], [y...], [t...]]")
@@ -72,7 +79,10 @@ def _parse_stroke(stroke: object, index: int) -> Stroke:
             raise StrokeError(f"stroke {index}: {name} must be a list of numbers")
         if len(values) > MAX_POINTS:
             raise StrokeError(f"too many points (more than {MAX_POINTS})")
-        if any(isinstance(v, bool) or not isinstance(v, int | float | np.number) for v in values):
+        if isinstance(values, np.ndarray):
+            if values.ndim != 1 or values.dtype.kind not in "iuf":
+                raise StrokeError(f"stroke {index}: {name} must contain only numbers")
+        elif not _NUMBER_TYPES.issuperset(map(type, values)) and not all(_is_number(v) for v in values):
             raise StrokeError(f"stroke {index}: {name} must contain only numbers")
         columns.append(np.asarray(values, dtype=np.float64))
     if len({len(c) for c in columns}) != 1:
