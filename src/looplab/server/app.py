@@ -22,7 +22,7 @@ from looplab.platform import Platform
 from looplab.server.middleware import AccessLogAndHeaders, BodySizeLimit
 from looplab.server.routes import auth, jobs, models, notifications
 from looplab.settings import Settings, get_settings
-from looplab.storage.blobs import BlobStoreError, BlobStoreFull
+from looplab.storage.blobs import BlobStoreError, BlobStoreFull, BlobStoreUnavailable
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
@@ -142,6 +142,13 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BlobStoreFull)
     async def store_full(request: Request, err: BlobStoreFull) -> JSONResponse:
         return JSONResponse({"detail": str(err)}, status_code=507)
+
+    @app.exception_handler(BlobStoreUnavailable)
+    async def store_unavailable(request: Request, err: BlobStoreUnavailable) -> JSONResponse:
+        log.warning("blob store unavailable on %s: %s", request.url.path, err)
+        return JSONResponse(
+            {"detail": "blob store unavailable, try again shortly"}, status_code=503, headers={"Retry-After": "5"}
+        )
 
     @app.exception_handler(BlobStoreError)
     async def store_error(request: Request, err: BlobStoreError) -> JSONResponse:

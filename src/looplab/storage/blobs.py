@@ -1,6 +1,10 @@
 """Content-addressed blob store on fsspec: a local folder by default, ``s3://bucket/prefix`` in the cloud mode.
 
 Keys are ``sha256/ab/abcdef…[.ext]``: the same bytes are stored once, and a key says what it holds.
+
+An S3 store that cannot be reached (connection refused, timeout, a dropped connection) raises
+``BlobStoreUnavailable`` within a bounded time (``S3_CLIENT_DEFAULTS``), never a raw botocore error: the server
+answers 503 with Retry-After, and the next request after the endpoint returns simply works.
 """
 
 from __future__ import annotations
@@ -28,6 +32,49 @@ class BlobStoreFull(BlobStoreError):
     pass
 
 
+class BlobStoreUnavailable(BlobStoreError):
+    """The store did not answer (connection refused or dropped, timeout): worth trying again shortly."""
+
+
+# Bounded waits for an S3 endpoint that is down: a refused connection fails in a few seconds, a silent one
+# after at most ``retries`` x ``max_attempts`` x the timeout. botocore's own defaults retry 5 times with a
+# 60 s read timeout, and s3fs retries timeouts 5 more times on top: minutes of a hung request.
+S3_CLIENT_DEFAULTS: dict[str, object] = {"config_kwargs": {"connect_timeout": 3, "read_timeout": 15}}
+S3FS_RETRIES = 2  # s3fs's own retries of timeouts and dropped connections (a class attribute, default 5)
+S3_BOTOCORE_RETRIES = {"max_attempts": 2, "mode": "standard"}  # unless AWS_MAX_ATTEMPTS / AWS_RETRY_MODE say
+
+
+def _unreachable_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [TimeoutError]
+    try:
+        from botocore.exceptions import ConnectionError as BotoConnectionError
+        from botocore.exceptions import HTTPClientError
+
+        errors += [BotoConnectionError, HTTPClientError]
+    except ImportError:  # no S3 support installed: only local stores
+        pass
+    try:
+        from fsspec.exceptions import FSTimeoutError
+
+        errors.append(FSTimeoutError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def _config_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from botocore.exceptions import BotoCoreError
+
+        return (BotoCoreError,)
+    except ImportError:
+        return ()
+
+
+_UNREACHABLE = _unreachable_errors()
+_MISCONFIGURED = _config_errors()
+
+
 def content_key(data: bytes, extension: str = "") -> str:
     digest = hashlib.sha256(data).hexdigest()
     extension = extension.lstrip(".").lower()
@@ -51,8 +98,12 @@ class BlobStore:
             self.root = self.url.removeprefix("file://")
             self.fs = fsspec.filesystem("file")
         else:
+            if self.url.startswith(("s3://", "s3a://")):
+                storage_options = _with_s3_defaults(storage_options)
             self.fs, self.root = fsspec.core.url_to_fs(self.url, **storage_options)
             self.root = self.root.rstrip("/")
+            if hasattr(self.fs, "retries"):
+                self.fs.retries = min(self.fs.retries, S3FS_RETRIES)
 
     def _path(self, key: str) -> str:
         return f"{self.root}/{_check_key(key)}"
@@ -77,18 +128,29 @@ class BlobStore:
                 return handle.read()
         except FileNotFoundError as err:
             raise BlobNotFound(key) from err
+        except _UNREACHABLE as err:
+            raise self._unavailable(err) from err
         except OSError as err:
             raise BlobStoreError(f"cannot read blob {key}: {err.strerror or type(err).__name__}") from err
+        except _MISCONFIGURED as err:
+            raise self._misconfigured(err) from err
 
     def exists(self, key: str) -> bool:
         try:
             return bool(self.fs.exists(self._path(key)))
+        except _UNREACHABLE as err:
+            raise self._unavailable(err) from err
         except OSError as err:
             raise BlobStoreError(f"blob store unreachable: {err.strerror or type(err).__name__}") from err
+        except _MISCONFIGURED as err:
+            raise self._misconfigured(err) from err
 
     def delete(self, key: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.fs.rm(self._path(key))
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                self.fs.rm(self._path(key))
+        except _UNREACHABLE as err:
+            raise self._unavailable(err) from err
 
     def list_keys(self, prefix: str = "") -> list[str]:
         base = self.root + "/"
@@ -96,6 +158,8 @@ class BlobStore:
             found = self.fs.find(self.root + ("/" + prefix if prefix else ""))
         except FileNotFoundError:
             return []
+        except _UNREACHABLE as err:
+            raise self._unavailable(err) from err
         return sorted(path.split(base, 1)[1] if base in path else path for path in found)
 
     def check_writable(self) -> None:
@@ -117,6 +181,12 @@ class BlobStore:
             else f"{self.fs.protocol[0] if isinstance(self.fs.protocol, tuple) else self.fs.protocol}://{self.root}"
         )
 
+    def _unavailable(self, err: BaseException) -> BlobStoreUnavailable:
+        return BlobStoreUnavailable(f"blob store {self.describe()} unreachable ({type(err).__name__})")
+
+    def _misconfigured(self, err: BaseException) -> BlobStoreError:
+        return BlobStoreError(f"blob store {self.describe()} refused the request ({type(err).__name__})")
+
     def _write(self, path: str, data: bytes) -> None:
         try:
             if self.is_local:
@@ -124,12 +194,24 @@ class BlobStore:
             else:
                 with self.fs.open(path, "wb") as handle:
                     handle.write(data)
+        except _UNREACHABLE as err:
+            raise self._unavailable(err) from err
+        except _MISCONFIGURED as err:
+            raise self._misconfigured(err) from err
         except OSError as err:
             if err.errno == errno.ENOSPC:
                 raise BlobStoreFull(f"blob store {self.describe()} is full (no space left on device)") from err
             raise BlobStoreError(
                 f"cannot write to blob store {self.describe()}: {err.strerror or type(err).__name__}"
             ) from err
+
+
+def _with_s3_defaults(options: dict[str, object]) -> dict[str, object]:
+    """Bounded timeouts and retries for s3fs/botocore, each overridable by the caller's own options."""
+    config = {**S3_CLIENT_DEFAULTS["config_kwargs"], **dict(options.get("config_kwargs") or {})}  # type: ignore[arg-type]
+    if "retries" not in config and not (os.environ.get("AWS_MAX_ATTEMPTS") or os.environ.get("AWS_RETRY_MODE")):
+        config["retries"] = dict(S3_BOTOCORE_RETRIES)
+    return {**S3_CLIENT_DEFAULTS, **options, "config_kwargs": config}
 
 
 def _atomic_local_write(path: Path, data: bytes) -> None:
