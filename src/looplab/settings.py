@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     job_workers: int = 1
     job_heartbeat_s: float = 5.0
     job_stale_after_s: float = 60.0
+    job_max_attempts: int = 2  # a job whose server died mid-run is run again by another until started this often
     db_connect_attempts: int = 10
     db_connect_delay_s: float = 1.0
     model_refresh_s: float = 2.0

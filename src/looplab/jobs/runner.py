@@ -2,25 +2,31 @@
 
 Claiming is a conditional UPDATE (``WHERE state = 'queued'``): on one server or many replicas sharing
 PostgreSQL, exactly one claim succeeds. Running jobs send a heartbeat; a job whose owner stopped
-beating (a killed replica, a restarted server) is marked interrupted by whoever notices.
+beating (a killed replica) is queued again by whoever notices, so another replica runs it from the start,
+until it was started ``job_max_attempts`` times; after that it is marked interrupted. A replica records a
+result only while the job is still its own (``claimed_by``), so a job handed over is never finished twice.
+At start on the embedded default (one server) every job left running is marked interrupted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import queue
 import socket
+import tempfile
 import threading
 import traceback
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from looplab.jobs.kinds import JOB_KINDS, JobKind
 from looplab.jobs.models import FINAL_STATES, Job
@@ -48,7 +54,35 @@ def _run_in_worker(kind_name: str, job_id: str, inputs: dict[str, Any]) -> dict[
     def progress(fraction: float, message: str = "") -> None:
         _progress_queue.put((job_id, float(fraction), str(message)))
 
-    return kind.work(inputs, progress)
+    with _job_temp_dir():
+        return kind.work(inputs, progress)
+
+
+_TEMP_ENV = ("TMPDIR", "TORCHINDUCTOR_CACHE_DIR")
+
+
+@contextlib.contextmanager
+def _job_temp_dir() -> Iterator[str]:
+    """Give the job a temporary folder of its own, removed when it ends, as the worker's temp dir.
+
+    Libraries leave things in the temp dir (torch makes ``torchinductor_<user>/`` when it exports a model);
+    the cloud mode promises an app machine with nothing left behind, so a worker's leftovers go with the job.
+    """
+    saved_env = {name: os.environ.get(name) for name in _TEMP_ENV}
+    saved_tempdir = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="looplab-job-") as folder:
+        os.environ["TMPDIR"] = folder
+        os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.join(folder, "torchinductor")
+        tempfile.tempdir = folder
+        try:
+            yield folder
+        finally:
+            tempfile.tempdir = saved_tempdir
+            for name, value in saved_env.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 class JobError(Exception):
@@ -66,6 +100,7 @@ class JobRunner:
         self.instance = instance or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.heartbeat_s = platform.settings.job_heartbeat_s
         self.stale_after_s = platform.settings.job_stale_after_s
+        self.max_attempts = max(1, platform.settings.job_max_attempts)
         context = multiprocessing.get_context("spawn")
         self._progress: Any = context.Queue()
         self._context = context
@@ -125,20 +160,49 @@ class JobRunner:
         self._mark_own_running_interrupted()
 
     def recover_stale(self, *, all_running: bool = False) -> int:
-        """Mark running jobs whose owner is gone as interrupted; returns how many."""
+        """Hand over running jobs whose owner is gone; returns how many.
+
+        A job whose heartbeat is older than ``job_stale_after_s`` goes back to the queue (another replica
+        runs it again) while it has attempts left, else it is marked interrupted. ``all_running`` (the
+        embedded default's start: no other server can own a job) marks every running job interrupted.
+        """
         stale_before = utcnow() - timedelta(seconds=self.stale_after_s)
+        stale = (Job.heartbeat_at.is_(None)) | (Job.heartbeat_at < stale_before)
         with self.db.session() as session:
-            query = select(Job).where(Job.state == "running")
+            query = select(Job.id, Job.kind, Job.attempts, Job.claimed_by).where(Job.state == "running")
             if not all_running:
-                query = query.where((Job.heartbeat_at.is_(None)) | (Job.heartbeat_at < stale_before))
-            jobs = list(session.scalars(query))
-            for job in jobs:
-                job.state = "interrupted"
-                job.error = "the server running this job stopped before it finished; start it again"
-                job.finished_at = utcnow()
-        for job in jobs:
-            log.warning("job %s (%s) marked interrupted", job.id, job.kind)
-        return len(jobs)
+                query = query.where(stale, or_(Job.claimed_by.is_(None), Job.claimed_by != self.instance))
+            found = list(session.execute(query))
+        handed = 0
+        for job_id, kind, attempts, owner in found:
+            requeue = not all_running and attempts < self.max_attempts
+            if requeue:
+                values: dict[str, Any] = {
+                    "state": "queued",
+                    "claimed_by": None,
+                    "heartbeat_at": None,
+                    "progress": 0.0,
+                    "message": f"queued again: {owner or 'its server'} stopped before it finished",
+                }
+            else:
+                values = {
+                    "state": "interrupted",
+                    "error": "the server running this job stopped before it finished; start it again",
+                    "finished_at": utcnow(),
+                }
+            condition = [Job.id == job_id, Job.state == "running"]
+            if not all_running:
+                condition.append(stale)
+            with self._row_lock, self.db.session() as session:
+                changed = session.execute(update(Job).where(*condition).values(**values)).rowcount
+            if changed == 1:
+                handed += 1
+                if requeue:
+                    log.warning("job %s (%s) of %s queued again (attempt %d done)", job_id, kind, owner, attempts)
+                    self._wake.set()
+                else:
+                    log.warning("job %s (%s) marked interrupted", job_id, kind)
+        return handed
 
     # --- loops --------------------------------------------------------------------------------------
     def _poll_loop(self) -> None:
@@ -194,6 +258,9 @@ class JobRunner:
         try:
             inputs = kind.prepare(self.platform, job.params) if kind.prepare else dict(job.params)
             output = self._compute(kind, job_id, inputs)
+            if not self._still_mine(job_id):
+                log.warning("job %s (%s) was handed to another server meanwhile: result dropped", job_id, kind.name)
+                return
             result = kind.finish(self.platform, job, output) if kind.finish else output
             self._finish(job_id, "succeeded", result=result)
             self.platform.notifier.notify("job_succeeded", f"Job {kind.name} finished", _summary(result))
@@ -222,6 +289,18 @@ class JobRunner:
         except BrokenProcessPool as err:
             self._reset_pool(pool)
             raise RuntimeError("the worker process died (killed or out of memory) before the job finished") from err
+
+    def _still_mine(self, job_id: str) -> bool:
+        """Renew the heartbeat only if this server still owns the job (not handed over as stale)."""
+        with self._row_lock, self.db.session() as session:
+            return (
+                session.execute(
+                    update(Job)
+                    .where(Job.id == job_id, Job.state == "running", Job.claimed_by == self.instance)
+                    .values(heartbeat_at=utcnow())
+                ).rowcount
+                == 1
+            )
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -267,7 +346,7 @@ class JobRunner:
         try:
             with self._row_lock, self.db.session() as session:
                 job = session.get(Job, job_id)
-                if job is None or job.state in FINAL_STATES:
+                if job is None or job.state in FINAL_STATES or job.claimed_by != self.instance:
                     return
                 job.progress = max(0.0, min(1.0, fraction))
                 if messages:
@@ -285,7 +364,9 @@ class JobRunner:
                 if running:
                     with self._row_lock, self.db.session() as session:
                         session.execute(
-                            update(Job).where(Job.id.in_(running), Job.state == "running").values(heartbeat_at=utcnow())
+                            update(Job)
+                            .where(Job.id.in_(running), Job.state == "running", Job.claimed_by == self.instance)
+                            .values(heartbeat_at=utcnow())
                         )
                 self.recover_stale()
             except Exception:  # noqa: BLE001
@@ -302,8 +383,8 @@ class JobRunner:
     ) -> None:
         with self._row_lock, self.db.session() as session:
             job = session.get(Job, job_id)
-            if job is None:
-                return
+            if job is None or job.state != "running" or job.claimed_by != self.instance:
+                return  # handed over to another server meanwhile: its run records the outcome
             job.state = state
             job.finished_at = utcnow()
             job.result = result
