@@ -6,6 +6,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -151,3 +152,72 @@ def looplab_server(data_dir: str | os.PathLike, log_path: str | os.PathLike, **e
         settings.setdefault("LOOPLAB_INPUT_DIR", os.path.join(str(data_dir), "input"))
     with looplab_process(["serve"], settings, port, log_path) as url:
         yield url
+
+
+@dataclass
+class Replica:
+    """A ``looplab serve`` in a process group of its own: ``kill()`` is a kill -9 of the server and its job
+    workers at once, as when a machine or container dies."""
+
+    url: str
+    process: subprocess.Popen
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
+
+
+@contextlib.contextmanager
+def looplab_replica(data_dir: str | os.PathLike, log_path: str | os.PathLike, **env: str) -> Iterator[Replica]:
+    """Like ``looplab_server`` (admin ``admin`` / ``admin-password``), yielding a ``Replica`` that can be killed."""
+    port = free_port()
+    settings = {
+        "LOOPLAB_DATA_DIR": str(data_dir),
+        "LOOPLAB_PORT": str(port),
+        "LOOPLAB_ADMIN_USER": "admin",
+        "LOOPLAB_ADMIN_PASSWORD": "admin-password",
+        **env,
+    }
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "looplab.cli", "serve"],
+            env={**os.environ, **settings},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_for_port(port, 60)
+            yield Replica(f"http://127.0.0.1:{port}", process)
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(10)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # job workers left behind by a server that did not stop
+            process.wait(10)
+
+
+class MotoEndpoint:
+    """A moto S3 server of one test alone on a fixed loopback port, so it can be stopped and started again
+    (moto keeps its buckets in the test process, so they survive like a real endpoint's)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = None
+
+    def start(self) -> MotoEndpoint:
+        from moto.server import ThreadedMotoServer
+
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server.start()
+        wait_for_port(self.port, 10)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
