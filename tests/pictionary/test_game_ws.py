@@ -184,7 +184,7 @@ def test_bad_messages_get_clear_errors_and_store_nothing(game_api: TestClient, g
         assert closed.value.code == 1009
     with game_api.app.state.platform.db.session() as session:
         assert session.scalar(select(func.count()).select_from(PictionaryRound)) == 0
-        assert session.scalar(select(PictionaryGame.state)) == "abandoned"
+        assert session.scalar(select(PictionaryGame.state)) == "interrupted"
 
 
 def test_sockets_need_a_valid_session_and_one_game_per_player(game_api: TestClient) -> None:
@@ -218,21 +218,73 @@ def test_cookie_sockets_from_another_origin_are_refused(game_api: TestClient) ->
     assert refused.value.code == 4401
 
 
-def test_a_socket_closed_mid_round_abandons_the_game_cleanly(game_api: TestClient) -> None:
+def test_a_socket_closed_mid_game_can_be_continued_on_a_new_connection(game_api: TestClient) -> None:
+    _only_words(game_api, "apple")
+    apple = _timed(recognised_drawing("apple"))
     token = _player(game_api)
     with game_api.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
         ws.send_json({"type": "start"})
-        started = _receive_until(ws, "round")
-        ws.send_json({"type": "draw", "round": 1, "seq": 1, "strokes": [[[0, 50, 90], [0, 40, 80]]]})
+        game_id = _receive_until(ws, "game")["game_id"]
+        _receive_until(ws, "round")
+        ws.send_json({"type": "draw", "round": 1, "seq": 1, "strokes": apple})
+        assert _receive_until(ws, "result")["recognized"] is True
+        ws.send_json({"type": "next"})
+        assert _receive_until(ws, "round")["round"] == 2
+        ws.send_json({"type": "draw", "round": 2, "seq": 1, "strokes": [[[0, 50, 90], [0, 40, 80]]]})
         _receive_until(ws, "guesses")
-    assert started["round"] == 1
     platform = game_api.app.state.platform
-    with platform.db.session() as session:
-        assert session.scalar(select(PictionaryGame.state)) == "abandoned"
-        assert session.scalar(select(func.count()).select_from(PictionaryRound)) == 0
-    with game_api.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:  # the player can play again
+    with platform.db.session() as session:  # round 2 was running: not stored, the game waits for the player
+        assert session.scalar(select(PictionaryGame.state)) == "interrupted"
+        assert session.scalar(select(func.count()).select_from(PictionaryRound)) == 1
+    _player(game_api, "stranger")
+    stranger = login(game_api, "stranger", "drawer-password")["Authorization"].split(" ", 1)[1]
+    with game_api.websocket_connect(f"/api/pictionary/ws?token={stranger}") as ws:
+        ws.send_json({"type": "resume", "game_id": game_id})  # someone else's game
+        assert _receive_until(ws, "error")["code"] == "not_found"
+    with game_api.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
+        ws.send_json({"type": "resume", "game_id": "no-such-game"})
+        assert _receive_until(ws, "error")["code"] == "not_found"
+        ws.send_json({"type": "resume", "game_id": game_id})
+        assert _receive_until(ws, "game") == {"type": "game", "game_id": game_id, "rounds": 6, "resumed_at": 2}
+        assert _receive_until(ws, "round")["round"] == 2  # the interrupted round is played again
+        ws.send_json({"type": "draw", "round": 2, "seq": 1, "strokes": apple})
+        result = _receive_until(ws, "result")
+        assert result["round"] == 2 and result["recognized"] is True
+    with game_api.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:  # a new game gives the old one up
         ws.send_json({"type": "start"})
-        assert _receive_until(ws, "round")["round"] == 1
+        assert _receive_until(ws, "game")["game_id"] != game_id
+        ws.send_json({"type": "resume", "game_id": game_id})
+        assert _receive_until(ws, "error")["code"] == "conflict"
+    with platform.db.session() as session:
+        old = session.get(PictionaryGame, game_id)
+        rounds = session.scalars(select(PictionaryRound.round_no).where(PictionaryRound.game_id == game_id))
+        assert old.state == "abandoned" and sorted(rounds) == [1, 2]
+
+
+def test_a_connection_whose_game_continued_elsewhere_cannot_write_it(game_api: TestClient) -> None:
+    """Fencing: a game taken over by a new connection (another replica) refuses the old connection's rounds."""
+    from datetime import UTC, datetime
+
+    from looplab.pictionary import service
+
+    token = _player(game_api)
+    platform = game_api.app.state.platform
+    user_id = platform.auth.resolve(token).id
+    words = [service.RoundWord("apple", "food", "play")] * 2
+    game = service.start_game(platform.db, user_id, words, session_key="old-connection")
+    resumed = service.resume_game(platform.db, game.id, user_id, "new-connection")
+    assert resumed.next_round == 1 and [w.word for w in resumed.words] == ["apple", "apple"]
+
+    def record(key: str) -> service.RoundRecord:
+        started = datetime.now(UTC)
+        return service.RoundRecord(game.id, user_id, 1, "apple", "food", "play", started, 900, session_key=key)
+
+    with pytest.raises(service.Conflict, match="continued in another window"):
+        service.save_round(platform, record("old-connection"))
+    service.end_game(platform.db, game.id, "interrupted", "old-connection")  # the old socket closing: no effect
+    assert service.save_round(platform, record("new-connection")).round_no == 1
+    with platform.db.session() as session:
+        assert session.get(PictionaryGame, game.id).state == "active"
 
 
 def test_a_second_game_elsewhere_is_refused_while_one_is_live(game_api: TestClient) -> None:

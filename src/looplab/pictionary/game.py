@@ -2,6 +2,7 @@
 
 Client -> server messages (JSON objects):
   {"type": "start"}                                        a new game of ``rounds`` words
+  {"type": "resume", "game_id": id}                         continue an interrupted game (any replica)
   {"type": "draw", "round": n, "seq": k, "strokes": [...]}  the whole drawing so far, ``[[x..], [y..], [t..]]``
   {"type": "skip", "round": n}                              give up this round
   {"type": "next"}                                          start the next round after a result
@@ -33,7 +34,7 @@ from looplab.imaging.strokes import StrokeError, rasterize
 from looplab.learning.registry import RegistryError
 from looplab.pictionary import service
 from looplab.pictionary.config import GameSettings, game_settings
-from looplab.storage.base import utcnow
+from looplab.storage.base import new_id, utcnow
 
 if TYPE_CHECKING:
     from looplab.auth.service import CurrentUser
@@ -178,6 +179,7 @@ class GameSession:
         self.last_guess_ms = 0.0
         self._tasks: set[asyncio.Task] = set()
         self.closed = False
+        self.session_key = new_id()  # fences this connection's writes once its game continues elsewhere
 
     # --- transport ---------------------------------------------------------------------------------
     async def send(self, message: dict[str, Any]) -> None:
@@ -225,7 +227,7 @@ class GameSession:
             self.closed = True
             if self.drawer is not None:
                 self.drawer.cancel()
-            await self.abandon()
+            await self.interrupt()
 
     async def handle(self, text: str, received: float) -> None:
         try:
@@ -241,6 +243,8 @@ class GameSession:
             self.queue_draw(message, received)
         elif kind == "start":
             await self.on_start()
+        elif kind == "resume":
+            await self.on_resume(message)
         elif kind == "next":
             await self.on_next()
         elif kind == "skip":
@@ -288,7 +292,9 @@ class GameSession:
             try:
                 self.allowed = await to_thread.run_sync(self._allowed_words)
                 words = await to_thread.run_sync(service.pick_words, self.platform.db, self.config.rounds)
-                game = await to_thread.run_sync(service.start_game, self.platform.db, self.user.id, words)
+                game = await to_thread.run_sync(
+                    service.start_game, self.platform.db, self.user.id, words, self.session_key
+                )
             except service.PictionaryError as err:
                 await self.error(str(err), "conflict")
                 return
@@ -299,6 +305,39 @@ class GameSession:
             await self.send({"type": "game", "game_id": game.id, "rounds": len(words)})
             await self._start_round(1)
 
+    async def on_resume(self, message: dict[str, Any]) -> None:
+        """The player's connection dropped (network, a replica restarted): continue the game at its next round."""
+        game_id = message.get("game_id")
+        if not isinstance(game_id, str) or not game_id or len(game_id) > 64:
+            await self.error('resume needs {"type": "resume", "game_id": "..."}')
+            return
+        async with self.lock:
+            if self.game_id is not None:
+                await self.error("a game is already running on this connection", "conflict")
+                return
+            try:
+                self.allowed = await to_thread.run_sync(self._allowed_words)
+                resumed = await to_thread.run_sync(
+                    service.resume_game, self.platform.db, game_id, self.user.id, self.session_key
+                )
+            except service.NotFound as err:
+                await self.error(str(err), "not_found")
+                return
+            except service.PictionaryError as err:
+                await self.error(str(err), "conflict")
+                return
+            except RegistryError as err:
+                await self.error(f"no model is being served: {err}", "unavailable")
+                return
+            self.game_id, self.words = resumed.game_id, resumed.words
+            await self.send(
+                {"type": "game", "game_id": game_id, "rounds": len(self.words), "resumed_at": resumed.next_round}
+            )
+            if resumed.next_round > len(self.words):
+                await self._game_over()
+            else:
+                await self._start_round(resumed.next_round)
+
     def _allowed_words(self) -> list[str] | None:
         """The model guesses among the enabled play words it knows (all its classes when none is enabled)."""
         guesser, _ = self.models.get("pictionary")
@@ -308,6 +347,8 @@ class GameSession:
 
     async def _start_round(self, no: int) -> None:
         word = self.words[no - 1]
+        if no > 1:
+            await to_thread.run_sync(service.touch_game, self.platform.db, self.game_id, self.session_key)
         self.round = LiveRound(no=no, word=word, started=time.monotonic(), started_at=utcnow())
         self.round.timer = asyncio.create_task(self._timeout(self.round))
         await self.send(
@@ -444,6 +485,7 @@ class GameSession:
             end_reason=reason,
             model_version_id=live.model_version_id,
             model_version=live.model_version,
+            session_key=self.session_key,
         )
         try:
             row = await to_thread.run_sync(service.save_round, self.platform, record)
@@ -476,22 +518,28 @@ class GameSession:
             }
         )
         if last:
-            game_id = self.game_id
-            await to_thread.run_sync(service.end_game, self.platform.db, game_id, "finished")
-            summary = await to_thread.run_sync(
-                service.game_summary, self.platform.db, game_id, self.user.id, self.user.is_admin
-            )
-            self.game_id = None  # the finished round stays, so a late update for it is recognised as late
-            await self.send({"type": "game_over", "game_id": game_id, "summary": summary})
+            await self._game_over()
 
-    async def abandon(self) -> None:
-        """The socket closed: stop the timer and mark an unfinished game abandoned (nothing half-written)."""
+    async def _game_over(self) -> None:
+        game_id = self.game_id
+        await to_thread.run_sync(service.end_game, self.platform.db, game_id, "finished", self.session_key)
+        summary = await to_thread.run_sync(
+            service.game_summary, self.platform.db, game_id, self.user.id, self.user.is_admin
+        )
+        self.game_id = None  # the finished round stays, so a late update for it is recognised as late
+        await self.send({"type": "game_over", "game_id": game_id, "summary": summary})
+
+    async def interrupt(self) -> None:
+        """The socket closed: stop the timer and leave the game interrupted, so the player can continue it
+        from another connection (the running round was not stored and is played again; nothing half-written)."""
         live = self.round
         if live is not None and live.timer is not None:
             live.timer.cancel()
         if self.game_id is not None:
             try:
-                await to_thread.run_sync(service.end_game, self.platform.db, self.game_id, "abandoned")
+                await to_thread.run_sync(
+                    service.end_game, self.platform.db, self.game_id, "interrupted", self.session_key
+                )
             except Exception:  # noqa: BLE001
-                log.exception("could not mark game %s abandoned", self.game_id)
+                log.exception("could not mark game %s interrupted", self.game_id)
             self.game_id = None

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from looplab.storage.base import Base, JSONText, UTCDateTime, new_id, utcnow
 
 WORD_MODES = ("play", "teach")  # teach: the champion does not know the word yet; drawings become training data
-GAME_STATES = ("active", "finished", "abandoned")
+# interrupted: the socket closed mid-game; the player can continue it (on any replica) until it goes stale
+GAME_STATES = ("active", "interrupted", "finished", "abandoned")
 
 
 class PictionaryWord(Base):
@@ -41,6 +42,8 @@ class PictionaryGame(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # the live connection playing it: a game continued elsewhere fences off the old connection's writes
+    session_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class PictionaryRound(Base):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 MAX_WORD = 64
 STALE_GAME_S = 90  # an active game not seen for this long was left behind (closed tab, killed replica)
+RESUMABLE_S = 600  # an interrupted game can be continued for this long after its last sign of life
 
 
 class PictionaryError(Exception):
@@ -183,32 +184,90 @@ def pick_words(db: Database, n: int, rng: random.Random | None = None) -> list[R
 
 
 # --- games and rounds --------------------------------------------------------------------------------
-def start_game(db: Database, user_id: str, words: list[RoundWord]) -> PictionaryGame:
-    """A new game; refused while the same player has another game running (another tab or replica)."""
+def start_game(db: Database, user_id: str, words: list[RoundWord], session_key: str | None = None) -> PictionaryGame:
+    """A new game; refused while the same player has another game running (another tab or replica).
+    Starting afresh gives up the player's interrupted games."""
     now = utcnow()
     with db.session() as session:
-        active = list(
+        open_games = list(
             session.scalars(
-                select(PictionaryGame).where(PictionaryGame.user_id == user_id, PictionaryGame.state == "active")
+                select(PictionaryGame).where(
+                    PictionaryGame.user_id == user_id, PictionaryGame.state.in_(("active", "interrupted"))
+                )
             )
         )
-        for game in active:
-            if game.last_seen_at > now - timedelta(seconds=STALE_GAME_S):
+        for game in open_games:
+            if game.state == "active" and game.last_seen_at > now - timedelta(seconds=STALE_GAME_S):
                 raise Conflict("you are already playing a game in another window: finish it there first")
             game.state = "abandoned"
             game.finished_at = now
-        game = PictionaryGame(user_id=user_id, words=[w.word for w in words], started_at=now, last_seen_at=now)
+        game = PictionaryGame(
+            user_id=user_id,
+            words=[w.word for w in words],
+            started_at=now,
+            last_seen_at=now,
+            session_key=session_key,
+        )
         session.add(game)
     return game
 
 
-def end_game(db: Database, game_id: str, state: str) -> None:
+@dataclass(frozen=True)
+class ResumedGame:
+    game_id: str
+    words: list[RoundWord]
+    next_round: int  # 1-based; past the last round when every round is stored (the game is then finished)
+
+
+def resume_game(db: Database, game_id: str, user_id: str, session_key: str) -> ResumedGame:
+    """Hand the player's unfinished game to a new connection (any replica), which plays its next round.
+
+    The round that was running when the old connection went away was never stored, so it is played again.
+    The new ``session_key`` fences off the old connection: if it is still alive somewhere, its writes are refused.
+    """
+    now = utcnow()
+    with db.session() as session:
+        game = session.get(PictionaryGame, game_id)
+        if game is None or game.user_id != user_id:
+            raise NotFound("no such game of yours")
+        if game.state not in ("active", "interrupted"):
+            raise Conflict(f"that game is {game.state}: start a new one")
+        if game.last_seen_at < now - timedelta(seconds=RESUMABLE_S):
+            game.state, game.finished_at = "abandoned", now
+            raise Conflict("that game was left too long ago: start a new one")
+        stored = session.scalar(select(func.count()).where(PictionaryRound.game_id == game_id)) or 0
+        rows = session.scalars(select(PictionaryWord).where(PictionaryWord.word.in_(game.words)))
+        known = {row.word: row for row in rows}
+        words = [
+            RoundWord(w, known[w].category, known[w].play_mode) if w in known else RoundWord(w, OTHER, "play")
+            for w in game.words
+        ]
+        game.state, game.session_key, game.last_seen_at = "active", session_key, now
+        if stored >= len(words):
+            game.state, game.finished_at = "finished", now
+    return ResumedGame(game_id, words, stored + 1)
+
+
+def touch_game(db: Database, game_id: str, session_key: str) -> None:
+    """A live connection's sign of life (a round started): keeps its game from being taken as stale."""
+    with db.session() as session:
+        game = session.get(PictionaryGame, game_id)
+        if game is not None and game.state == "active" and game.session_key in (None, session_key):
+            game.last_seen_at = utcnow()
+
+
+def end_game(db: Database, game_id: str, state: str, session_key: str | None = None) -> None:
+    """Finish, abandon or interrupt a game; a connection that no longer owns it changes nothing."""
     with db.session() as session:
         game = session.get(PictionaryGame, game_id)
         if game is None or game.state != "active":
             return
+        if session_key is not None and game.session_key not in (None, session_key):
+            return
         game.state = state
-        game.finished_at = utcnow()
+        game.last_seen_at = utcnow()
+        if state != "interrupted":
+            game.finished_at = utcnow()
 
 
 @dataclass
@@ -231,6 +290,7 @@ class RoundRecord:
     end_reason: str = "timeout"
     model_version_id: str | None = None
     model_version: int | None = None
+    session_key: str | None = None  # the connection that played it (None: written outside a live game)
 
 
 def render_drawing(raw: list[Any] | None) -> tuple[list[Any], bytes | None]:
@@ -284,6 +344,8 @@ def save_round(platform: Platform, record: RoundRecord) -> PictionaryRound:
             game = session.get(PictionaryGame, record.game_id)
             if game is None or game.state != "active" or game.user_id != record.user_id:
                 raise Conflict("this game is not running")
+            if record.session_key is not None and game.session_key not in (None, record.session_key):
+                raise Conflict("this game continued in another window")
             session.add(row)
             game.rounds_played += 1
             game.recognized_count += int(record.recognized)

@@ -7,7 +7,7 @@
   const ctx = canvas.getContext("2d");
   const state = {
     ws: null, game: null, round: null, seconds: 20, roundStart: 0, deadline: 0, strokes: [], current: null,
-    seq: 0, lastSent: 0, sendTimer: null, tick: null, results: [], over: false,
+    seq: 0, lastSent: 0, sendTimer: null, tick: null, results: [], over: false, resumeTries: 0,
   };
 
   function setState(name) { $("game").dataset.state = name; }
@@ -101,19 +101,41 @@
         if (state.ws === ws) state.ws = null;
         stopClock();
         if (!state.over && state.game) {
-          showError(event.reason ? `connection closed: ${event.reason}` : "connection lost: start a new game");
-          state.game = null; state.round = null; setState("idle"); setDrawingTools(false);
-          $("start").disabled = false;
+          if (RESUMABLE_CLOSE(event.code) && state.resumeTries < 5) {
+            reconnect();  // the network or a replica went away: continue the game (on any replica)
+            return;
+          }
+          giveUp(event.reason ? `connection closed: ${event.reason}` : "connection lost: start a new game");
         }
       };
     });
+  }
+  // the server's own refusals (auth 4401, busy 4409, too big 1009, policy 1008) are not worth retrying
+  const RESUMABLE_CLOSE = (code) => ![1008, 1009, 4401, 4409].includes(code);
+  function giveUp(message) {
+    showError(message);
+    state.game = null; state.round = null; setState("idle"); setDrawingTools(false);
+    $("start").disabled = false;
+  }
+  async function reconnect() {
+    const game = state.game;
+    state.resumeTries += 1;
+    setDrawingTools(false);
+    showError("connection lost: reconnecting…");
+    await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** (state.resumeTries - 1)));
+    try {
+      state.ws = await connect();
+      send({ type: "resume", game_id: game });
+    } catch (e) {
+      if (state.resumeTries < 5) reconnect(); else giveUp("connection lost: start a new game");
+    }
   }
   async function start() {
     showError("");
     $("start").disabled = true;
     $("end").classList.add("hidden");
     $("game").classList.remove("hidden");
-    state.results = []; state.over = false;
+    state.results = []; state.over = false; state.resumeTries = 0;
     try {
       if (!state.ws) state.ws = await connect();
       send({ type: "start" });
@@ -134,6 +156,7 @@
     hello(m) { state.seconds = m.seconds; },
     game(m) {
       state.game = m.game_id;
+      if (m.resumed_at) { state.resumeTries = 0; showError(""); }
       $("game").dataset.gameId = m.game_id;
     },
     round(m) {
@@ -172,7 +195,11 @@
       $("result").classList.remove("hidden");
     },
     game_over(m) { state.over = true; state.game = null; state.round = null; showEnd(m.summary); },
-    error(m) { showError(m.detail); if (m.code === "conflict" && !state.game) $("start").disabled = false; },
+    error(m) {
+      if (state.resumeTries && (m.code === "conflict" || m.code === "not_found")) { giveUp(m.detail); return; }
+      showError(m.detail);
+      if (m.code === "conflict" && !state.game) $("start").disabled = false;
+    },
   };
 
   // --- countdown -------------------------------------------------------------------------------------
