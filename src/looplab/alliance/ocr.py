@@ -2,12 +2,18 @@
 
 One ``PyTessBaseAPI`` per thread, created once and reused: initialising Tesseract costs ~100 ms, a
 line crop costs ~10-30 ms. The API objects are not thread-safe, hence ``threading.local``.
+
+Models: English for numbers and the first reading of every crop; names are read again with German
+first (its model spells ä ö ü ß, English's only é) then English; a name Latin models read badly is tried
+with Japanese (kana, kanji and Latin). A language whose tessdata wheel is missing is left out.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -16,7 +22,27 @@ TARGET_HEIGHT = 32  # character height Tesseract reads best at
 BORDER = 10
 DIGITS = "0123456789,.KMB"
 
+# which models each kind of reading uses, in Tesseract's order of preference
+LANGUAGES = {"text": "eng", "digits": "eng", "page": "eng", "names": "deu+eng", "cjk": "jpn"}
+
 _local = threading.local()
+
+
+@lru_cache(maxsize=1)
+def installed_languages() -> frozenset[str]:
+    import tessdata
+
+    return frozenset(p.stem for p in Path(tessdata.data_path()).glob("*.traineddata"))
+
+
+def languages(kind: str) -> str:
+    """The installed part of ``LANGUAGES[kind]`` ("eng" when none of it is installed)."""
+    wanted = [lang for lang in LANGUAGES[kind].split("+") if lang in installed_languages()]
+    return "+".join(wanted) or "eng"
+
+
+def has_languages(kind: str) -> bool:
+    return all(lang in installed_languages() for lang in LANGUAGES[kind].split("+"))
 
 
 @dataclass(frozen=True)
@@ -25,10 +51,12 @@ class OcrResult:
     confidence: float  # 0..100, Tesseract's mean word confidence
     words: tuple[tuple[str, float], ...] = ()
     boxes: tuple[tuple[int, int, int, int], ...] = ()  # per word (x1, y1, x2, y2) in the prepared image
+    # per symbol (text, (x1, y1, x2, y2), index of its word); filled only when asked for
+    symbols: tuple[tuple[str, tuple[int, int, int, int], int], ...] = ()
 
 
 def _api(kind: str):
-    """The calling thread's API for ``kind`` ("text" or "digits"), created on first use."""
+    """The calling thread's API for ``kind`` (a key of ``LANGUAGES``), created on first use."""
     apis = getattr(_local, "apis", None)
     if apis is None:
         apis = _local.apis = {}
@@ -36,7 +64,7 @@ def _api(kind: str):
         import tessdata
         import tesserocr
 
-        api = tesserocr.PyTessBaseAPI(path=tessdata.data_path(), lang="eng", psm=tesserocr.PSM.SINGLE_LINE)
+        api = tesserocr.PyTessBaseAPI(path=tessdata.data_path(), lang=languages(kind), psm=tesserocr.PSM.SINGLE_LINE)
         api.SetVariable("debug_file", "/dev/null")
         if kind == "digits":
             api.SetVariable("tessedit_char_whitelist", DIGITS)
@@ -99,11 +127,22 @@ def _wipe_neighbours(crop: np.ndarray, top: int, bottom: int) -> np.ndarray:
     return out
 
 
-def read_line(prepared: np.ndarray, *, digits: bool = False, single_word: bool = False) -> OcrResult:
-    """Read one prepared crop (see ``prepare_crop``) as a single line (psm 7) or word (psm 8)."""
+def read_line(
+    prepared: np.ndarray,
+    *,
+    digits: bool = False,
+    single_word: bool = False,
+    kind: str | None = None,
+    symbols: bool = False,
+) -> OcrResult:
+    """Read one prepared crop (see ``prepare_crop``) as a single line (psm 7) or word (psm 8).
+
+    ``kind``: which models (a key of ``LANGUAGES``; default "digits" or "text"); ``symbols``: also
+    return each symbol with its box.
+    """
     import tesserocr
 
-    api = _api("digits" if digits else "text")
+    api = _api(kind or ("digits" if digits else "text"))
     api.SetPageSegMode(tesserocr.PSM.SINGLE_WORD if single_word else tesserocr.PSM.SINGLE_LINE)
     image = np.ascontiguousarray(prepared)
     height, width = image.shape[:2]
@@ -126,7 +165,16 @@ def read_line(prepared: np.ndarray, *, digits: bool = False, single_word: bool =
         confidence = float(np.mean(symbols)) if symbols else 0.0
     else:
         confidence = float(np.mean([c for _, c in words])) if words else 0.0
-    return OcrResult(" ".join(text.split()), confidence, tuple(words), tuple(boxes))
+    found = []
+    if symbols and words:
+        level = tesserocr.RIL.SYMBOL
+        index = -1
+        for symbol in tesserocr.iterate_level(api.GetIterator(), level):
+            index += symbol.IsAtBeginningOf(tesserocr.RIL.WORD)
+            piece, box = symbol.GetUTF8Text(level), symbol.BoundingBox(level)
+            if piece and box:
+                found.append((piece, tuple(box), max(index, 0)))
+    return OcrResult(" ".join(text.split()), confidence, tuple(words), tuple(boxes), tuple(found))
 
 
 def read_page(gray: np.ndarray) -> str:

