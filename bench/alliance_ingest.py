@@ -17,6 +17,29 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
+VALUES = [12_400, 34_100, 5_600, 78_000, 9_100, 23_000]
+
+
+def make_screens(count: int) -> list[bytes]:
+    """Synthetic alliance screens of six members, seeds 6 and 8 in turn (both read well), values growing a day."""
+    from tests.alliance.ingest_helpers import screenshot
+
+    return [screenshot(seed, [v + day for v in VALUES]) for day, seed in enumerate([6, 8] * (count // 2))]
+
+
+def ingest(client, files: list[tuple[str, bytes]], timeout: float | None = None) -> dict:  # noqa: ANN001
+    """Uploads ``(name, png)`` pairs to /api/alliance/ingest (an admin's client: TestClient or httpx) and waits
+    for the job to end; returns the job."""
+    response = client.post("/api/alliance/ingest", files=[("files", (n, data, "image/png")) for n, data in files])
+    response.raise_for_status()
+    job = response.json()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while job["state"] in ("queued", "running"):
+        if deadline is not None and time.monotonic() > deadline:
+            raise TimeoutError(f"ingest job {job['id']} still {job['state']} after {timeout} s")
+        time.sleep(0.1)
+        job = client.get(f"/api/jobs/{job['id']}").json()
+    return job
 
 
 def main() -> None:
@@ -25,15 +48,13 @@ def main() -> None:
     args = parser.parse_args()
 
     from fastapi.testclient import TestClient
-    from tests.alliance.ingest_helpers import screenshot
 
     from looplab.alliance.reader import read_screenshot
     from looplab.imaging.decode import decode_image
     from looplab.server.app import create_app
     from looplab.settings import Settings
 
-    values = [12_400, 34_100, 5_600, 78_000, 9_100, 23_000]
-    shots = [screenshot(seed, [v + day for v in values]) for day, seed in enumerate([6, 8] * (args.screens // 2))]
+    shots = make_screens(args.screens)
 
     start = time.perf_counter()
     for data in shots:
@@ -54,15 +75,9 @@ def main() -> None:
             client.headers["Authorization"] = f"Bearer {token}"
             timings = []
             for batch in range(2):  # the first batch also starts the worker process (cold), the second is warm
-                files = [
-                    ("files", (f"guild_2025{batch + 11:02d}{i + 1:02d}.png", data, "image/png"))
-                    for i, data in enumerate(shots)
-                ]
+                files = [(f"guild_2025{batch + 11:02d}{i + 1:02d}.png", data) for i, data in enumerate(shots)]
                 start = time.perf_counter()
-                job = client.post("/api/alliance/ingest", files=files).json()
-                while job["state"] in ("queued", "running"):
-                    time.sleep(0.1)
-                    job = client.get(f"/api/jobs/{job['id']}").json()
+                job = ingest(client, files)
                 timings.append(time.perf_counter() - start)
                 assert job["state"] == "succeeded", job
                 shots = [data + b"\0" for data in shots]  # new content (PNG ignores trailing bytes): not duplicates

@@ -201,11 +201,19 @@ def register(url: str, names: list[str]) -> list[str]:
     return tokens
 
 
-async def run_players(url: str, tokens: list[str], seconds: float, drawings: dict, args) -> tuple[Stats, float]:  # noqa: ANN001
+async def run_players(
+    urls: str | list[str],
+    tokens: list[str],
+    seconds: float,
+    drawings: dict,
+    args,  # noqa: ANN001
+) -> tuple[Stats, float]:
+    """Plays until ``seconds`` have passed; with several server URLs the players are spread round-robin."""
+    urls = [urls] if isinstance(urls, str) else urls
     stats = Stats()
     started = time.monotonic()
     stop_at = started + seconds
-    players = [Player(url, token, drawings, stats, stop_at, args) for token in tokens]
+    players = [Player(urls[i % len(urls)], token, drawings, stats, stop_at, args) for i, token in enumerate(tokens)]
     tasks = []
     for player in players:  # stagger the starts over 1 s, as players do not press Start together
         tasks.append(asyncio.create_task(player.run()))
