@@ -49,6 +49,18 @@ class Settings(BaseSettings):
     digits_alert_window: int = 50
     digits_alert_min_feedback: int = 10
 
+    # pictionary: the game (looplab.pictionary.config.GameSettings is the view the game code reads)
+    pictionary_rounds: int = 6
+    pictionary_round_seconds: float = 20.0
+    pictionary_threshold: float = 0.5  # the top guess must be the word with at least this probability
+    pictionary_max_message_bytes: int = 256 * 1024  # a larger WebSocket message closes the socket (1009)
+    pictionary_messages_per_s: float = 12.0  # sustained draw messages per socket; more are answered with an error
+    pictionary_retrain_after: int = 50  # new feedback drawings that start a retrain job on their own; 0: never
+    pictionary_replay_dir: str = ""  # <category>.npy for replay and the fixed held-out set of retrain jobs
+    pictionary_teach_promote_rate: float = 0.5  # a teach word joins normal play at this held-out top-1
+    pictionary_guess_threads: int = 4  # threads that classify drawings (ONNX Runtime releases the GIL)
+    pictionary_raster_processes: int = 0  # processes that rasterise strokes (0: in the threads, faster on 2 cores)
+
     @field_validator("notify_urls", mode="before")
     @classmethod
     def _split_urls(cls, value: object) -> object:

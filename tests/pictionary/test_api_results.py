@@ -12,12 +12,11 @@ from tests.server.conftest import login
 
 
 @pytest.fixture
-def results_api(settings, monkeypatch) -> Iterator[TestClient]:
-    from looplab.pictionary.config import GameSettings
+def results_api(settings) -> Iterator[TestClient]:
     from looplab.platform import Platform
     from looplab.server.app import create_app
 
-    monkeypatch.setattr("looplab.pictionary.api_play.game_settings", lambda: GameSettings(retrain_after=0))
+    settings.pictionary_retrain_after = 0
     settings.admin_user = "admin"
     settings.admin_password = "admin-password"
     platform = Platform.open(settings)

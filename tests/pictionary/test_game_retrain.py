@@ -11,18 +11,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from looplab.pictionary import jobs, service
-from looplab.pictionary.config import GameSettings
 from looplab.pictionary.models import PictionaryRound
 from tests.pictionary.game_support import QUICKDRAW, install_tiny_champion, load_drawings, store_game, tiny_model
 from tests.server.conftest import login
 
 
-def _app(settings, monkeypatch, *, start_jobs: bool, retrain_after: int = 0) -> TestClient:
+def _app(settings, *, start_jobs: bool, retrain_after: int = 0) -> TestClient:
     from looplab.platform import Platform
     from looplab.server.app import create_app
 
-    config = GameSettings(retrain_after=retrain_after)
-    monkeypatch.setattr("looplab.pictionary.api_play.game_settings", lambda: config)
+    settings.pictionary_retrain_after = retrain_after
     settings.admin_user = "admin"
     settings.admin_password = "admin-password"
     platform = Platform.open(settings)
@@ -33,7 +31,7 @@ def _app(settings, monkeypatch, *, start_jobs: bool, retrain_after: int = 0) -> 
 
 @pytest.fixture
 def running(settings, monkeypatch) -> Iterator[TestClient]:
-    with _app(settings, monkeypatch, start_jobs=True) as client:
+    with _app(settings, start_jobs=True) as client:
         yield client
 
 
@@ -115,7 +113,7 @@ def test_retrain_fine_tunes_on_feedback_and_promotes_a_candidate_that_is_not_wor
 
 
 def test_finish_rejects_a_worse_candidate_and_keeps_one_without_a_held_out_set(settings, monkeypatch) -> None:
-    with _app(settings, monkeypatch, start_jobs=False) as client:
+    with _app(settings, start_jobs=False) as client:
         platform = client.app.state.platform
         artifacts = tiny_model()
         output = {
@@ -145,7 +143,7 @@ def test_finish_rejects_a_worse_candidate_and_keeps_one_without_a_held_out_set(s
 
 
 def test_retrain_refuses_clearly_without_feedback_or_weights(settings, monkeypatch) -> None:
-    with _app(settings, monkeypatch, start_jobs=False) as client:
+    with _app(settings, start_jobs=False) as client:
         platform = client.app.state.platform
         inputs = jobs.prepare(platform, {})
         assert inputs["data_dir"] is None and len(inputs["train_labels"]) == 0
@@ -158,7 +156,7 @@ def test_retrain_refuses_clearly_without_feedback_or_weights(settings, monkeypat
 
 
 def test_enough_feedback_starts_a_retrain_job_by_itself(settings, monkeypatch) -> None:
-    with _app(settings, monkeypatch, start_jobs=False, retrain_after=3) as client:
+    with _app(settings, start_jobs=False, retrain_after=3) as client:
         headers, user_id = _player(client)
         platform = client.app.state.platform
         game = store_game(platform, user_id, [{"word": "apple", "drawing": d} for d in load_drawings("banana", 4)])

@@ -17,10 +17,10 @@ from tests.server.conftest import login
 
 
 @pytest.fixture
-def game_settings(monkeypatch) -> GameSettings:
-    config = GameSettings(round_seconds=3.0, retrain_after=0)
-    monkeypatch.setattr("looplab.pictionary.api_play.game_settings", lambda: config)
-    return config
+def game_settings(settings) -> GameSettings:
+    settings.pictionary_round_seconds = 3.0
+    settings.pictionary_retrain_after = 0
+    return GameSettings.of(settings)
 
 
 def _start(settings, database_url: str | None = None) -> TestClient:
@@ -336,10 +336,10 @@ def test_without_a_model_no_game_starts(game_api: TestClient, monkeypatch) -> No
         assert session.scalar(select(func.count()).select_from(PictionaryGame)) == 0
 
 
-def test_guesses_with_rasterising_in_worker_processes(settings, monkeypatch) -> None:
-    config = GameSettings(round_seconds=5.0, retrain_after=0, raster_processes=1)
-    monkeypatch.setattr("looplab.pictionary.api_play.game_settings", lambda: config)
-    monkeypatch.setattr("looplab.pictionary.game.game_settings", lambda: config)
+def test_guesses_with_rasterising_in_worker_processes(settings) -> None:
+    settings.pictionary_round_seconds = 5.0
+    settings.pictionary_retrain_after = 0
+    settings.pictionary_raster_processes = 1
     with _start(settings) as client:
         _only_words(client, "apple")
         assert client.app.state.pictionary_hub.raster_pool is not None

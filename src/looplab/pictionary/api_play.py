@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from looplab.auth.service import AuthError, CurrentUser
 from looplab.pictionary import service
 from looplab.pictionary.api_common import answer
-from looplab.pictionary.config import game_settings
+from looplab.pictionary.config import GameSettings
 from looplab.pictionary.game import GameSession, hub_of
 from looplab.server.deps import SESSION_COOKIE, PlatformDep, RunnerDep, UserDep
 
@@ -45,7 +45,8 @@ async def play(ws: WebSocket) -> None:
         return
     hub = hub_of(ws.app)
     await ws.accept()
-    session = GameSession(ws, ws.app.state.platform, ws.app.state.models, user, game_settings(), hub)
+    platform = ws.app.state.platform
+    session = GameSession(ws, platform, ws.app.state.models, user, GameSettings.of(platform.settings), hub)
     if not hub.claim(user.id, session):
         await session.error("you are already playing in another window", "busy")
         await ws.close(CLOSE_BUSY, "already playing")
@@ -90,7 +91,7 @@ def feedback(
     row = answer(
         service.give_feedback, platform.db, round_id, user.id, label=body.label, flag=body.flag, note=body.note
     )
-    job = maybe_auto_retrain(platform, runner, game_settings())
+    job = maybe_auto_retrain(platform, runner, GameSettings.of(platform.settings))
     return service.round_dict(row) | {"retrain_job": job}
 
 

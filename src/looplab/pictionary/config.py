@@ -1,27 +1,26 @@
-"""Pictionary's own settings (``LOOPLAB_PICTIONARY_*``), beside the platform's settings object."""
+"""The game's settings: the ``pictionary_*`` fields of the platform's one settings object (``LOOPLAB_PICTIONARY_*``),
+seen without their prefix by the game code."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass, fields
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-
-class GameSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LOOPLAB_PICTIONARY_", env_file=".env", extra="ignore")
-
-    rounds: int = 6
-    round_seconds: float = 20.0
-    threshold: float = 0.5  # the top guess must be the word with at least this probability
-    max_message_bytes: int = 256 * 1024  # a WebSocket message larger than this closes the socket (1009)
-    messages_per_s: float = 12.0  # sustained draw messages per socket; more are answered with an error
-    retrain_after: int = 50  # new feedback drawings that start a retrain job on their own; 0: never
-    replay_dir: str = ""  # folder of <category>.npy for replay and the fixed held-out set of retrain jobs
-    teach_promote_rate: float = 0.5  # a teach word joins normal play once held-out top-1 reaches this
-    guess_threads: int = 4  # threads that classify drawings (ONNX Runtime releases the GIL)
-    raster_processes: int = 0  # worker processes that rasterise strokes (0: in the threads, faster on 2 cores)
+from looplab.settings import Settings
 
 
-@lru_cache
-def game_settings() -> GameSettings:
-    return GameSettings()
+@dataclass(frozen=True)
+class GameSettings:
+    rounds: int
+    round_seconds: float
+    threshold: float
+    max_message_bytes: int
+    messages_per_s: float
+    retrain_after: int
+    replay_dir: str
+    teach_promote_rate: float
+    guess_threads: int
+    raster_processes: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> GameSettings:
+        return cls(**{field.name: getattr(settings, f"pictionary_{field.name}") for field in fields(cls)})

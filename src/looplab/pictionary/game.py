@@ -33,7 +33,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from looplab.imaging.strokes import StrokeError, rasterize
 from looplab.learning.registry import RegistryError
 from looplab.pictionary import service
-from looplab.pictionary.config import GameSettings, game_settings
+from looplab.pictionary.config import GameSettings
 from looplab.storage.base import new_id, utcnow
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class GameHub:
 def hub_of(app: Any) -> GameHub:
     hub = getattr(app.state, "pictionary_hub", None)
     if hub is None:
-        config = game_settings()
+        config = GameSettings.of(app.state.platform.settings)
         hub = app.state.pictionary_hub = GameHub(config.guess_threads, config.raster_processes)
     return hub
 

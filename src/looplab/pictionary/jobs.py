@@ -20,7 +20,7 @@ from sqlalchemy.orm import defer
 
 from looplab.jobs.kinds import JobKind, ProgressFn, register_job_kind
 from looplab.learning.registry import RegistryError
-from looplab.pictionary.config import GameSettings, game_settings
+from looplab.pictionary.config import GameSettings
 from looplab.pictionary.models import PictionaryRound, PictionaryWord
 from looplab.storage.base import utcnow
 
@@ -103,7 +103,7 @@ def prepare(platform: Platform, params: dict[str, Any]) -> dict[str, Any]:
             train_x.append(_decode(platform.blobs.get(row.bitmap_key)))
             train_y.append(label)
             train_ids.append(row.id)
-    data_dir = params.get("data_dir") or game_settings().replay_dir or None
+    data_dir = params.get("data_dir") or platform.settings.pictionary_replay_dir or None
     return {
         "state": state,
         "onnx": platform.registry.artifact(champion, "model.onnx"),
@@ -259,7 +259,7 @@ def finish(platform: Platform, job: Job, output: dict[str, Any]) -> dict[str, An
         if train_ids:
             session.execute(update(PictionaryRound).where(PictionaryRound.id.in_(train_ids)).values(trained_in=job.id))
         if status == "champion":
-            rate = game_settings().teach_promote_rate
+            rate = platform.settings.pictionary_teach_promote_rate
             for word, top1 in metrics.get("teach_top1", {}).items():
                 if top1 is not None and top1 >= rate:
                     session.execute(
