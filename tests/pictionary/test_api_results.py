@@ -128,3 +128,19 @@ def test_outliers_surface_a_drawing_that_is_not_the_word(results_api: TestClient
     first = out["outliers"][0]
     assert first["round"] == 4 and first["model_sees"] != "house"
     assert first["score"] > out["outliers"][-1]["score"]
+
+
+def test_a_teach_round_is_neither_a_miss_nor_time_on_the_leaderboard(results_api: TestClient) -> None:
+    """A teach word cannot be recognised yet: the player who drew it is not ranked below one who did not."""
+    ann, _, ann_id, bob_id = _players(results_api)
+    platform = results_api.app.state.platform
+    apples, ants = load_drawings("apple", 3), load_drawings("ant", 1)
+    played = [{"word": "apple", "drawing": d, "recognized": True, "duration_ms": 4000} for d in apples[:2]]
+    taught = {"word": "ant", "mode": "teach", "drawing": ants[0], "duration_ms": 20000}
+    ann_game = store_game(platform, ann_id, [*played, taught])
+    store_game(platform, bob_id, [*played, {**played[0], "recognized": False, "drawing": apples[2]}])
+    summary = results_api.get(f"/api/pictionary/games/{ann_game}", headers=ann).json()
+    assert len(summary["rounds"]) == 3 and summary["taught"] == 1
+    assert (summary["rounds_played"], summary["recognized"], summary["total_ms"]) == (2, 2, 8000)
+    board = results_api.get("/api/pictionary/leaderboard", headers=ann).json()
+    assert [(row["player"], row["recognized"], row["rounds"]) for row in board] == [("ann", 2, 2), ("bob", 2, 3)]

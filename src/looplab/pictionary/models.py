@@ -36,7 +36,7 @@ class PictionaryGame(Base):
     user_id: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16), default="active")
     words: Mapped[list[str]] = mapped_column(JSONText, default=list)
-    rounds_played: Mapped[int] = mapped_column(Integer, default=0)
+    rounds_played: Mapped[int] = mapped_column(Integer, default=0)  # scored (play) rounds; teach rounds are not
     recognized_count: Mapped[int] = mapped_column(Integer, default=0)
     total_ms: Mapped[int] = mapped_column(Integer, default=0)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

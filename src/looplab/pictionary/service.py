@@ -347,9 +347,10 @@ def save_round(platform: Platform, record: RoundRecord) -> PictionaryRound:
             if record.session_key is not None and game.session_key not in (None, record.session_key):
                 raise Conflict("this game continued in another window")
             session.add(row)
-            game.rounds_played += 1
-            game.recognized_count += int(record.recognized)
-            game.total_ms += record.duration_ms
+            if record.mode == "play":  # a teach round collects a drawing of a word the model does not know yet:
+                game.rounds_played += 1  # it cannot be recognised, so it neither counts as a miss nor adds time
+                game.recognized_count += int(record.recognized)
+                game.total_ms += record.duration_ms
             game.last_seen_at = utcnow()
     except IntegrityError as err:
         raise Conflict(f"round {record.round_no} of this game is already stored") from err
@@ -451,8 +452,9 @@ def game_summary(db: Database, game_id: str, user_id: str, is_admin: bool) -> di
         "id": game.id,
         "state": game.state,
         "words": game.words,
-        "rounds_played": game.rounds_played,
+        "rounds_played": game.rounds_played,  # scored rounds: teach rounds are not scored
         "recognized": game.recognized_count,
+        "taught": sum(r.play_mode == "teach" for r in rounds),
         "total_ms": game.total_ms,
         "started_at": game.started_at,
         "finished_at": game.finished_at,

@@ -238,7 +238,9 @@
     const seconds = (ms) => (ms / 1000).toFixed(1);
     const best = summary.personal_best;
     $("end-summary").innerHTML =
-      `${summary.recognized} of ${summary.rounds.length} recognised · total time ${seconds(summary.total_ms)} s` +
+      `${summary.recognized} of ${summary.rounds_played} recognised` +
+      (summary.taught ? ` · ${summary.taught} new word${summary.taught === 1 ? "" : "s"} taught` : "") +
+      ` · total time ${seconds(summary.total_ms)} s` +
       (summary.is_personal_best ? " · <strong>new personal best!</strong>"
         : best ? ` · personal best ${best.recognized} in ${seconds(best.total_ms)} s` : "");
     $("thumbs").innerHTML = summary.rounds.map((r) => `
