@@ -38,3 +38,7 @@ def test_fix_tag_closing_bracket():
     assert fix_tag("[K178) Finde") == "[K178] Finde"
     assert fix_tag("[ABC] Zoë") == "[ABC] Zoë"
     assert fix_tag("Plain") == "Plain"
+    assert fix_tag("[HE!]Jayy") == "[HEI]Jayy"  # the deu model reads a tag's I as "!"
+    assert fix_tag("[|AB] x") == "[IAB] x"
+    assert fix_tag("[VENi] 11PerCent") == "[VENi] 11PerCent"
+    assert fix_tag("[!!] Wow") == "[!!] Wow"

@@ -64,3 +64,30 @@ def test_merge_flags_conflicting_numbers():
     merged = merge_screenshots([ScreenshotReading([_row("Alpha", [1])], 0), ScreenshotReading([_row("Alpha", [7])], 0)])
     assert len(merged) == 1
     assert merged[0].needs_review
+
+
+def test_a_title_over_a_row_cut_at_the_top_is_no_row():
+    # "Contribution" centred above the list; the first row's name is hidden under the title bar, so
+    # its numbers sit far below the title, where no other row has a number
+    items = [name(380, 90, "Contribution", h=42), number(60, 190, 1), number(275, 230, 800)]
+    for i, who in enumerate(["Byvi", "Dowdow", "Kala", "Mira"]):
+        y = 360 + 200 * i
+        items += [name(275, y, who, h=42), number(60, y + 15, i + 2), number(275, y + 66, 100 + i)]
+    got = summary(group_rows(items))
+    assert [n for n, _ in got] == ["Byvi", "Dowdow", "Kala", "Mira"]
+
+
+def test_real_screen_tab_header_is_no_row():
+    from pathlib import Path
+
+    import pytest
+
+    from looplab.alliance.reader import read_screenshot
+    from looplab.imaging.decode import decode_image_file
+
+    path = Path(__file__).resolve().parents[2].parent / "shared/data/gamescreens/whiteoutsurvival_20251112_113440.jpg"
+    if not path.exists():
+        pytest.skip("shared real screenshots not present")
+    names = [r.name for r in read_screenshot(decode_image_file(path)).rows]
+    assert not any("Lane" in n for n in names), names  # the "Left/Middle/Right Lane" tabs
+    assert "[HEI]Jayy" in names, names

@@ -44,8 +44,14 @@ def clean_read(text: str) -> str:
 
 
 def fix_tag(text: str) -> str:
-    """``[HEI|xBes`` -> ``[HEI]xBes``: a tag's closing bracket read as a lookalike (``|``, ``)``, ``}``)."""
-    if not text.startswith("[") or "]" in text[:8]:
+    """``[HEI|xBes`` -> ``[HEI]xBes``: a tag's closing bracket read as a lookalike (``|``, ``)``, ``}``);
+    ``[HE!]Jayy`` -> ``[HEI]Jayy``: an I of an upper-case tag read as ``!`` or ``|``."""
+    if not text.startswith("["):
+        return text
+    upper = re.match(r"\[([A-Z0-9!|]{2,5})\]", text)
+    if upper and re.search(r"[A-Z0-9]", upper.group(1)):
+        return "[" + upper.group(1).replace("!", "I").replace("|", "I") + text[upper.end() - 1 :]
+    if "]" in text[:8]:
         return text
     match = re.match(r"\[([A-Za-z0-9]{2,5})[|)}](?=.)", text)
     return f"[{match.group(1)}]{text[match.end() :]}" if match else text

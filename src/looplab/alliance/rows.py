@@ -100,7 +100,40 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6) -> list[RowGrou
         g.numbers.sort(key=lambda n: n.box.x)
     if any(g.numbers for g in groups):
         groups = [g for g in groups if g.numbers]
-    return groups
+    return _without_odd_blocks(groups)
+
+
+def _offsets(g: RowGroup, height: float) -> list[tuple[float, float]]:
+    """Where each number of ``g`` sits from the name's left edge and middle, in ``height`` units."""
+    b = g.name.box
+    return [((n.box.x - b.x) / height, (n.box.cy - b.cy) / height) for n in g.numbers]
+
+
+def _without_odd_blocks(groups: list[RowGroup], *, dy: float = 0.8, dx: float = 4.0) -> list[RowGroup]:
+    """Leave out first or last groups none of whose numbers sit where other rows have one: a title or
+    a table header above the list that took the numbers of a row cut at the screen's edge."""
+    if len(groups) < 4:
+        return groups
+    heights = sorted(g.name.box.h for g in groups)
+    offsets = [_offsets(g, heights[len(heights) // 2]) for g in groups]
+
+    def odd(i: int) -> bool:
+        for x, y in offsets[i]:
+            alike = sum(
+                any(abs(x - ox) <= dx and abs(y - oy) <= dy for ox, oy in other)
+                for j, other in enumerate(offsets)
+                if j != i
+            )
+            if alike >= max(2, (len(groups) - 1) // 3):
+                return False
+        return True
+
+    keep = list(range(len(groups)))
+    while len(keep) > 3 and odd(keep[0]):
+        keep.pop(0)
+    while len(keep) > 3 and odd(keep[-1]):
+        keep.pop()
+    return [groups[i] for i in keep]
 
 
 def usual_count(groups: list[RowGroup]) -> int:
