@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     pictionary_teach_promote_rate: float = 0.5  # a teach word joins normal play at this held-out top-1
     pictionary_guess_threads: int = 4  # threads that classify drawings (ONNX Runtime releases the GIL)
     pictionary_raster_processes: int = 0  # processes that rasterise strokes (0: in the threads, faster on 2 cores)
+    pictionary_store_retry_s: float = 30.0  # how long a finished round waits for the database or blob store
 
     @field_validator("notify_urls", mode="before")
     @classmethod

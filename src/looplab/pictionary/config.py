@@ -20,6 +20,7 @@ class GameSettings:
     teach_promote_rate: float
     guess_threads: int
     raster_processes: int
+    store_retry_s: float
 
     @classmethod
     def of(cls, settings: Settings) -> GameSettings:

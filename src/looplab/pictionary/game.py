@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from anyio import to_thread
+from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from looplab.imaging.strokes import StrokeError, rasterize
@@ -35,6 +36,8 @@ from looplab.learning.registry import RegistryError
 from looplab.pictionary import service
 from looplab.pictionary.config import GameSettings
 from looplab.storage.base import new_id, utcnow
+from looplab.storage.blobs import BlobStoreUnavailable
+from looplab.storage.db import DatabaseUnavailable
 
 if TYPE_CHECKING:
     from looplab.auth.service import CurrentUser
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+TRANSIENT_STORE_ERRORS = (OperationalError, DBAPIError, DatabaseUnavailable, BlobStoreUnavailable)
 CLOSE_TOO_BIG = 1009
 CLOSE_POLICY = 1008
 
@@ -488,7 +492,7 @@ class GameSession:
             session_key=self.session_key,
         )
         try:
-            row = await to_thread.run_sync(service.save_round, self.platform, record)
+            row = await self._store(record)
         except service.PictionaryError as err:
             await self.error(str(err), "conflict")
             return
@@ -519,6 +523,31 @@ class GameSession:
         )
         if last:
             await self._game_over()
+
+    async def _store(self, record: service.RoundRecord) -> Any:
+        """Write the round, retrying while the database or the blob store is briefly away (a restart, a
+        failover): the result waits in memory rather than being lost, and a write that did commit before its
+        answer was lost is found again rather than written twice."""
+        deadline = time.monotonic() + self.config.store_retry_s
+        delay, tries = 0.25, 0
+        while True:
+            tries += 1
+            try:
+                return await to_thread.run_sync(service.save_round, self.platform, record)
+            except service.AlreadyStored:
+                if tries == 1:
+                    raise
+                db, game_id, number = self.platform.db, record.game_id, record.round_no
+                stored = await to_thread.run_sync(service.stored_round, db, game_id, number)
+                if stored is None:
+                    raise
+                return stored
+            except TRANSIENT_STORE_ERRORS as err:
+                if time.monotonic() + delay > deadline or self.closed:
+                    raise
+                log.warning("storing round %s of game %s failed (%s); retrying", record.round_no, record.game_id, err)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
     async def _game_over(self) -> None:
         game_id = self.game_id

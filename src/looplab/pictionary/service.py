@@ -39,6 +39,10 @@ class Conflict(PictionaryError):
     status = 409
 
 
+class AlreadyStored(Conflict):
+    """The round is in the database already (a retried write whose first try did commit)."""
+
+
 class Invalid(PictionaryError):
     status = 422
 
@@ -353,8 +357,15 @@ def save_round(platform: Platform, record: RoundRecord) -> PictionaryRound:
                 game.total_ms += record.duration_ms
             game.last_seen_at = utcnow()
     except IntegrityError as err:
-        raise Conflict(f"round {record.round_no} of this game is already stored") from err
+        raise AlreadyStored(f"round {record.round_no} of this game is already stored") from err
     return row
+
+
+def stored_round(db: Database, game_id: str, round_no: int) -> PictionaryRound | None:
+    with db.session() as session:
+        return session.scalar(
+            select(PictionaryRound).where(PictionaryRound.game_id == game_id, PictionaryRound.round_no == round_no)
+        )
 
 
 def round_dict(row: PictionaryRound, *, with_strokes: bool = False) -> dict[str, Any]:

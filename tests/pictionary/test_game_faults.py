@@ -1,0 +1,78 @@
+"""The game when its stores falter: a round finished while PostgreSQL restarts is stored once it is back, and
+a write whose answer was lost is found again instead of being written twice."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from looplab.pictionary.models import PictionaryRound
+from tests.pictionary.game_support import recognised_drawing
+from tests.pictionary.test_game_ws import _only_words, _player, _receive_until, _start, _timed
+from tests.server.test_faults import own_postgres  # noqa: F401 - a fixture
+
+SCRIBBLE = [[[0, 50, 90], [0, 40, 80], [0, 10, 20]]]
+
+
+def _rounds(client) -> list[tuple[int, str]]:  # noqa: ANN001
+    with client.app.state.platform.db.session() as session:
+        rows = session.execute(select(PictionaryRound.round_no, PictionaryRound.end_reason)).all()
+    return sorted(tuple(row) for row in rows)
+
+
+def test_a_round_ended_while_postgres_restarts_is_stored_once_it_is_back(settings, own_postgres) -> None:  # noqa: F811
+    settings.pictionary_round_seconds = 30.0
+    settings.pictionary_retrain_after = 0
+    with _start(settings, own_postgres.new_database()) as client:
+        _only_words(client, "apple")
+        token = _player(client)
+        with client.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
+            ws.send_json({"type": "start"})
+            _receive_until(ws, "round")
+            ws.send_json({"type": "draw", "round": 1, "seq": 1, "strokes": SCRIBBLE})
+            _receive_until(ws, "guesses")
+            own_postgres.pg_ctl("stop")
+            back = threading.Timer(3.0, own_postgres.pg_ctl, args=("start",))
+            back.start()
+            stopped = time.monotonic()
+            ws.send_json({"type": "skip", "round": 1})
+            result = _receive_until(ws, "result")
+            back.join()
+            assert result["round"] == 1 and result["reason"] == "skipped" and result["round_id"]
+            assert time.monotonic() - stopped >= 2.5  # it waited for the database rather than losing the round
+            ws.send_json({"type": "next"})
+            assert _receive_until(ws, "round")["round"] == 2  # the game goes on, no restart
+        assert _rounds(client) == [(1, "skipped")]
+
+
+def test_a_write_that_committed_before_its_answer_was_lost_is_not_written_twice(settings, monkeypatch) -> None:
+    from looplab.pictionary import service
+
+    settings.pictionary_retrain_after = 0
+    real_save = service.save_round
+    calls = []
+
+    def save_then_lose_the_answer(platform, record):  # noqa: ANN001, ANN202
+        calls.append(record.round_no)
+        row = real_save(platform, record)
+        if len(calls) == 1:
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+        return row
+
+    monkeypatch.setattr(service, "save_round", save_then_lose_the_answer)
+    with _start(settings) as client:
+        _only_words(client, "apple")
+        token = _player(client)
+        with client.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
+            ws.send_json({"type": "start"})
+            _receive_until(ws, "round")
+            ws.send_json({"type": "draw", "round": 1, "seq": 1, "strokes": _timed(recognised_drawing("apple"))})
+            result = _receive_until(ws, "result")
+        assert result["recognized"] is True and calls == [1, 1]
+        assert _rounds(client) == [(1, "recognized")]
+        with client.app.state.platform.db.session() as session:
+            assert session.scalar(select(func.count()).select_from(PictionaryRound)) == 1
+            assert session.scalar(select(PictionaryRound.id)) == result["round_id"]
