@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+OpenedGame = tuple[str, list[service.RoundWord], int]  # game id, its words, the round to play next
 TRANSIENT_STORE_ERRORS = (OperationalError, DBAPIError, DatabaseUnavailable, BlobStoreUnavailable)
 CLOSE_TOO_BIG = 1009
 CLOSE_POLICY = 1008
@@ -289,25 +291,7 @@ class GameSession:
 
     # --- game flow -------------------------------------------------------------------------------
     async def on_start(self) -> None:
-        async with self.lock:
-            if self.game_id is not None:
-                await self.error("a game is already running on this connection", "conflict")
-                return
-            try:
-                self.allowed = await to_thread.run_sync(self._allowed_words)
-                words = await to_thread.run_sync(service.pick_words, self.platform.db, self.config.rounds)
-                game = await to_thread.run_sync(
-                    service.start_game, self.platform.db, self.user.id, words, self.session_key
-                )
-            except service.PictionaryError as err:
-                await self.error(str(err), "conflict")
-                return
-            except RegistryError as err:
-                await self.error(f"no model is being served: {err}", "unavailable")
-                return
-            self.game_id, self.words = game.id, words
-            await self.send({"type": "game", "game_id": game.id, "rounds": len(words)})
-            await self._start_round(1)
+        await self._open(self._new_game)
 
     async def on_resume(self, message: dict[str, Any]) -> None:
         """The player's connection dropped (network, a replica restarted): continue the game at its next round."""
@@ -315,15 +299,25 @@ class GameSession:
         if not isinstance(game_id, str) or not game_id or len(game_id) > 64:
             await self.error('resume needs {"type": "resume", "game_id": "..."}')
             return
+        await self._open(lambda: self._resumed_game(game_id), resumed=True)
+
+    def _new_game(self) -> OpenedGame:
+        words = service.pick_words(self.platform.db, self.config.rounds)
+        return service.start_game(self.platform.db, self.user.id, words, self.session_key).id, words, 1
+
+    def _resumed_game(self, game_id: str) -> OpenedGame:
+        resumed = service.resume_game(self.platform.db, game_id, self.user.id, self.session_key)
+        return resumed.game_id, resumed.words, resumed.next_round
+
+    async def _open(self, opener: Callable[[], OpenedGame], resumed: bool = False) -> None:
+        """Start or resume a game on this connection and play its next round."""
         async with self.lock:
             if self.game_id is not None:
                 await self.error("a game is already running on this connection", "conflict")
                 return
             try:
                 self.allowed = await to_thread.run_sync(self._allowed_words)
-                resumed = await to_thread.run_sync(
-                    service.resume_game, self.platform.db, game_id, self.user.id, self.session_key
-                )
+                game_id, words, next_round = await to_thread.run_sync(opener)
             except service.NotFound as err:
                 await self.error(str(err), "not_found")
                 return
@@ -333,14 +327,13 @@ class GameSession:
             except RegistryError as err:
                 await self.error(f"no model is being served: {err}", "unavailable")
                 return
-            self.game_id, self.words = resumed.game_id, resumed.words
-            await self.send(
-                {"type": "game", "game_id": game_id, "rounds": len(self.words), "resumed_at": resumed.next_round}
-            )
-            if resumed.next_round > len(self.words):
+            self.game_id, self.words = game_id, words
+            opened = {"type": "game", "game_id": game_id, "rounds": len(words)}
+            await self.send(opened | {"resumed_at": next_round} if resumed else opened)
+            if next_round > len(words):
                 await self._game_over()
             else:
-                await self._start_round(resumed.next_round)
+                await self._start_round(next_round)
 
     def _allowed_words(self) -> list[str] | None:
         """The model guesses among the enabled play words it knows (all its classes when none is enabled)."""
