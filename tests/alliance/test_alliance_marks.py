@@ -1,4 +1,5 @@
-"""Accents the Latin OCR models cannot spell, put back from the ink (``looplab.alliance.marks``)."""
+"""Accents the Latin OCR models cannot spell, put back from the ink (``looplab.alliance.marks``), and
+names in kana or kanji read with the Japanese model."""
 
 from pathlib import Path
 
@@ -49,3 +50,13 @@ def test_accented_names_on_a_synthetic_screen_are_read_exactly():
 def test_real_screen_keeps_a_circumflex():
     reading = read_screenshot(decode_image_file(DATA / "riseofkingdoms_3.png"))
     assert any("Roycîee" in row.name for row in reading.rows), [r.name for r in reading.rows]
+
+
+@pytest.mark.skipif(not (DATA / "riseofkingdoms_4.png").exists(), reason="shared real screenshots not present")
+def test_real_screens_names_in_kana_and_kanji():
+    names = [r.name for r in read_screenshot(decode_image_file(DATA / "riseofkingdoms_3.png")).rows]
+    assert "ロイシーイ" in names, names  # the Latin models read "=k 2l §"
+    assert "メBabyRoycîeeツ" in names, names
+    names = [r.name for r in read_screenshot(decode_image_file(DATA / "riseofkingdoms_4.png")).rows]
+    assert "羅伊西" in names, names
+    assert "RoycieESPaceX" in names, names  # Latin names stay with the Latin models

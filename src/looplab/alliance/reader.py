@@ -263,7 +263,7 @@ def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, f
 def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> ocr.OcrResult:
     """A name with accents put back: a name with accent marks (see ``marks``) is read again with the
     marks wiped and each mark put on its letter; one read with little confidence is read again with
-    the models that spell more accents (``ocr.LANGUAGES["names"]``)."""
+    the models that spell more accents (``ocr.LANGUAGES["names"]``), then with the Japanese model."""
     found = marks.accent_marks(prepared)
     if not found and first.confidence >= sure:
         if not any(t in ("c", "C") for t, _, _ in first.symbols):
@@ -271,9 +271,32 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
         return _with_symbols(first, marks.put_marks(first.symbols, [], prepared))
     wiped = marks.wipe(prepared, found) if found else prepared
     again = ocr.read_line(wiped, kind="names", symbols=True)
-    if not again.words or again.confidence < first.confidence - (15 if found else 10):
-        return first
-    return _with_symbols(again, marks.put_marks(again.symbols, found, wiped))
+    latin = first
+    if again.words and again.confidence >= first.confidence - (15 if found else 10):
+        latin = _with_symbols(again, marks.put_marks(again.symbols, found, wiped))
+    return _cjk(wiped, found, latin) or latin
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af]")
+
+
+def _cjk(wiped: np.ndarray, found: list, latin: ocr.OcrResult, *, below: float = 60.0, sure: float = 85.0):
+    """The Japanese model's reading (kana, kanji and Latin) of a name the Latin models read badly, when
+    it is sure of it and it holds at least two CJK characters (an icon is read as one kana); None else."""
+    if latin.confidence >= below or not ocr.has_languages("cjk"):
+        return None
+    read = ocr.read_line(wiped, kind="cjk", symbols=True)
+    if read.confidence < max(sure, latin.confidence + 25) or len(_CJK.findall(read.text)) < 2:
+        return None
+    read = _with_symbols(read, marks.put_marks(read.symbols, found, wiped))
+    # the model reads each CJK character as a word: no spaces next to one
+    words: list[tuple[str, float]] = []
+    for word, conf in read.words:
+        if words and (_CJK.match(word[0]) or _CJK.match(words[-1][0][-1])):
+            words[-1] = (words[-1][0] + word, min(words[-1][1], conf))
+        else:
+            words.append((word, conf))
+    return ocr.OcrResult(" ".join(w for w, _ in words), read.confidence, tuple(words))
 
 
 def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.OcrResult:
