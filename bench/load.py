@@ -495,6 +495,7 @@ def main() -> None:
     if args.ingest_seconds is None:
         args.ingest_seconds = args.seconds
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background (SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop like Ctrl-C: the finally blocks clean up
     drawings = load_drawings()
     started, load_before = time.monotonic(), round(os.getloadavg()[0], 2)
