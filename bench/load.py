@@ -10,7 +10,8 @@ dir and runs two phases, one after the other so that neither skews the other:
    game's WebSocket for --seconds, spread round-robin over the replicas (bench/pictionary_load.py's client).
    Latency is the server's own (``server_ms`` in each reply: stroke message received -> guesses sent).
    The CPU time of the servers (with their child processes), PostgreSQL, the S3 endpoint and this load generator
-   over the phase, divided by the guesses answered, gives the CPU cost of one guess.
+   over the phase, divided by the guesses answered, gives the CPU cost of one guess (also net of what they burn
+   idle, measured for --idle-seconds just before).
 2. **Alliance ingest**: one admin client per replica uploads batches of synthetic screenshots (as
    bench/alliance_ingest.py) and waits for each ingest job, for --ingest-seconds; screenshots booked per minute.
    Each replica's job worker is started (a one-screenshot job) before the players phase and not counted.
@@ -69,7 +70,7 @@ MOTO = (
 
 
 # --- processes: started in their own session (Ctrl-C reaches only this script, which stops them in order) and
-# --- killed by the kernel if this script dies without cleaning up.
+# --- killed by the kernel if this script dies without cleaning up (PostgreSQL excepted: pg_ctl detaches it).
 
 
 def _die_with_parent() -> None:
