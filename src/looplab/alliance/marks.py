@@ -131,7 +131,7 @@ def accent_marks(prepared: np.ndarray) -> list[Mark]:
             marks.append(Mark(x1, y1, x2, y2, DIAERESIS, span))
         elif len(found_marks) == 1 and kinds[0] != DOT:
             marks.append(Mark(*astuple(found_marks[0])[:5], span))
-        # a lone dot is the dot of an i or j (or of a letter this does not spell)
+        # else a lone dot is the dot of an i or j
     return marks
 
 

@@ -274,21 +274,22 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
     latin = first
     if again.words and again.confidence >= first.confidence - (15 if found else 10):
         latin = _with_symbols(again, marks.put_marks(again.symbols, found, wiped))
-    return _cjk(wiped, found, latin) or latin
+    return _cjk(prepared, found, latin) or latin
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af]")
 
 
-def _cjk(wiped: np.ndarray, found: list, latin: ocr.OcrResult, *, below: float = 60.0, sure: float = 85.0):
+def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: float = 60.0, sure: float = 85.0):
     """The Japanese model's reading (kana, kanji and Latin) of a name the Latin models read badly, when
-    it is sure of it and it holds at least two CJK characters (an icon is read as one kana); None else."""
+    it is sure of it and it holds at least two CJK characters (an icon is read as one kana); None else.
+    The crop is read with its marks (kana have dots and strokes that look like accents)."""
     if latin.confidence >= below or not ocr.has_languages("cjk"):
         return None
-    read = ocr.read_line(wiped, kind="cjk", symbols=True)
+    read = ocr.read_line(prepared, kind="cjk", symbols=True)
     if read.confidence < max(sure, latin.confidence + 25) or len(_CJK.findall(read.text)) < 2:
         return None
-    read = _with_symbols(read, marks.put_marks(read.symbols, found, wiped))
+    read = _with_symbols(read, marks.put_marks(read.symbols, found, prepared))  # no kana takes an accent
     # the model reads each CJK character as a word: no spaces next to one
     words: list[tuple[str, float]] = []
     for word, conf in read.words:
