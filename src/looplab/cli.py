@@ -76,6 +76,8 @@ def serve(
         port=port or settings.port,
         log_level="warning",
         ws_max_size=4 * 1024 * 1024,
+        # compressing every small guess message cost more CPU than the whole ONNX guess (py-spy under load)
+        ws_per_message_deflate=False,
     )
     platform.close()
 

@@ -344,8 +344,6 @@ class GameSession:
 
     async def _start_round(self, no: int) -> None:
         word = self.words[no - 1]
-        if no > 1:
-            await to_thread.run_sync(service.touch_game, self.platform.db, self.game_id, self.session_key)
         self.round = LiveRound(no=no, word=word, started=time.monotonic(), started_at=utcnow())
         self.round.timer = asyncio.create_task(self._timeout(self.round))
         await self.send(

@@ -252,14 +252,6 @@ def resume_game(db: Database, game_id: str, user_id: str, session_key: str) -> R
     return ResumedGame(game_id, words, stored + 1)
 
 
-def touch_game(db: Database, game_id: str, session_key: str) -> None:
-    """A live connection's sign of life (a round started): keeps its game from being taken as stale."""
-    with db.session() as session:
-        game = session.get(PictionaryGame, game_id)
-        if game is not None and game.state == "active" and game.session_key in (None, session_key):
-            game.last_seen_at = utcnow()
-
-
 def end_game(db: Database, game_id: str, state: str, session_key: str | None = None) -> None:
     """Finish, abandon or interrupt a game; a connection that no longer owns it changes nothing."""
     with db.session() as session:
