@@ -212,6 +212,9 @@ class MotoEndpoint:
     def start(self) -> MotoEndpoint:
         from moto.server import ThreadedMotoServer
 
+        with socket.socket() as probe:  # moto's start() waits forever when its thread cannot bind the port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", self.port))
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         wait_for_port(self.port, 10)

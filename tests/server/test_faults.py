@@ -7,8 +7,11 @@ import contextlib
 import errno
 import json
 import os
+import socket
 import subprocess
+import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import boto3
@@ -23,6 +26,7 @@ from tests.services import MotoEndpoint, looplab_replica, looplab_server, start_
 
 S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
 BOUNDED_S = 15.0  # a request while a store is down answers within this, never hangs
+pytestmark = pytest.mark.timeout(150)  # every fault test is bounded, whatever hangs
 
 
 @pytest.fixture
@@ -150,6 +154,66 @@ def _aws_env():
                 os.environ.pop(name)
             else:
                 os.environ[name] = value
+
+
+class SilentEndpoint:
+    """A listener that accepts connections and never answers: an S3 endpoint hung rather than gone."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = socket.create_server(("127.0.0.1", port))
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                self.accepted.append(self.sock.accept()[0])
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept(), which a close() alone does not
+        self.sock.close()
+        self.thread.join(5)
+        for conn in self.accepted:
+            conn.close()
+
+
+def test_s3_endpoint_that_hangs_gives_503_within_bounded_time(tmp_path, postgres_url) -> None:
+    s3 = MotoEndpoint().start()
+    bucket = "looplab-s3-hangs"
+    try:
+        with _aws_env():
+            boto3.client("s3", endpoint_url=s3.url).create_bucket(Bucket=bucket)
+        env = {
+            "LOOPLAB_DATABASE_URL": postgres_url,
+            "LOOPLAB_BLOB_URL": f"s3://{bucket}/app",
+            "LOOPLAB_SECRET_KEY": "fault-secret",
+            "AWS_ENDPOINT_URL": s3.url,
+            **S3_CREDENTIALS,
+        }
+        with looplab_server(tmp_path / "data", tmp_path / "server.log", **env) as url:
+            client = httpx.Client(base_url=url, timeout=60)
+            token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()
+            headers = {"Authorization": f"Bearer {token['token']}"}
+            upload = client.post("/api/digits/images", files=[("files", ("7.png", digit_png(7)))], headers=headers)
+            image_id = upload.json()[0]["image"]["id"]
+            original = f"/api/digits/images/{image_id}/original.png"
+
+            s3.stop()
+            silent = SilentEndpoint(s3.port)
+            try:
+                hung, seconds = _timed(lambda: client.get(original, headers=headers))
+            finally:
+                silent.close()
+            assert silent.accepted, "the server never tried the endpoint"
+            assert hung.status_code == 503 and hung.json()["detail"] == "blob store unavailable, try again shortly"
+            assert seconds < 30, f"answered after {seconds:.1f} s"
+
+            s3.start()
+            assert client.get(original, headers=headers).content == digit_png(7)
+    finally:
+        s3.stop()
 
 
 def _seed_labelled_crops(settings) -> int:  # noqa: ANN001
@@ -300,3 +364,37 @@ def _fill(path: Path) -> Path:
     assert refused.value.errno == errno.ENOSPC
     probe.unlink(missing_ok=True)
     return path
+
+
+def test_a_replica_that_lost_its_job_records_nothing(settings, postgres_url) -> None:
+    """A replica too slow to beat (not dead) loses its job to another; its late result must not count."""
+    from looplab.jobs.models import Job
+    from looplab.jobs.runner import JobRunner
+    from looplab.platform import Platform
+    from looplab.storage.base import utcnow
+
+    settings.database_url = postgres_url
+    platform = Platform.open(settings)
+    slow, other = JobRunner(platform, instance="replica-slow"), JobRunner(platform, instance="replica-other")
+    try:
+        stale = utcnow() - timedelta(seconds=settings.job_stale_after_s + 1)
+        with platform.db.session() as session:
+            job = Job(kind="demo", params={"steps": 1}, state="running", claimed_by="replica-slow", attempts=1)
+            job.heartbeat_at = stale
+            session.add(job)
+        assert slow.recover_stale() == 0  # a replica never hands over its own jobs
+        assert other.recover_stale() == 1
+        assert (other.get(job.id).state, other.get(job.id).claimed_by) == ("queued", None)
+        assert other._claim_and_start()  # noqa: SLF001 - the other replica runs it again
+        deadline = time.monotonic() + 30
+        while other.get(job.id).state != "succeeded":
+            assert time.monotonic() < deadline, other.get(job.id).state
+            time.sleep(0.05)
+        assert not slow._still_mine(job.id)  # noqa: SLF001 - the slow replica's result is dropped
+        slow._finish(job.id, "failed", error="late")  # noqa: SLF001 - and its outcome is not recorded
+        final = other.get(job.id)
+        assert (final.state, final.claimed_by, final.attempts, final.error) == ("succeeded", "replica-other", 2, None)
+    finally:
+        other.stop()
+        slow.stop()
+        platform.close()

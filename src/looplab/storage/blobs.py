@@ -36,11 +36,12 @@ class BlobStoreUnavailable(BlobStoreError):
     """The store did not answer (connection refused or dropped, timeout): worth trying again shortly."""
 
 
-# Bounded waits for an S3 endpoint that is down: a refused connection fails in a few seconds, a silent one
-# after at most ``retries`` x ``max_attempts`` x the timeout. botocore's own defaults retry 5 times with a
-# 60 s read timeout, and s3fs retries timeouts 5 more times on top: minutes of a hung request.
-S3_CLIENT_DEFAULTS: dict[str, object] = {"config_kwargs": {"connect_timeout": 3, "read_timeout": 15}}
-S3FS_RETRIES = 2  # s3fs's own retries of timeouts and dropped connections (a class attribute, default 5)
+# Bounded waits for an S3 endpoint that is down: a refused connection fails in about a second; one that
+# accepts and never answers after a few read timeouts (some 17 s measured against a silent socket).
+# botocore's defaults would retry 5 times with a 60 s read timeout and s3fs 5 more times on top: minutes of
+# a hung request. The read timeout is the silence allowed while waiting for the answer's bytes.
+S3_CLIENT_DEFAULTS: dict[str, object] = {"config_kwargs": {"connect_timeout": 3, "read_timeout": 5}}
+S3FS_RETRIES = 1  # s3fs's own loop around botocore's retries (a class attribute, default 5): no second layer
 S3_BOTOCORE_RETRIES = {"max_attempts": 2, "mode": "standard"}  # unless AWS_MAX_ATTEMPTS / AWS_RETRY_MODE say
 
 
