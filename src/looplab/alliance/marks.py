@@ -180,6 +180,29 @@ def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None
     return best
 
 
+_ROUND = {"o", "e", "g", "a", "c", "0", "O", "Q", "D", "@", "go", "og", "oe", "eo", "ge", "eg", "o/", "/o"}
+
+
+def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
+    """Column spans of letters shaped like ø: a round letter whose slash cuts its inside in two (two
+    holes, as only B, 8, & and a double-storey g have, which are taller or hang lower); with whether it
+    is as tall as a capital."""
+    found = _components(prepared) if found is None else found
+    if found is None:
+        return []
+    labels, boxes, tall, baseline, cap = found
+    spans = []
+    for i in np.nonzero(tall)[0]:
+        x, y, w, h, _ = boxes[i]
+        if not (0.65 <= w / h <= 1.4 and y + h <= baseline + 0.15 * cap):
+            continue
+        inside = (labels[y : y + h, x : x + w] != i + 1).astype(np.uint8)
+        holes = cv2.connectedComponents(np.pad(inside, 1, constant_values=1), connectivity=4)[0] - 2
+        if holes == 2:
+            spans.append((int(x), int(x + w), bool(h >= 0.85 * cap)))
+    return spans
+
+
 def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[str, int]]:
     """``symbols`` ((text, box, word), as ``ocr.read_line(..., symbols=True)`` read them from
     ``prepared``, the crop with its marks wiped) with each mark put on its letter, and a c with a hook
@@ -197,4 +220,14 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         best = _symbol_for(symbols, spans, m)
         if best is not None and out[best][0].isalpha():
             out[best][0] = _compose(out[best][0], m.kind)
+    for x1, x2, capital in slashed_os(prepared, found):
+        under = [i for i, (_, b, _) in enumerate(symbols) if x1 <= (b[0] + b[2]) / 2 <= x2]
+        best = _symbol_for(symbols, spans, Mark(x1, 0, x2, 0, "", (x1, x2)))
+        if len(under) != 1 and best is not None:
+            under = [best] if len(under) == 0 else under
+        read = "".join(out[i][0] for i in under)
+        if under and read in _ROUND and (not capital or read in ("O", "0", "Q", "D", "@")):
+            out[under[0]][0] = "Ø" if capital else "ø"
+            for i in under[1:]:
+                out[i][0] = ""
     return [(text, word) for text, word in out]
