@@ -33,7 +33,7 @@ pytestmark = pytest.mark.timeout(150)  # every fault test is bounded, whatever h
 def own_postgres():
     server = start_postgres()
     if server is None:
-        pytest.skip("PostgreSQL server binaries not found")
+        pytest.fail("PostgreSQL server binaries not found (Debian package postgresql); .ci/run installs them")
     yield server
     server.stop()
 
