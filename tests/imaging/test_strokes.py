@@ -13,6 +13,7 @@ from tests.pictionary.cairo_reference import cairo_rasterize
 from looplab.imaging.strokes import (
     MAX_POINTS,
     MAX_STROKES,
+    LiveRasterizer,
     StrokeError,
     parse_drawing,
     rasterize,
@@ -161,3 +162,44 @@ def test_rasterised_real_strokes_look_like_the_real_bitmaps():
     assert np.abs(a["hist"] - b["hist"]).max() < 0.03  # antialiasing profile
     assert a["long_side"] == pytest.approx(b["long_side"], abs=0.3)  # scale: 0..255 plus padding
     assert a["centre_y"] == pytest.approx(b["centre_y"], abs=0.1)  # centring on the bounding box
+
+
+def _growing(drawing: list, every: int = 3) -> list[list]:
+    """The updates a live page sends: the drawing so far, the last stroke growing a few points at a time."""
+    updates, done = [], []
+    for xs, ys in drawing:
+        updates += [[*done, [xs[:k], ys[:k]]] for k in range(1, len(xs), every)]
+        done = [*done, [xs, ys]]
+        updates.append(list(done))
+    return updates
+
+
+def test_the_live_rasteriser_paints_every_update_exactly_like_a_fresh_one() -> None:
+    files = _strokes_files(12)
+    if not files:
+        pytest.fail(f"real Quick, Draw! strokes missing at {STROKES}")
+    checked = 0
+    for path in files:
+        for line in path.read_text().splitlines()[:3]:
+            drawing = json.loads(line)["drawing"]
+            live = LiveRasterizer()
+            updates = _growing(drawing)
+            # an undo, a stroke far outside the frame (rescales everything), then the drawing again
+            whole = updates[-1]
+            updates += [whole[:-1]] if len(whole) > 1 else []
+            updates += [[*whole, [[600, 700], [-300, -250]]], whole]
+            for update in updates:
+                assert np.array_equal(live(update), rasterize(update))
+                checked += 1
+    assert checked > 500
+
+
+def test_a_bad_update_does_not_spoil_the_live_rasteriser() -> None:
+    live = LiveRasterizer()
+    good = [[[0, 40, 80], [0, 30, 10]], [[10, 60], [50, 55]]]
+    first = live(good)
+    for bad in ([[[0, float("nan")], [1, 2]]], "lol", [[[1, 2]]], [[[0, 40, 80], [0, 30, 10]], [[1, True], [2, 3]]]):
+        with pytest.raises(StrokeError):
+            live(bad)
+    assert np.array_equal(live(good), first)
+    assert np.array_equal(live([*good, [[5], [5]]]), rasterize([*good, [[5], [5]]]))

@@ -33,6 +33,7 @@ PADDING = 16.0
 RDP_EPSILON = 2.0
 SUPERSAMPLE = 32  # tuned against cairo: mean absolute error 0.3 grey levels (bench/pictionary.py)
 _SHIFT_BITS = 4  # OpenCV fixed-point sub-pixel coordinates
+_TOTAL_PADDING = PADDING * 2 + LINE_DIAMETER
 
 Stroke = np.ndarray  # float64 (n, 2): x, y
 
@@ -43,19 +44,30 @@ class StrokeError(ValueError):
 
 def parse_drawing(drawing: object) -> list[Stroke]:
     """Validate untrusted strokes and return them as ``(n, 2)`` float arrays; empty strokes are dropped."""
+    return _non_empty(_parse_each(drawing))
+
+
+def _parse_each(drawing: object, seen: Sequence[object] = (), parsed: Sequence[Stroke] = ()) -> list[Stroke]:
+    """One array per stroke of ``drawing`` (empty ones too). A leading stroke equal to the one at its place in
+    ``seen`` (an earlier message's, already validated into ``parsed``) is not validated again."""
     if isinstance(drawing, str | bytes | dict) or not isinstance(drawing, Sequence | np.ndarray):
         raise StrokeError(f"a drawing must be a list of strokes, got {type(drawing).__name__}")
     if len(drawing) > MAX_STROKES:
         raise StrokeError(f"too many strokes ({len(drawing)}, limit {MAX_STROKES})")
     strokes: list[Stroke] = []
-    total = 0
-    for i, stroke in enumerate(drawing, start=1):
-        points = _parse_stroke(stroke, i)
+    total, reusing = 0, isinstance(drawing, list)
+    for i, stroke in enumerate(drawing):
+        reusing = reusing and i < len(seen) and type(stroke) is list and stroke == seen[i]
+        points = parsed[i] if reusing else _parse_stroke(stroke, i + 1)
         total += len(points)
         if total > MAX_POINTS:
             raise StrokeError(f"too many points (more than {MAX_POINTS})")
-        if len(points):
-            strokes.append(points)
+        strokes.append(points)
+    return strokes
+
+
+def _non_empty(strokes: list[Stroke]) -> list[Stroke]:
+    strokes = [s for s in strokes if len(s)]
     if not strokes:
         raise StrokeError("empty drawing: no points")
     return strokes
@@ -128,13 +140,51 @@ def _approx_poly(points: Stroke, epsilon: float = RDP_EPSILON) -> Stroke:
     return simplified.reshape(-1, 2).astype(np.float64)
 
 
+def frame(strokes: list[Stroke]) -> tuple[tuple[float, float], float]:
+    """Where a drawing's simplification puts it: the shift (its minimum) and the uniform scale to 0..255."""
+    lo = np.min([s.min(axis=0) for s in strokes], axis=0)
+    extent = max(float((s - lo).max()) for s in strokes)
+    return (float(lo[0]), float(lo[1])), (255.0 / extent if extent > 0 else 1.0)
+
+
+def simplify_stroke(stroke: Stroke, lo: tuple[float, float], scale: float, epsilon: float = RDP_EPSILON) -> Stroke:
+    return np.round(rdp(resample((stroke - lo) * scale), epsilon))
+
+
 def simplify(strokes: list[Stroke], epsilon: float = RDP_EPSILON) -> list[Stroke]:
     """The dataset's simplification: integer coordinates in 0..255 with minimum 0 and maximum 255."""
-    lo = np.min([s.min(axis=0) for s in strokes], axis=0)
-    shifted = [s - lo for s in strokes]
-    extent = max(float(s.max()) for s in shifted)
-    scale = 255.0 / extent if extent > 0 else 1.0
-    return [np.round(rdp(resample(s * scale), epsilon)) for s in shifted]
+    lo, scale = frame(strokes)
+    return [simplify_stroke(s, lo, scale, epsilon) for s in strokes]
+
+
+def centring_offset(strokes: list[Stroke]) -> tuple[float, float]:
+    """The translation that centres simplified strokes on the padded canvas (``(256 - bbox max) / 2`` + padding)."""
+    bbox_max = np.max([s.max(axis=0) for s in strokes], axis=0)
+    offset = (ORIGINAL_SIDE - bbox_max) / 2 + _TOTAL_PADDING / 2
+    return float(offset[0]), float(offset[1])
+
+
+def paint_stroke(coverage: np.ndarray, stroke: Stroke, offset: tuple[float, float]) -> None:
+    """Composite one simplified stroke onto ``coverage`` (float 0..1, OVER), as cairo's ``stroke()`` does."""
+    side = coverage.shape[0]
+    scale = side * SUPERSAMPLE / (ORIGINAL_SIDE + _TOTAL_PADDING)
+    # OpenCV's thick lines come out about one pixel wider than an even thickness: measured against cairo
+    width = 2 * int(LINE_DIAMETER * scale / 2)
+    margin = width // 2 + 2
+    # big-canvas pixel coordinates; cairo's pixel i spans [i, i + 1), OpenCV's integer i is a centre
+    points = (stroke + offset) * scale - 0.5
+    lo = np.clip(np.floor((points.min(axis=0) - margin) / SUPERSAMPLE), 0, side).astype(int)
+    hi = np.clip(np.ceil((points.max(axis=0) + margin + 1) / SUPERSAMPLE), 0, side).astype(int)
+    if (hi <= lo).any():
+        return
+    canvas = np.zeros(((hi[1] - lo[1]) * SUPERSAMPLE, (hi[0] - lo[0]) * SUPERSAMPLE), dtype=np.uint8)
+    line = np.round((points - lo * SUPERSAMPLE) * (1 << _SHIFT_BITS)).astype(np.int32)
+    if len(line) == 1:
+        line = np.repeat(line, 2, axis=0)
+    cv2.polylines(canvas, [line.reshape(-1, 1, 2)], False, 255, width, cv2.LINE_8, _SHIFT_BITS)
+    alpha = cv2.resize(canvas, (hi[0] - lo[0], hi[1] - lo[1]), interpolation=cv2.INTER_AREA)
+    region = coverage[lo[1] : hi[1], lo[0] : hi[0]]
+    region += alpha.astype(np.float32) / 255 * (1 - region)
 
 
 def render(strokes: list[Stroke], side: int = SIDE) -> np.ndarray:
@@ -143,29 +193,14 @@ def render(strokes: list[Stroke], side: int = SIDE) -> np.ndarray:
     Each stroke is painted and composited on its own (cairo's ``stroke()`` per stroke, OVER), so
     overlapping strokes add up at their antialiased edges the way they do in the dataset.
     """
-    total_padding = PADDING * 2 + LINE_DIAMETER
-    scale = side * SUPERSAMPLE / (ORIGINAL_SIDE + total_padding)
-    # OpenCV's thick lines come out about one pixel wider than an even thickness: measured against cairo
-    width = 2 * int(LINE_DIAMETER * scale / 2)
-    margin = width // 2 + 2
-    bbox_max = np.max([s.max(axis=0) for s in strokes], axis=0)
-    offset = (ORIGINAL_SIDE - bbox_max) / 2 + total_padding / 2
+    offset = centring_offset(strokes)
     coverage = np.zeros((side, side), dtype=np.float32)
     for stroke in strokes:
-        # big-canvas pixel coordinates; cairo's pixel i spans [i, i + 1), OpenCV's integer i is a centre
-        points = (stroke + offset) * scale - 0.5
-        lo = np.clip(np.floor((points.min(axis=0) - margin) / SUPERSAMPLE), 0, side).astype(int)
-        hi = np.clip(np.ceil((points.max(axis=0) + margin + 1) / SUPERSAMPLE), 0, side).astype(int)
-        if (hi <= lo).any():
-            continue
-        canvas = np.zeros(((hi[1] - lo[1]) * SUPERSAMPLE, (hi[0] - lo[0]) * SUPERSAMPLE), dtype=np.uint8)
-        line = np.round((points - lo * SUPERSAMPLE) * (1 << _SHIFT_BITS)).astype(np.int32)
-        if len(line) == 1:
-            line = np.repeat(line, 2, axis=0)
-        cv2.polylines(canvas, [line.reshape(-1, 1, 2)], False, 255, width, cv2.LINE_8, _SHIFT_BITS)
-        alpha = cv2.resize(canvas, (hi[0] - lo[0], hi[1] - lo[1]), interpolation=cv2.INTER_AREA)
-        region = coverage[lo[1] : hi[1], lo[0] : hi[0]]
-        region += alpha.astype(np.float32) / 255 * (1 - region)
+        paint_stroke(coverage, stroke, offset)
+    return to_bitmap(coverage)
+
+
+def to_bitmap(coverage: np.ndarray) -> np.ndarray:
     return np.round(coverage * 255).astype(np.uint8)
 
 
@@ -176,3 +211,42 @@ def rasterize(drawing: object, side: int = SIDE) -> np.ndarray:
 
 def rasterize_many(drawings: Sequence[object], side: int = SIDE) -> np.ndarray:
     return np.stack([rasterize(d, side) for d in drawings]) if drawings else np.zeros((0, side, side), np.uint8)
+
+
+class LiveRasterizer:
+    """``rasterize`` for a drawing that grows update by update (a live round), with the same bitmaps.
+
+    Each update carries the whole drawing so far. While its frame (shift and scale) and centring stay the
+    same, the strokes that did not change keep their simplified form and the canvas they were painted on,
+    so only the new or growing strokes are simplified and painted again. Not thread-safe: one per round.
+    """
+
+    def __init__(self, side: int = SIDE) -> None:
+        self.side = side
+        self._frame: tuple[tuple[float, float], float] | None = None
+        self._offset: tuple[float, float] | None = None
+        self._raw: list[Stroke] = []
+        self._simple: list[Stroke] = []
+        self._painted: list[np.ndarray] = []  # the canvas after each stroke
+        self._seen: list[object] = []  # the last message's strokes as sent, and as parsed
+        self._parsed: list[Stroke] = []
+
+    def __call__(self, drawing: object) -> np.ndarray:
+        parsed = _parse_each(drawing, self._seen, self._parsed)
+        strokes = _non_empty(parsed)
+        self._seen, self._parsed = (list(drawing), parsed) if isinstance(drawing, list) else ([], [])
+        lo, scale = frame(strokes)
+        same = 0
+        if self._frame == (lo, scale):
+            while same < min(len(strokes), len(self._raw)) and np.array_equal(strokes[same], self._raw[same]):
+                same += 1
+        simple = self._simple[:same] + [simplify_stroke(s, lo, scale) for s in strokes[same:]]
+        offset = centring_offset(simple)
+        painted = self._painted[:same] if offset == self._offset else []
+        coverage = painted[-1].copy() if painted else np.zeros((self.side, self.side), dtype=np.float32)
+        for stroke in simple[len(painted) :]:
+            paint_stroke(coverage, stroke, offset)
+            painted.append(coverage.copy())
+        self._frame, self._offset = (lo, scale), offset
+        self._raw, self._simple, self._painted = strokes, simple, painted
+        return to_bitmap(coverage)

@@ -32,7 +32,7 @@ from anyio import to_thread
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from looplab.imaging.strokes import StrokeError, rasterize
+from looplab.imaging.strokes import LiveRasterizer, StrokeError, rasterize
 from looplab.learning.registry import RegistryError
 from looplab.pictionary import service
 from looplab.pictionary.config import GameSettings
@@ -119,10 +119,10 @@ def hub_of(app: Any) -> GameHub:
     return hub
 
 
-def rasterize_timed(strokes: Any) -> tuple[np.ndarray, float]:
+def rasterize_timed(strokes: Any, rasterizer: Callable[[Any], np.ndarray] = rasterize) -> tuple[np.ndarray, float]:
     """Runs in a raster worker process (or a thread): the 28x28 bitmap and the milliseconds it took."""
     started = time.perf_counter()
-    return rasterize(strokes), (time.perf_counter() - started) * 1000
+    return rasterizer(strokes), (time.perf_counter() - started) * 1000
 
 
 @dataclass
@@ -139,6 +139,8 @@ class LiveRound:
     model_version: int | None = None
     done: bool = False
     timer: asyncio.Task | None = None
+    # repaints only what changed since the last update; used by one guess at a time (the session's lock)
+    rasterizer: LiveRasterizer = field(default_factory=LiveRasterizer)
 
 
 class TokenBucket:
@@ -397,7 +399,7 @@ class GameSession:
                     await self.error("that round is not running (over, or another round number)", "stale_round")
                 return
             try:
-                guesses, version = await self._guess_async(message.get("strokes"))
+                guesses, version = await self._guess_async(message.get("strokes"), live.rasterizer)
             except StrokeError as err:
                 await self.error(f"invalid drawing: {err}", "invalid_drawing")
                 return
@@ -426,7 +428,7 @@ class GameSession:
             if hit:
                 await self._end_round("recognized")
 
-    async def _guess_async(self, strokes: Any) -> tuple[list[tuple[str, float]], Any]:
+    async def _guess_async(self, strokes: Any, rasterizer: LiveRasterizer) -> tuple[list[tuple[str, float]], Any]:
         loop = asyncio.get_running_loop()
         pool = self.hub.raster_pool
         if pool is not None:
@@ -437,10 +439,10 @@ class GameSession:
                 self.hub.lost_raster_pool(pool)
             else:
                 return await loop.run_in_executor(self.hub.guess_pool, self._classify, bitmap, raster_ms)
-        return await loop.run_in_executor(self.hub.guess_pool, self._guess, strokes)
+        return await loop.run_in_executor(self.hub.guess_pool, self._guess, strokes, rasterizer)
 
-    def _guess(self, strokes: Any) -> tuple[list[tuple[str, float]], Any]:
-        bitmap, raster_ms = rasterize_timed(strokes)
+    def _guess(self, strokes: Any, rasterizer: LiveRasterizer) -> tuple[list[tuple[str, float]], Any]:
+        bitmap, raster_ms = rasterize_timed(strokes, rasterizer)
         return self._classify(bitmap, raster_ms)
 
     def _classify(self, bitmap: np.ndarray, raster_ms: float) -> tuple[list[tuple[str, float]], Any]:
