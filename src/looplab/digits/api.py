@@ -7,6 +7,7 @@ from datetime import datetime
 
 import numpy as np
 from fastapi import APIRouter, File, Form, HTTPException, Request, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from looplab.digits import service
@@ -87,14 +88,19 @@ async def upload_images(
         raise HTTPException(413, f"at most {MAX_FILES} files per request")
     results = []
     for upload in files:
-        results.append(_submit_one(request, platform, user, await upload.read(), upload.filename or "", source))
+        data = await upload.read()
+        # decoding, the model and the stores block: in a thread, so a slow S3 endpoint never stalls the event loop
+        results.append(
+            await run_in_threadpool(_submit_one, request, platform, user, data, upload.filename or "", source)
+        )
     return results
 
 
 @router.post("/predict")
 async def predict(request: Request, platform: PlatformDep, user: UserDep, file: UploadFile) -> PredictionOut:
     """One image in, one prediction out (stored like any upload)."""
-    result = _submit_one(request, platform, user, await file.read(), file.filename or "", "upload")
+    data = await file.read()
+    result = await run_in_threadpool(_submit_one, request, platform, user, data, file.filename or "", "upload")
     if result.error:
         raise HTTPException(422, result.error)
     image = result.image
