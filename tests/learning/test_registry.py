@@ -69,3 +69,12 @@ def test_promotion_notifies(platform: Platform) -> None:
     platform.registry.promote(version.id)
     history = platform.notifier.history()
     assert history[0].event == "model_promoted" and "acc=0.97" in history[0].body
+
+
+def test_a_job_run_again_registers_its_model_version_once(registry: ModelRegistry) -> None:
+    """A replica died after registering a job's model but before finishing the job; the re-run must not add one."""
+    first = registry.register("digits", "n2d", {"m.onnx": b"first run"}, meta={"job_id": "job-1"})
+    again = registry.register("digits", "n2d", {"m.onnx": b"second run"}, meta={"job_id": "job-1"})
+    other = registry.register("digits", "n2d", {"m.onnx": b"another job"}, meta={"job_id": "job-2"})
+    assert again.id == first.id and other.id != first.id
+    assert sorted(v.version for v in registry.list("digits")) == [1, 2]

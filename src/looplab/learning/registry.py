@@ -46,6 +46,9 @@ class ModelRegistry:
     ) -> ModelVersion:
         if not artifacts:
             raise RegistryError("a model version needs at least one artifact")
+        job_id = (meta or {}).get("job_id")
+        if job_id and (earlier := self._registered_by_job(app, job_id)) is not None:
+            return earlier  # the job ran again after its first replica died between registering and finishing
         keys = {artifact: self.blobs.put(data, _extension(artifact)) for artifact, data in artifacts.items()}
         for _ in range(5):
             try:
@@ -73,6 +76,11 @@ class ModelRegistry:
         if status != "candidate":
             return self.set_status(version.id, status)
         return version
+
+    def _registered_by_job(self, app: str, job_id: str) -> ModelVersion | None:
+        with self.db.session() as session:
+            versions = session.scalars(select(ModelVersion).where(ModelVersion.app == app))
+            return next((v for v in versions if (v.meta or {}).get("job_id") == job_id), None)
 
     def get(self, version_id: str) -> ModelVersion:
         with self.db.session() as session:
