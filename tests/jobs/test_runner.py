@@ -97,3 +97,27 @@ def test_two_replicas_claim_each_job_exactly_once(postgres_url: str, settings) -
             runner.stop()
         first.close()
         second.close()
+
+
+def test_a_replica_stopped_cleanly_hands_its_running_job_to_another(postgres_url: str, settings) -> None:
+    """A rolling deploy: the stopping replica puts its job back in the queue, another one runs it to the end."""
+    settings.database_url = postgres_url
+    first, second = Platform.open(settings), Platform.open(settings)
+    leaving = JobRunner(first, poll_s=0.01, instance="replica-leaving")
+    staying = JobRunner(second, poll_s=0.05, instance="replica-staying")
+    leaving.start()
+    try:
+        job = leaving.submit("demo", {"steps": 20, "delay_s": 0.1})
+        deadline = time.monotonic() + 60
+        while leaving.get(job.id).state != "running" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        leaving.stop()
+        handed = leaving.get(job.id)
+        assert handed.state == "queued" and handed.claimed_by is None, handed.message
+        staying.start()
+        done = wait_final(staying, job.id, timeout=120)
+        assert done.state == "succeeded" and done.claimed_by == "replica-staying" and done.attempts == 2
+    finally:
+        staying.stop()
+        first.close()
+        second.close()

@@ -157,7 +157,7 @@ class JobRunner:
                 process.terminate()
         for thread in self._threads:
             thread.join(timeout)
-        self._mark_own_running_interrupted()
+        self._release_own_running()
 
     def recover_stale(self, *, all_running: bool = False) -> int:
         """Hand over running jobs whose owner is gone; returns how many.
@@ -397,20 +397,33 @@ class JobRunner:
             if log_extra:
                 job.log_tail = (job.log_tail + log_extra)[-LOG_TAIL_CHARS:]
 
-    def _mark_own_running_interrupted(self) -> None:
+    def _release_own_running(self) -> None:
+        """At a clean stop (a rolling deploy, Ctrl-C): on a shared database the jobs this server was running go
+        back to the queue for another replica while they have attempts left; otherwise they are interrupted."""
+        own = [Job.state == "running", Job.claimed_by == self.instance]
         try:
-            with self.db.session() as session:
+            with self._row_lock, self.db.session() as session:
+                if not self.db.is_duckdb:
+                    session.execute(
+                        update(Job)
+                        .where(*own, Job.attempts < self.max_attempts)
+                        .values(
+                            state="queued",
+                            claimed_by=None,
+                            heartbeat_at=None,
+                            progress=0.0,
+                            message=f"queued again: {self.instance} stopped before it finished",
+                        )
+                    )
                 session.execute(
                     update(Job)
-                    .where(Job.state == "running", Job.claimed_by == self.instance)
+                    .where(*own)
                     .values(
-                        state="interrupted",
-                        error="the server stopped before the job finished",
-                        finished_at=utcnow(),
+                        state="interrupted", error="the server stopped before the job finished", finished_at=utcnow()
                     )
                 )
         except Exception:  # noqa: BLE001
-            log.exception("could not mark running jobs interrupted at shutdown")
+            log.exception("could not release running jobs at shutdown")
 
 
 def _describe_error(err: BaseException) -> str:
