@@ -1,7 +1,8 @@
 """Cloud mode keeps nothing on the app machine: a real `looplab serve` on PostgreSQL + S3, run from an
 empty working directory with an empty HOME and its own TMPDIR, serves every app (users, a digit upload, a
-pictionary guess, alliance screenshots ingested through the API and a region classifier trained by a server
-job), every row and blob it made is in PostgreSQL and S3, and the three folders are empty at the end."""
+pictionary game over its WebSocket, alliance screenshots ingested through the API and a region classifier
+trained by a server job), every row and blob it made is in PostgreSQL and S3, and the three folders are
+empty at the end."""
 
 from __future__ import annotations
 
@@ -26,6 +27,31 @@ def tree(path) -> list[str]:  # noqa: ANN001
     return sorted(str(p.relative_to(path)) for p in path.rglob("*"))
 
 
+def play_a_game(url: str, token: str) -> str:
+    """Two rounds over the game's WebSocket: a real drawing of the first word, the second given up."""
+    from websockets.sync.client import connect
+
+    def until(ws, kind: str) -> dict:  # noqa: ANN001
+        while (message := json.loads(ws.recv(timeout=60)))["type"] != kind:
+            assert message["type"] in ("hello", "game", "round", "guesses", "result"), message
+        return message
+
+    with connect(url.replace("http://", "ws://") + f"/api/pictionary/ws?token={token}") as ws:
+        ws.send(json.dumps({"type": "start"}))
+        game_id = until(ws, "game")["game_id"]
+        word = until(ws, "round")["word"]
+        lines = (SHARED_DATA / "quickdraw_strokes" / f"{word}.ndjson").read_text().splitlines()
+        ws.send(json.dumps({"type": "draw", "round": 1, "seq": 1, "strokes": json.loads(lines[0])["drawing"]}))
+        if not until(ws, "guesses")["line"].startswith("Oh, I know"):
+            ws.send(json.dumps({"type": "skip", "round": 1}))
+        assert until(ws, "result")["round"] == 1
+        ws.send(json.dumps({"type": "next"}))
+        until(ws, "round")
+        ws.send(json.dumps({"type": "skip", "round": 2}))
+        assert until(ws, "game_over")["summary"]["state"] == "finished"
+    return game_id
+
+
 def test_cloud_server_writes_nothing_locally(tmp_path, postgres_url, s3_bucket, s3_endpoint) -> None:
     cwd, home, tmpdir, log_dir = (tmp_path / name for name in ("cwd", "home", "tmp", "logs"))
     for folder in (cwd, home, tmpdir, log_dir):
@@ -37,6 +63,7 @@ def test_cloud_server_writes_nothing_locally(tmp_path, postgres_url, s3_bucket, 
         "HOME": str(home),
         "TMPDIR": str(tmpdir),
         "NUMBA_CACHE_DIR": str(tmpdir / "numba"),
+        "LOOPLAB_PICTIONARY_ROUNDS": "2",
     }
     before = os.getcwd()
     os.chdir(cwd)  # the server inherits this working directory
@@ -59,6 +86,7 @@ def test_cloud_server_writes_nothing_locally(tmp_path, postgres_url, s3_bucket, 
             drawing = json.loads(strokes.read_text().splitlines()[0])["drawing"]
             guesses = client.post("/api/pictionary/guess", json={"drawing": drawing}, headers=headers).json()["guesses"]
             assert guesses[0][0] == "apple"
+            game_id = play_a_game(url, token)
 
             screen = Image.fromarray(np.full((900, 720, 3), 235, np.uint8))
             ImageDraw.Draw(screen).text((60, 200), "Wolfgang   36,800", fill=(20, 20, 20), font_size=40)
@@ -103,12 +131,18 @@ def test_cloud_server_writes_nothing_locally(tmp_path, postgres_url, s3_bucket, 
         shots = conn.execute(text("SELECT status, blob_key FROM alliance_screenshots")).all()
         crop_rows = conn.execute(text("SELECT label, blob_key FROM alliance_region_crops")).all()
         jobs = conn.execute(text("SELECT kind, state, attempts FROM jobs ORDER BY created_at")).all()
+        game = conn.execute(text("SELECT state FROM pictionary_games WHERE id = :g"), {"g": game_id}).scalar()
+        rounds = conn.execute(
+            text("SELECT round_no, bitmap_key FROM pictionary_rounds WHERE game_id = :g ORDER BY round_no"),
+            {"g": game_id},
+        ).all()
         versions = conn.execute(
             text("SELECT version, meta, artifacts FROM model_versions WHERE app = 'alliance' ORDER BY version")
         ).all()
     engine.dispose()
     assert users == {"admin", "nomad"}
     assert len(digit_keys) == 1
+    assert game == "finished" and [number for number, _ in rounds] == [1, 2] and rounds[0][1]
     assert sorted(status for status, _ in shots) == ["booked", "booked"]
     assert len(crop_rows) >= len(crops) and sum(label is not None for label, _ in crop_rows) == len(crops)
     assert [tuple(job) for job in jobs] == [
@@ -121,7 +155,8 @@ def test_cloud_server_writes_nothing_locally(tmp_path, postgres_url, s3_bucket, 
 
     keys = bucket_keys(s3_endpoint, s3_bucket, "app/")
     needed = {key for pair in digit_keys for key in pair}
-    needed |= {key for _, key in shots} | {key for _, key in crop_rows} | set(trained_artifacts.values())
+    needed |= {rounds[0][1]} | {key for _, key in shots} | {key for _, key in crop_rows}
+    needed |= set(trained_artifacts.values())
     assert needed <= keys, sorted(needed - keys)
 
     assert tree(cwd) == [], tree(cwd)
