@@ -137,29 +137,13 @@ def looplab_process(args: list[str], env: dict[str, str], port: int, log_path: s
             process.wait(10)
 
 
-@contextlib.contextmanager
-def looplab_server(data_dir: str | os.PathLike, log_path: str | os.PathLike, **env: str) -> Iterator[str]:
-    """A real ``looplab serve`` on a free loopback port with the admin ``admin`` / ``admin-password``."""
-    port = free_port()
-    settings = {
-        "LOOPLAB_DATA_DIR": str(data_dir),
-        "LOOPLAB_PORT": str(port),
-        "LOOPLAB_ADMIN_USER": "admin",
-        "LOOPLAB_ADMIN_PASSWORD": "admin-password",
-        **env,
-    }
-    if "LOOPLAB_DATABASE_URL" not in env:  # the embedded default would watch ./input in the tests' working dir
-        settings.setdefault("LOOPLAB_INPUT_DIR", os.path.join(str(data_dir), "input"))
-    with looplab_process(["serve"], settings, port, log_path) as url:
-        yield url
-
-
 @dataclass
 class Replica:
     """A ``looplab serve`` in a process group of its own: ``kill()`` is a kill -9 of the server and its job
     workers at once, as when a machine or container dies."""
 
     url: str
+    port: int
     process: subprocess.Popen
 
     def kill(self) -> None:
@@ -170,7 +154,8 @@ class Replica:
 
 @contextlib.contextmanager
 def looplab_replica(data_dir: str | os.PathLike, log_path: str | os.PathLike, **env: str) -> Iterator[Replica]:
-    """Like ``looplab_server`` (admin ``admin`` / ``admin-password``), yielding a ``Replica`` that can be killed."""
+    """A real ``looplab serve`` on a free loopback port with the admin ``admin`` / ``admin-password``,
+    yielded as a ``Replica`` that can be killed."""
     port = free_port()
     settings = {
         "LOOPLAB_DATA_DIR": str(data_dir),
@@ -179,6 +164,8 @@ def looplab_replica(data_dir: str | os.PathLike, log_path: str | os.PathLike, **
         "LOOPLAB_ADMIN_PASSWORD": "admin-password",
         **env,
     }
+    if "LOOPLAB_DATABASE_URL" not in env:  # the embedded default would watch ./input in the tests' working dir
+        settings.setdefault("LOOPLAB_INPUT_DIR", os.path.join(str(data_dir), "input"))
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "looplab.cli", "serve"],
@@ -189,7 +176,7 @@ def looplab_replica(data_dir: str | os.PathLike, log_path: str | os.PathLike, **
         )
         try:
             wait_for_port(port, 60)
-            yield Replica(f"http://127.0.0.1:{port}", process)
+            yield Replica(f"http://127.0.0.1:{port}", port, process)
         finally:
             if process.poll() is None:
                 process.terminate()
@@ -224,3 +211,10 @@ class MotoEndpoint:
         if self._server is not None:
             self._server.stop()
             self._server = None
+
+
+@contextlib.contextmanager
+def looplab_server(data_dir: str | os.PathLike, log_path: str | os.PathLike, **env: str) -> Iterator[str]:
+    """``looplab_replica``, yielding its URL."""
+    with looplab_replica(data_dir, log_path, **env) as replica:
+        yield replica.url

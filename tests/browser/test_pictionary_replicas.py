@@ -3,11 +3,7 @@ mid-game, the page reconnects through the balancer to the other replica and the 
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
+import contextlib
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -15,19 +11,10 @@ from sqlalchemy import create_engine, text
 from tests.balancer import Balancer
 from tests.browser.test_pictionary_game import WORD, _draw
 from tests.pictionary.game_support import install_tiny_champion, recognised_drawing
-from tests.services import free_port, wait_for_port
+from tests.services import looplab_replica
 
 pytestmark = pytest.mark.browser
 SECRET = "replicas-test-secret"
-
-
-def _replica(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "looplab.cli", "serve"],
-        env={**os.environ, **env, "LOOPLAB_PORT": str(port)},
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
 
 
 def test_a_game_continues_on_another_replica_when_its_replica_dies(page, tmp_path, postgres_url, s3_bucket) -> None:
@@ -46,14 +33,13 @@ def test_a_game_continues_on_another_replica_when_its_replica_dies(page, tmp_pat
         "LOOPLAB_DATABASE_URL": postgres_url,
         "LOOPLAB_BLOB_URL": blob_url,
         "LOOPLAB_SECRET_KEY": SECRET,
-        "LOOPLAB_DATA_DIR": str(tmp_path / "unused"),
         "LOOPLAB_PICTIONARY_ROUNDS": "3",
     }
-    ports = [free_port(), free_port()]
-    replicas = [_replica(env, port, tmp_path / f"replica{i}.log") for i, port in enumerate(ports)]
-    try:
-        for port in ports:
-            wait_for_port(port, 60)
+    with contextlib.ExitStack() as stack:
+        replicas = [
+            stack.enter_context(looplab_replica(tmp_path / f"r{i}", tmp_path / f"r{i}.log", **env)) for i in (0, 1)
+        ]
+        ports = [replica.port for replica in replicas]
         with Balancer(ports) as balancer:
             drawing = recognised_drawing(WORD)
             page.goto(balancer.url + "/play")
@@ -70,7 +56,7 @@ def test_a_game_continues_on_another_replica_when_its_replica_dies(page, tmp_pat
             game_id = page.get_attribute("#game", "data-game-id")
 
             first = balancer.routed[-1]  # the socket's replica: every connection so far went to the first one
-            replicas[ports.index(first)].send_signal(signal.SIGKILL)
+            replicas[ports.index(first)].kill()
             balancer.fail(first)
             # the page reconnects through the balancer, to the other replica, and resumes round 2
             page.wait_for_function("document.getElementById('game-error').textContent.includes('reconnecting')")
@@ -88,11 +74,6 @@ def test_a_game_continues_on_another_replica_when_its_replica_dies(page, tmp_pat
             assert "2 of 3 recognised" in page.text_content("#end-summary")
             assert page.locator("#thumbs img").count() == 2
             assert set(balancer.routed[balancer.routed.index(ports[1]) :]) == {ports[1]}
-    finally:
-        for replica in replicas:
-            replica.terminate()
-            replica.wait(10)
-
     engine = create_engine(postgres_url)
     with engine.connect() as connection:
         state = connection.execute(text("SELECT state FROM pictionary_games WHERE id = :g"), {"g": game_id}).scalar()
