@@ -82,19 +82,7 @@ def test_s3_down_gives_503_then_recovers_without_restart(tmp_path, postgres_url)
     s3 = MotoEndpoint().start()
     bucket = "looplab-s3-down"
     try:
-        with _aws_env():
-            boto3.client("s3", endpoint_url=s3.url).create_bucket(Bucket=bucket)
-        env = {
-            "LOOPLAB_DATABASE_URL": postgres_url,
-            "LOOPLAB_BLOB_URL": f"s3://{bucket}/app",
-            "LOOPLAB_SECRET_KEY": "fault-secret",
-            "AWS_ENDPOINT_URL": s3.url,
-            **S3_CREDENTIALS,
-        }
-        with looplab_server(tmp_path / "data", tmp_path / "server.log", **env) as url:
-            client = httpx.Client(base_url=url, timeout=60)
-            token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()
-            headers = {"Authorization": f"Bearer {token['token']}"}
+        with _server_on(s3, bucket, postgres_url, tmp_path) as (url, client, headers):
 
             def upload(digit: int) -> httpx.Response:
                 return client.post(
@@ -143,6 +131,24 @@ def test_s3_down_gives_503_then_recovers_without_restart(tmp_path, postgres_url)
 
 
 @contextlib.contextmanager
+def _server_on(s3: MotoEndpoint, bucket: str, postgres_url: str, tmp_path: Path):  # noqa: ANN202
+    """A real server on PostgreSQL and a bucket of ``s3``, with an admin client: (url, client, headers)."""
+    with _aws_env():
+        boto3.client("s3", endpoint_url=s3.url).create_bucket(Bucket=bucket)
+    env = {
+        "LOOPLAB_DATABASE_URL": postgres_url,
+        "LOOPLAB_BLOB_URL": f"s3://{bucket}/app",
+        "LOOPLAB_SECRET_KEY": "fault-secret",
+        "AWS_ENDPOINT_URL": s3.url,
+        **S3_CREDENTIALS,
+    }
+    with looplab_server(tmp_path / "data", tmp_path / "server.log", **env) as url:
+        client = httpx.Client(base_url=url, timeout=60)
+        token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()
+        yield url, client, {"Authorization": f"Bearer {token['token']}"}
+
+
+@contextlib.contextmanager
 def _aws_env():
     saved = {name: os.environ.get(name) for name in S3_CREDENTIALS}
     os.environ.update(S3_CREDENTIALS)
@@ -183,19 +189,7 @@ def test_s3_endpoint_that_hangs_gives_503_within_bounded_time(tmp_path, postgres
     s3 = MotoEndpoint().start()
     bucket = "looplab-s3-hangs"
     try:
-        with _aws_env():
-            boto3.client("s3", endpoint_url=s3.url).create_bucket(Bucket=bucket)
-        env = {
-            "LOOPLAB_DATABASE_URL": postgres_url,
-            "LOOPLAB_BLOB_URL": f"s3://{bucket}/app",
-            "LOOPLAB_SECRET_KEY": "fault-secret",
-            "AWS_ENDPOINT_URL": s3.url,
-            **S3_CREDENTIALS,
-        }
-        with looplab_server(tmp_path / "data", tmp_path / "server.log", **env) as url:
-            client = httpx.Client(base_url=url, timeout=60)
-            token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()
-            headers = {"Authorization": f"Bearer {token['token']}"}
+        with _server_on(s3, bucket, postgres_url, tmp_path) as (url, client, headers):
             upload = client.post("/api/digits/images", files=[("files", ("7.png", digit_png(7)))], headers=headers)
             image_id = upload.json()[0]["image"]["id"]
             original = f"/api/digits/images/{image_id}/original.png"
