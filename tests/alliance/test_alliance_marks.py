@@ -52,6 +52,20 @@ def test_slashed_o_names_on_synthetic_screens(seed):
     assert wanted and all(name in names for name in wanted), (wanted, names)
 
 
+def test_underscores_are_found_on_the_baseline():
+    spans = marks.underscores(_line("King_Olet"))
+    assert len(spans) == 1
+    assert marks.underscores(_line("King Olet")) == []
+
+
+def test_underscored_names_on_a_synthetic_screen():
+    # Tesseract reads "Rose_Rose" as two words, and the crop cut the underscore at its bottom edge
+    screen = make_screenshot(20020)
+    wanted = [r.name for r in screen.full_rows if "_" in r.name]
+    names = {r.name for r in read_screenshot(screen.image).rows}
+    assert wanted and all(name in names for name in wanted), (wanted, names)
+
+
 def test_accented_names_on_a_synthetic_screen_are_read_exactly():
     screen = make_screenshot(20005)
     accented = [r.name for r in screen.full_rows if not r.name.isascii()]

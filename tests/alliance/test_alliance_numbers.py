@@ -36,3 +36,15 @@ def test_parses_game_numbers(text, value):
 )
 def test_refuses_names_and_ambiguous_text(text):
     assert parse_number(text) is None
+
+
+def test_two_numbers_side_by_side_are_not_one():
+    from looplab.alliance.numbers import split_pair
+
+    # two columns found as one region: a space beside thousands commas is no separator of one number
+    assert parse_number("5,362 324,374,300") is None
+    assert split_pair("5,362 324,374,300") == ("5,362", "324,374,300")
+    assert split_pair("8421 50,450,600") == ("8421", "50,450,600")
+    assert split_pair("1 908 695") is None and parse_number("1 908 695") == 1908695
+    assert split_pair("1908 695") is None  # a lost space, not two numbers
+    assert split_pair("Power: 3,244") is None

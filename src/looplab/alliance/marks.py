@@ -180,6 +180,20 @@ def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None
     return best
 
 
+def underscores(prepared: np.ndarray) -> list[tuple[int, int]]:
+    """Column spans of underscores: flat strokes on or just under the baseline (Tesseract often reads
+    ``King_Olet`` as two words)."""
+    found = _components(prepared)
+    if found is None:
+        return []
+    _, boxes, _, baseline, cap = found
+    return [
+        (int(x), int(x + w))
+        for x, y, w, h, area in boxes
+        if h <= 0.2 * cap and w >= max(3 * h, 0.35 * cap) and baseline - 0.1 * cap <= y <= baseline + 0.35 * cap
+    ]
+
+
 _ROUND = {"o", "e", "g", "a", "c", "0", "O", "Q", "D", "@", "go", "og", "oe", "eo", "ge", "eg", "o/", "/o"}
 
 

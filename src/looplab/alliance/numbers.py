@@ -33,6 +33,8 @@ def _group_value(num: str) -> int | None:
     """An integer written with optional thousands separators (``,`` ``.`` ``'`` or space)."""
     sign = -1 if num.startswith("-") else 1
     num = num.lstrip("+-")
+    if len(set(re.findall(r"[,.' ]", num))) > 1:
+        return None  # "5,362 324,374,300": two numbers side by side, not one
     groups = re.split(r"[,.' ]", num)
     if len(groups) == 1:
         return sign * int(groups[0])
@@ -75,6 +77,21 @@ def parse_number(text: str) -> int | None:
     if suffix:
         return _suffixed_value(num, _SUFFIX[suffix.lower()])
     return _group_value(num)
+
+
+def split_pair(text: str) -> tuple[str, str] | None:
+    """``5,362 324,374,300`` (two columns read as one text) -> the two numbers' texts; None unless the
+    text mixes a space with another separator (so is no number by itself) and splits at one space into
+    two numbers that each use one kind of separator."""
+    text = normalise(text)
+    if " " not in text or not re.search(r"\d[,.']\d", text) or parse_number(text) is not None:
+        return None
+    tokens = text.split(" ")
+    for k in range(1, len(tokens)):
+        first, second = " ".join(tokens[:k]), " ".join(tokens[k:])
+        if parse_number(first) is not None and parse_number(second) is not None:
+            return first, second
+    return None
 
 
 def has_digits(text: str) -> bool:

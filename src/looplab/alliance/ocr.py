@@ -115,15 +115,25 @@ def _wipe_neighbours(crop: np.ndarray, top: int, bottom: int) -> np.ndarray:
     background = float(np.median(border))
     ink = (crop < background - 0.35 * (background - float(crop.min()))).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    height = crop.shape[0]
-    out = crop
+    height, width = crop.shape[:2]
+    core = max(bottom - top, 1)
+    inside = [(int(s[0]), int(s[0] + s[2])) for s in stats[1:] if s[1] < bottom and s[1] + s[3] > top]
+    left, right = (min(a for a, _ in inside), max(b for _, b in inside)) if inside else (0, width)
+    strays, underscores = [], []
     for i in range(1, count):
-        y, h = stats[i, cv2.CC_STAT_TOP], stats[i, cv2.CC_STAT_HEIGHT]
-        touches_edge = y == 0 or y + h >= height
-        outside = y + h <= top or y >= bottom
-        if touches_edge and outside:
-            out = out.copy() if out is crop else out
-            out[labels == i] = background
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if (y == 0 or y + h >= height) and (y + h <= top or y >= bottom):
+            strays.append(i)
+            # a flat stroke just under the text and between its letters: an underscore the crop cut into
+            flat = h <= 0.2 * core and w >= max(3 * h, 0.5 * core)
+            if flat and bottom <= y <= bottom + 0.3 * core and left + 0.3 * core <= x < x + w <= right - 0.3 * core:
+                underscores.append(i)
+    if len(underscores) == len(strays):
+        strays = []  # only underscores touch the edge; the tops of a line below would come in several shapes
+    if not strays:
+        return crop
+    out = crop.copy()
+    out[np.isin(labels, strays)] = background
     return out
 
 

@@ -15,7 +15,7 @@ import numpy as np
 from looplab.alliance import marks, ocr
 from looplab.alliance.classifier import CLASSES, RegionClassifier, normalise_crop
 from looplab.alliance.names import clean_read, fix_tag, fold
-from looplab.alliance.numbers import has_digits, parse_number
+from looplab.alliance.numbers import has_digits, parse_number, split_pair
 from looplab.alliance.rows import TextItem, group_rows, usual_count
 from looplab.imaging.regions import Box, find_text_regions, to_gray
 
@@ -82,7 +82,8 @@ class AllianceReader:
                 continue  # an icon, badge or avatar; wide regions may be text glued to one
             item = self._read_one(gray, region, p)
             if item is not None:
-                items.extend(_split_leading_rank(item))
+                for part in _split_leading_rank(item):
+                    items.extend(_split_pair(part))
         return _drop_small_print(items)
 
     def _read_one(self, gray: np.ndarray, region: Box, p: np.ndarray) -> TextItem | None:
@@ -107,6 +108,8 @@ class AllianceReader:
                 readings.append((ocr.read_line(again, symbols=True), again, best_crop, best_height))
             best = max(readings, key=_reading_rank)
         result, prepared = best[0], best[1]
+        if split_pair(result.text) is not None:
+            return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
         number = _as_number(result)
         if number is not None:
             text, confidence, value = number
@@ -122,7 +125,7 @@ class AllianceReader:
                 return TextItem(region, "number", digits.text, digits.confidence, value)
             if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5:
                 return TextItem(region, "number", result.text, 0.0, None)
-        result = _respell(prepared, result)
+        result = _with_underscores(prepared, _respell(prepared, result))
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
@@ -182,6 +185,23 @@ def _drop_small_print(items: list[TextItem]) -> list[TextItem]:
         return items
     usual = float(np.median(heights))
     return [i for i, h in zip(items, heights, strict=True) if h >= 0.55 * usual]
+
+
+def _split_pair(item: TextItem) -> list[TextItem]:
+    """``5,362 324,374,300`` (two number columns found as one region) -> two numbers, the box cut where
+    the text is."""
+    pair = split_pair(item.text) if item.kind == "number" and item.value is None else None
+    if pair is None:
+        return [item]
+    first, second = pair
+    b = item.box
+    cut = max(1, min(b.w - 1, round(b.w * (len(first) + 0.5) / max(len(item.text), 1))))
+    return [
+        TextItem(Box(b.x, b.y, cut, b.h, b.char_h), "number", first, item.confidence, parse_number(first)),
+        TextItem(
+            Box(b.x + cut, b.y, b.w - cut, b.h, b.char_h), "number", second, item.confidence, parse_number(second)
+        ),
+    ]
 
 
 def _split_leading_rank(item: TextItem) -> list[TextItem]:
@@ -298,6 +318,27 @@ def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: floa
         else:
             words.append((word, conf))
     return ocr.OcrResult(" ".join(w for w, _ in words), read.confidence, tuple(words))
+
+
+def _with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResult:
+    """Words joined by an underscore where one lies in the gap between them."""
+    if len(result.words) < 2 or len(result.boxes) != len(result.words):
+        return result
+    gaps = marks.underscores(prepared)
+    if not gaps:
+        return result
+    words, boxes = [result.words[0]], [result.boxes[0]]
+    for word, box in zip(result.words[1:], result.boxes[1:], strict=True):
+        left, right = boxes[-1][2], box[0]
+        if any(left - 2 <= (x1 + x2) / 2 <= right + 2 for x1, x2 in gaps):
+            words[-1] = (f"{words[-1][0]}_{word[0]}", min(words[-1][1], word[1]))
+            boxes[-1] = (boxes[-1][0], min(boxes[-1][1], box[1]), box[2], max(boxes[-1][3], box[3]))
+        else:
+            words.append(word)
+            boxes.append(box)
+    if len(words) == len(result.words):
+        return result
+    return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, tuple(words), tuple(boxes))
 
 
 def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.OcrResult:
