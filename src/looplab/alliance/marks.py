@@ -70,6 +70,15 @@ def _shape(mask: np.ndarray) -> str:
     return ACUTE if fit[-1] < fit[0] else GRAVE
 
 
+def _slant(mask: np.ndarray) -> str:
+    """ACUTE or GRAVE for a blob too small to show its shape: where its ink leans (acute when even)."""
+    h, w = mask.shape
+    top, bottom = mask[: h // 2], mask[(h + 1) // 2 :]
+    rising = top[:, (w + 1) // 2 :].sum() + bottom[:, : w // 2].sum()  # top right and bottom left: /
+    falling = top[:, : w // 2].sum() + bottom[:, (w + 1) // 2 :].sum()
+    return GRAVE if falling > 1.2 * rising else ACUTE
+
+
 def _components(prepared: np.ndarray):
     """Ink components of a prepared crop, the letters' baseline and their cap height (None: no text)."""
     ink = (prepared < 128).astype(np.uint8)
@@ -98,10 +107,10 @@ def _letter_under(boxes: np.ndarray, tall: np.ndarray, x1: int, x2: int) -> int 
     return best
 
 
-def accent_marks(prepared: np.ndarray) -> list[Mark]:
+def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
     """Accent blobs in a prepared line crop, each with the column span of its letter: small blobs apart
-    from the letters, above their body or (a cedilla) hanging under it. Dots of i and j are left out;
-    two dots over one letter are a diaeresis."""
+    from the letters, above their body or (a cedilla) hanging under it. Two dots over one letter are a
+    diaeresis; a lone dot (an i's or j's, or an accent too small to name) only with ``dots``."""
     found = _components(prepared)
     if found is None:
         return []
@@ -129,9 +138,8 @@ def accent_marks(prepared: np.ndarray) -> list[Mark]:
             x1, x2 = min(m.x1 for m in found_marks), max(m.x2 for m in found_marks)
             y1, y2 = min(m.y1 for m in found_marks), max(m.y2 for m in found_marks)
             marks.append(Mark(x1, y1, x2, y2, DIAERESIS, span))
-        elif len(found_marks) == 1 and kinds[0] != DOT:
+        elif len(found_marks) == 1 and (kinds[0] != DOT or dots):
             marks.append(Mark(*astuple(found_marks[0])[:5], span))
-        # else a lone dot is the dot of an i or j
     return marks
 
 
@@ -215,6 +223,28 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
         if holes == 2:
             spans.append((int(x), int(x + w), bool(h >= 0.85 * cap)))
     return spans
+
+
+def lone_dot_umlauts(symbols, prepared: np.ndarray) -> list[tuple[str, int]] | None:
+    """``symbols`` with an ä, ö or ü that has one small mark over it, not two, made á/à, ó/ò or ú/ù: a
+    model that spells umlauts reads a small acute as one; None when there is none such."""
+    if not any(t in "äöüÄÖÜ" for t, _, _ in symbols):
+        return None
+    found = _components(prepared)
+    if found is None:
+        return None
+    _, boxes, tall, _, _ = found
+    spans = sorted((int(b[0]), int(b[0] + b[2])) for b in boxes[tall])
+    out = [[text, word] for text, _, word in symbols]
+    changed = False
+    for m in accent_marks(prepared, dots=True):
+        best = _symbol_for(symbols, spans, m)
+        centred = abs(m.cx - sum(m.letter) / 2) <= 0.2 * (m.letter[1] - m.letter[0])  # one dot of two is not
+        if m.kind == DOT and centred and best is not None and out[best][0] in "äöüÄÖÜ":
+            mask = prepared[m.y1 : m.y2, m.x1 : m.x2] < 128
+            out[best][0] = _compose(out[best][0], _slant(mask))
+            changed = True
+    return [(text, word) for text, word in out] if changed else None
 
 
 def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[str, int]]:

@@ -294,6 +294,9 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
     latin = first
     if again.words and again.confidence >= first.confidence - (15 if found else 10):
         latin = _with_symbols(again, marks.put_marks(again.symbols, found, wiped))
+        acute = marks.lone_dot_umlauts(again.symbols, wiped)
+        if acute is not None:
+            latin = _with_symbols(latin, acute)
     return _cjk(prepared, found, latin) or latin
 
 
