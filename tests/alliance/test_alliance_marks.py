@@ -49,6 +49,12 @@ def test_small_acute_is_no_umlaut(seed, name):
     assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
 
 
+def test_dot_sized_acutes_that_lean():
+    # at this size an acute is a blob of a few pixels; the way its ink leans still tells it from a dot
+    names = {r.name for r in read_screenshot(make_screenshot(20044).image).rows}
+    assert {"Iroá", "Ora_Braáino"} <= names, names
+
+
 @pytest.mark.parametrize("seed", [20022, 20031])
 def test_slashed_o_names_on_synthetic_screens(seed):
     screen = make_screenshot(seed)

@@ -70,6 +70,18 @@ def _shape(mask: np.ndarray) -> str:
     return ACUTE if fit[-1] < fit[0] else GRAVE
 
 
+LEAN = 0.35  # share of a blob's ink that must lean one way
+
+
+def _lean(mask: np.ndarray) -> float:
+    """(top right + bottom left - top left - bottom right) / all ink: > 0 leans like /, < 0 like \\."""
+    h, w = mask.shape
+    top, bottom = mask[: h // 2], mask[(h + 1) // 2 :]
+    rising = top[:, (w + 1) // 2 :].sum() + bottom[:, : w // 2].sum()
+    falling = top[:, : w // 2].sum() + bottom[:, (w + 1) // 2 :].sum()
+    return float(rising - falling) / max(float(mask.sum()), 1.0)
+
+
 def _slant(mask: np.ndarray) -> str:
     """ACUTE or GRAVE for a blob too small to show its shape: where its ink leans (acute when even)."""
     h, w = mask.shape
@@ -140,6 +152,11 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
             marks.append(Mark(x1, y1, x2, y2, DIAERESIS, span))
         elif len(found_marks) == 1 and (kinds[0] != DOT or dots):
             marks.append(Mark(*astuple(found_marks[0])[:5], span))
+        elif len(found_marks) == 1:
+            m = found_marks[0]
+            lean = _lean(labels[m.y1 : m.y2, m.x1 : m.x2] > 0)
+            if abs(lean) >= LEAN:  # a dot-sized blob that clearly slants: a small acute or grave
+                marks.append(Mark(m.x1, m.y1, m.x2, m.y2, ACUTE if lean > 0 else GRAVE, span))
     return marks
 
 
