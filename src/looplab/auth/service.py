@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from looplab.auth.models import ROLES, LoginAttempt, Session, User
+from looplab.errors import AppError
 from looplab.storage.base import utcnow
 from looplab.storage.db import Database
 
@@ -31,7 +32,7 @@ def _dummy_hash() -> str:
     return _hasher.hash("looplab-dummy-password")
 
 
-class AuthError(Exception):
+class AuthError(AppError):
     """Base class: ``status`` is the HTTP status the API answers with."""
 
     status = 400

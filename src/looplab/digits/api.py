@@ -128,10 +128,7 @@ def list_images(
 def image_file(image_id: str, kind: str, platform: PlatformDep, user: UserDep) -> Response:
     if kind not in ("original", "normalised"):
         raise HTTPException(404, "no such image file")
-    try:
-        row = service.get_image(platform, image_id, user.id, user.is_admin)
-    except service.NotFound as err:
-        raise HTTPException(404, str(err)) from err
+    row = service.get_image(platform, image_id, user.id, user.is_admin)
     key = row.original_key if kind == "original" else row.normalised_key
     media_type = row.media_type if kind == "original" else "image/png"
     return Response(platform.blobs.get(key), media_type=media_type, headers={"Cache-Control": "private, max-age=3600"})
@@ -139,10 +136,7 @@ def image_file(image_id: str, kind: str, platform: PlatformDep, user: UserDep) -
 
 @router.post("/images/{image_id}/correction")
 def correct(image_id: str, body: Correction, platform: PlatformDep, user: UserDep) -> ImageOut:
-    try:
-        return ImageOut.of(service.correct(platform, image_id, body.digit, user.id, user.is_admin))
-    except service.DigitsError as err:
-        raise HTTPException(err.status, str(err)) from err
+    return ImageOut.of(service.correct(platform, image_id, body.digit, user.id, user.is_admin))
 
 
 @router.get("/clusters")
@@ -179,10 +173,7 @@ def exemplars(cluster: int, request: Request, _: UserDep) -> Response:
 @router.post("/clusters/{cluster}/name", status_code=204)
 def name_cluster(cluster: int, body: Correction, request: Request, platform: PlatformDep, user: AdminDep) -> Response:
     model, version = _champion(request)
-    try:
-        service.name_cluster(platform, model, version, cluster, body.digit, user.id)
-    except service.DigitsError as err:
-        raise HTTPException(err.status, str(err)) from err
+    service.name_cluster(platform, model, version, cluster, body.digit, user.id)
     return Response(status_code=204)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from looplab.digits.model import DigitModel
 from looplab.digits.models import ClusterMap, ClusterName, DigitImage
+from looplab.errors import AppError
 from looplab.imaging.decode import ImageError, decode_image, encode_png
 from looplab.learning.registry_models import ModelVersion
 from looplab.platform import Platform
@@ -20,7 +21,7 @@ MEDIA_TYPES = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "WEBP
 MIN_EXAMPLES_PER_CLUSTER = 3
 
 
-class DigitsError(ValueError):
+class DigitsError(AppError, ValueError):
     status = 422
 
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select, update
 
+from looplab.errors import AppError
 from looplab.jobs.kinds import JOB_KINDS, JobKind
 from looplab.jobs.models import FINAL_STATES, Job
 from looplab.storage.base import utcnow
@@ -85,7 +86,7 @@ def _job_temp_dir() -> Iterator[str]:
                     os.environ[name] = value
 
 
-class JobError(Exception):
+class JobError(AppError):
     status = 400
 
 

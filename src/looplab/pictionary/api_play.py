@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 
 from looplab.auth.service import AuthError, CurrentUser
 from looplab.pictionary import service
-from looplab.pictionary.api_common import answer
 from looplab.pictionary.config import GameSettings
 from looplab.pictionary.game import GameSession, hub_of
 from looplab.server.deps import SESSION_COOKIE, PlatformDep, RunnerDep, UserDep
@@ -59,20 +58,20 @@ async def play(ws: WebSocket) -> None:
 
 @router.get("/games/{game_id}")
 def game(game_id: str, user: UserDep, platform: PlatformDep) -> dict[str, Any]:
-    return answer(service.game_summary, platform.db, game_id, user.id, user.is_admin)
+    return service.game_summary(platform.db, game_id, user.id, user.is_admin)
 
 
 @router.get("/rounds/{round_id}")
 def get_round(round_id: str, user: UserDep, platform: PlatformDep) -> dict[str, Any]:
-    row = answer(service.get_round, platform.db, round_id)
+    row = service.get_round(platform.db, round_id)
     if row.user_id != user.id and not user.is_admin:
-        return answer(_no_round)
+        raise service.NotFound("no such round")
     return service.round_dict(row, with_strokes=True)
 
 
 @router.get("/rounds/{round_id}/bitmap.png")
 def round_bitmap(round_id: str, user: UserDep, platform: PlatformDep) -> Response:
-    png = answer(service.round_bitmap, platform, round_id, user.id, user.is_admin)
+    png = service.round_bitmap(platform, round_id, user.id, user.is_admin)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 
@@ -88,9 +87,7 @@ def feedback(
 ) -> dict[str, Any]:
     from looplab.pictionary.jobs import maybe_auto_retrain
 
-    row = answer(
-        service.give_feedback, platform.db, round_id, user.id, label=body.label, flag=body.flag, note=body.note
-    )
+    row = service.give_feedback(platform.db, round_id, user.id, label=body.label, flag=body.flag, note=body.note)
     job = maybe_auto_retrain(platform, runner, GameSettings.of(platform.settings))
     return service.round_dict(row) | {"retrain_job": job}
 
@@ -105,7 +102,3 @@ def my_history(user: UserDep, platform: PlatformDep, limit: int = 50) -> dict[st
 @router.get("/leaderboard")
 def leaderboard(_: UserDep, platform: PlatformDep, limit: int = 10) -> list[dict[str, Any]]:
     return service.leaderboard(platform.db, max(1, min(limit, 100)))
-
-
-def _no_round() -> None:
-    raise service.NotFound("no such round")

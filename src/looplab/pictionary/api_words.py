@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from looplab.pictionary import service
-from looplab.pictionary.api_common import answer, known_words
+from looplab.pictionary.api_common import known_words
 from looplab.server.deps import AdminDep, PlatformDep, UserDep
 
 router = APIRouter()
@@ -37,8 +37,7 @@ def list_words(user: UserDep, platform: PlatformDep, all: bool = False) -> list[
 
 @router.post("/words", status_code=201)
 def create_word(body: WordIn, request: Request, _: AdminDep, platform: PlatformDep) -> dict[str, Any]:
-    return answer(
-        service.create_word,
+    return service.create_word(
         platform.db,
         body.word,
         body.category,
@@ -50,7 +49,7 @@ def create_word(body: WordIn, request: Request, _: AdminDep, platform: PlatformD
 
 @router.patch("/words/{word_id}")
 def update_word(word_id: str, body: WordPatch, request: Request, _: AdminDep, platform: PlatformDep) -> dict[str, Any]:
-    return answer(service.update_word, platform.db, word_id, body.model_dump(), known_words(request))
+    return service.update_word(platform.db, word_id, body.model_dump(), known_words(request))
 
 
 @router.post("/words/import")
@@ -58,17 +57,9 @@ async def import_words(request: Request, _: AdminDep, platform: PlatformDep) -> 
     """Body: a ``categories.txt`` (one Quick, Draw! name per line) as text/plain; new words come disabled."""
     body = await request.body()
     if len(body) > MAX_IMPORT_BYTES:
-        return answer(_too_big, len(body))
+        raise service.Invalid(f"categories file too large ({len(body)} bytes, limit {MAX_IMPORT_BYTES})")
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return answer(_not_text)
-    return await run_in_threadpool(answer, service.import_words, platform.db, text, known_words(request))
-
-
-def _too_big(size: int) -> dict[str, Any]:
-    raise service.Invalid(f"categories file too large ({size} bytes, limit {MAX_IMPORT_BYTES})")
-
-
-def _not_text() -> dict[str, Any]:
-    raise service.Invalid("categories file must be UTF-8 text")
+        raise service.Invalid("categories file must be UTF-8 text") from None
+    return await run_in_threadpool(service.import_words, platform.db, text, known_words(request))

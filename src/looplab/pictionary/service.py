@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from looplab.auth.models import User
+from looplab.errors import AppError
 from looplab.pictionary.models import WORD_MODES, PictionaryGame, PictionaryRound, PictionaryWord
 from looplab.pictionary.words import OTHER, parse_categories, starter_words
 from looplab.storage.base import utcnow
@@ -27,7 +28,7 @@ STALE_GAME_S = 90  # an active game not seen for this long was left behind (clos
 RESUMABLE_S = 600  # an interrupted game can be continued for this long after its last sign of life
 
 
-class PictionaryError(Exception):
+class PictionaryError(AppError):
     status = 400
 
 

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import looplab.jobs.registry_of_kinds  # noqa: F401 - registers job kinds
 from looplab import __version__
 from looplab.apps import app_modules
+from looplab.errors import AppError
 from looplab.jobs.runner import JobRunner
 from looplab.learning.registry import RegistryError
 from looplab.learning.serving import AppModelSpec, ModelServer
@@ -138,6 +139,10 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RegistryError)
     async def no_model(request: Request, err: RegistryError) -> JSONResponse:
         return JSONResponse({"detail": f"model unavailable: {err}"}, status_code=503, headers={"Retry-After": "30"})
+
+    @app.exception_handler(AppError)
+    async def domain_error(request: Request, err: AppError) -> JSONResponse:
+        return JSONResponse({"detail": str(err)}, status_code=err.status)
 
     @app.exception_handler(BlobStoreFull)
     async def store_full(request: Request, err: BlobStoreFull) -> JSONResponse:

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from looplab.auth.service import AuthError
 from looplab.server.deps import CSRF_COOKIE, SESSION_COOKIE, PlatformDep, UserDep, client_address
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -29,19 +28,13 @@ class LoginOut(BaseModel):
 
 @router.post("/register", status_code=201)
 def register(body: Credentials, platform: PlatformDep) -> UserOut:
-    try:
-        user = platform.auth.create_user(body.name, body.password)
-    except AuthError as err:
-        raise HTTPException(err.status, str(err)) from err
+    user = platform.auth.create_user(body.name, body.password)
     return UserOut(id=user.id, name=user.name, role=user.role)
 
 
 @router.post("/login")
 def login(body: Credentials, request: Request, response: Response, platform: PlatformDep) -> LoginOut:
-    try:
-        token, user = platform.auth.login(body.name, body.password, client_address(request))
-    except AuthError as err:
-        raise HTTPException(err.status, str(err)) from err
+    token, user = platform.auth.login(body.name, body.password, client_address(request))
     secure = request.url.scheme == "https"
     max_age = platform.settings.session_max_age_s
     response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure)

@@ -8,7 +8,6 @@ from pydantic import BaseModel, Field
 
 from looplab.jobs.kinds import JOB_KINDS
 from looplab.jobs.models import Job
-from looplab.jobs.runner import JobError
 from looplab.server.deps import RunnerDep, UserDep
 
 router = APIRouter(prefix="/api/jobs", tags=["jobs"])
@@ -50,10 +49,7 @@ def create_job(body: JobIn, user: UserDep, runner: RunnerDep) -> JobOut:
         raise HTTPException(422, f"unknown job kind {body.kind!r}; known: {', '.join(sorted(JOB_KINDS))}")
     if kind.admin_only and not user.is_admin:
         raise HTTPException(403, "admin role required for this job")
-    try:
-        return JobOut.of(runner.submit(body.kind, body.params, user.id))
-    except JobError as err:
-        raise HTTPException(err.status, str(err)) from err
+    return JobOut.of(runner.submit(body.kind, body.params, user.id))
 
 
 @router.get("/{job_id}")
