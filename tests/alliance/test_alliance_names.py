@@ -42,3 +42,13 @@ def test_fix_tag_closing_bracket():
     assert fix_tag("[|AB] x") == "[IAB] x"
     assert fix_tag("[VENi] 11PerCent") == "[VENi] 11PerCent"
     assert fix_tag("[!!] Wow") == "[!!] Wow"
+
+
+def test_l_among_capitals_is_a_capital_i():
+    from looplab.alliance.names import fix_capital_i
+
+    assert fix_capital_i("C&l") == "C&I"
+    assert fix_capital_i("lRON Wolf") == "IRON Wolf"
+    assert fix_capital_i("Lady lo") == "Lady lo"
+    assert fix_capital_i("l") == "l"  # no capital to go by
+    assert fix_capital_i("BUBBLEs") == "BUBBLEs"

@@ -75,3 +75,12 @@ def test_threads_share_the_reader():
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda _: read_screenshot(screen.image), range(2)))
     assert all([(r.name, r.numbers) for r in res.rows] == alone for res in results)
+
+
+@pytest.mark.skipif(
+    not (DATA / "whiteoutsurvival_20251112_114619.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_real_screen_capital_i_among_capitals():
+    reading = read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_114619.jpg"))
+    rows = {r.name: r.values for r in reading.rows}
+    assert 282_300_000 in rows.get("C&I", []), rows  # Tesseract reads "C&l"

@@ -57,6 +57,20 @@ def fix_tag(text: str) -> str:
     return f"[{match.group(1)}]{text[match.end() :]}" if match else text
 
 
+def fix_capital_i(text: str) -> str:
+    """``C&l`` -> ``C&I``: an l in a word whose other letters are all capitals is a capital I (the two
+    are one glyph in most sans-serif fonts)."""
+
+    def word(match: re.Match) -> str:
+        w = match.group(0)
+        letters = [ch for ch in w if ch.isalpha() and ch != "l"]
+        if "l" in w and letters and all(ch.isupper() for ch in letters):
+            return w.replace("l", "I")
+        return w
+
+    return re.sub(r"\S+", word, text)
+
+
 def fold(name: str) -> str:
     """A key under which OCR lookalikes collide: ``0/O``, ``1/l/I``, ``5/S``, ``8/B``, ``rn/m``, accents."""
     text = unicodedata.normalize("NFKD", name)

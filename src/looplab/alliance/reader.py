@@ -14,7 +14,7 @@ import numpy as np
 
 from looplab.alliance import marks, ocr
 from looplab.alliance.classifier import CLASSES, RegionClassifier, normalise_crop
-from looplab.alliance.names import clean_read, fix_tag, fold
+from looplab.alliance.names import clean_read, fix_capital_i, fix_tag, fold
 from looplab.alliance.numbers import has_digits, parse_number, split_pair
 from looplab.alliance.rows import TextItem, group_rows, usual_count
 from looplab.imaging.regions import Box, find_text_regions, to_gray
@@ -374,7 +374,7 @@ def _trim_words(result: ocr.OcrResult) -> str:
     while len(words) > 1 and junk(*words[0]):
         words.pop(0)
     text = " ".join(w for w, _ in words) if words else ""
-    return fix_tag(clean_read(text))
+    return fix_tag(fix_capital_i(clean_read(text)))
 
 
 _lock = threading.Lock()
