@@ -253,7 +253,15 @@ def _text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font, f
     return (int(x1), int(y1), int(x2 - x1), int(y2 - y1))
 
 
-_TEMPLATES = {"comma": "888,888,888", "space": "888 888 888", "dot": "888.888.888", "plain": "888888888"}
+# the widest text of each column style (values reach 9.9e8, so K reaches 989999.9K; M fits 888.8M): columns laid
+# out by these never overlap their neighbours
+_TEMPLATES = {
+    "comma": "888,888,888",
+    "space": "888 888 888",
+    "dot": "888.888.888",
+    "plain": "888888888",
+    "K": "888888.8K",
+}
 
 
 def _columns(width: int, s: float, styles: list[str], font) -> tuple[list[int], int]:
