@@ -13,17 +13,12 @@ from sqlalchemy import select
 from looplab.alliance import export, service, views
 from looplab.alliance.ingest import archive, rebook_day
 from looplab.alliance.models import DEFAULT_ALLIANCE, Screenshot
-from looplab.alliance.service import BooksError, NotFound
 from looplab.server.deps import AdminDep, PlatformDep, RunnerDep
 from looplab.server.routes.jobs import JobOut
 from looplab.storage.blobs import BlobNotFound
 
 router = APIRouter()
 MAX_UPLOAD_FILES = 50
-
-
-def books_error(err: BooksError) -> HTTPException:
-    return HTTPException(404 if isinstance(err, NotFound) else 409, str(err))
 
 
 class NameIn(BaseModel):
@@ -43,41 +38,29 @@ def list_members(_: AdminDep, platform: PlatformDep, alliance: str = DEFAULT_ALL
 @router.post("/members", status_code=201)
 def create_member(body: NameIn, _: AdminDep, platform: PlatformDep, alliance: str = DEFAULT_ALLIANCE) -> dict:
     with platform.db.session() as session:
-        try:
-            member = service.create_member(session, body.name, alliance)
-        except BooksError as err:
-            raise books_error(err) from err
+        member = service.create_member(session, body.name, alliance)
         return views.member_view(member, None)
 
 
 @router.get("/members/{member_id}")
 def get_member(member_id: str, _: AdminDep, platform: PlatformDep) -> dict[str, Any]:
     with platform.db.session() as session:
-        try:
-            return views.member_detail(session, member_id)
-        except BooksError as err:
-            raise books_error(err) from err
+        return views.member_detail(session, member_id)
 
 
 @router.post("/members/{member_id}/rename")
 def rename_member(member_id: str, body: NameIn, _: AdminDep, platform: PlatformDep) -> dict[str, Any]:
-    try:
-        with platform.db.session() as session:
-            member = service.rename_member(session, member_id, body.name)
-            return views.member_view(member, None)
-    except BooksError as err:
-        raise books_error(err) from err
+    with platform.db.session() as session:
+        member = service.rename_member(session, member_id, body.name)
+        return views.member_view(member, None)
 
 
 @router.post("/members/{member_id}/merge")
 def merge_member(member_id: str, body: MergeIn, _: AdminDep, platform: PlatformDep) -> dict[str, Any]:
     """Merge this member into ``into`` (the same player read under two names, or a re-joined account)."""
-    try:
-        with platform.db.session() as session:
-            target = service.merge_members(session, member_id, body.into)
-            return views.member_view(target, None)
-    except BooksError as err:
-        raise books_error(err) from err
+    with platform.db.session() as session:
+        target = service.merge_members(session, member_id, body.into)
+        return views.member_view(target, None)
 
 
 @router.get("/days")

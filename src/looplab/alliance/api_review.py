@@ -9,9 +9,8 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from looplab.alliance import labels, service, views
-from looplab.alliance.api_books import books_error
 from looplab.alliance.models import DEFAULT_ALLIANCE
-from looplab.alliance.rules import Rules, RulesError, load_rules, parse_toml, save_rules, to_toml
+from looplab.alliance.rules import Rules, load_rules, parse_toml, save_rules, to_toml
 from looplab.alliance.service import BooksError
 from looplab.server.deps import AdminDep, PlatformDep, RunnerDep
 from looplab.server.routes.jobs import JobOut
@@ -51,20 +50,14 @@ def list_review(
 @router.post("/review/{item_id}/assign")
 def assign(item_id: str, body: AssignIn, user: AdminDep, platform: PlatformDep) -> dict[str, Any]:
     """Book the item for a member (default: the suggested one), optionally with corrected numbers."""
-    try:
-        with platform.db.session() as session:
-            return views.review_view(service.resolve_assign(session, item_id, body.member_id, body.numbers, user.name))
-    except BooksError as err:
-        raise books_error(err) from err
+    with platform.db.session() as session:
+        return views.review_view(service.resolve_assign(session, item_id, body.member_id, body.numbers, user.name))
 
 
 @router.post("/review/{item_id}/new-member")
 def new_member(item_id: str, body: NewMemberIn, user: AdminDep, platform: PlatformDep) -> dict[str, Any]:
-    try:
-        with platform.db.session() as session:
-            return views.review_view(service.resolve_new_member(session, item_id, body.name, user.name))
-    except BooksError as err:
-        raise books_error(err) from err
+    with platform.db.session() as session:
+        return views.review_view(service.resolve_new_member(session, item_id, body.name, user.name))
 
 
 @router.post("/review/new-members")
@@ -79,11 +72,8 @@ def all_new_members(
 
 @router.post("/review/{item_id}/dismiss")
 def dismiss(item_id: str, user: AdminDep, platform: PlatformDep) -> dict[str, Any]:
-    try:
-        with platform.db.session() as session:
-            return views.review_view(service.dismiss(session, item_id, user.name))
-    except BooksError as err:
-        raise books_error(err) from err
+    with platform.db.session() as session:
+        return views.review_view(service.dismiss(session, item_id, user.name))
 
 
 @router.get("/labels/next")
@@ -110,11 +100,8 @@ def set_label(crop_id: str, body: LabelIn, user: AdminDep, platform: PlatformDep
 
 @router.post("/labels/{crop_id}/undo")
 def undo_label(crop_id: str, _: AdminDep, platform: PlatformDep) -> dict[str, Any]:
-    try:
-        with platform.db.session() as session:
-            return views.crop_view(labels.set_label(session, crop_id, None))
-    except BooksError as err:
-        raise books_error(err) from err
+    with platform.db.session() as session:
+        return views.crop_view(labels.set_label(session, crop_id, None))
 
 
 @router.post("/train", status_code=202)
@@ -134,12 +121,9 @@ def get_rules(_: AdminDep, platform: PlatformDep, alliance: str = DEFAULT_ALLIAN
 def put_rules(
     body: dict[str, Any], _: AdminDep, platform: PlatformDep, alliance: str = DEFAULT_ALLIANCE
 ) -> dict[str, Any]:
-    try:
-        rules = Rules.from_dict(body)
-        with platform.db.session() as session:
-            save_rules(session, rules, alliance)
-    except RulesError as err:
-        raise HTTPException(422, str(err)) from err
+    rules = Rules.from_dict(body)
+    with platform.db.session() as session:
+        save_rules(session, rules, alliance)
     return {"alliance": alliance, "rules": rules.to_dict(), "toml": to_toml(rules)}
 
 
@@ -149,13 +133,10 @@ def put_rules_toml(
 ) -> dict[str, Any]:
     """Rules as a TOML document (the format of ``rules.toml`` in the input folder): top-level keys are
     ``alliance``'s rules, ``[alliances.NAME]`` tables other alliances'."""
-    try:
-        parsed = {alliance if name == DEFAULT_ALLIANCE else name: r for name, r in parse_toml(body.toml).items()}
-        with platform.db.session() as session:
-            for name, rules in parsed.items():
-                save_rules(session, rules, name)
-    except RulesError as err:
-        raise HTTPException(422, str(err)) from err
+    parsed = {alliance if name == DEFAULT_ALLIANCE else name: r for name, r in parse_toml(body.toml).items()}
+    with platform.db.session() as session:
+        for name, rules in parsed.items():
+            save_rules(session, rules, name)
     return {"alliances": {name: rules.to_dict() for name, rules in parsed.items()}}
 
 

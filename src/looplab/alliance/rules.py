@@ -12,11 +12,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from looplab.alliance.models import DEFAULT_ALLIANCE, RuleSet
+from looplab.errors import AppError
 from looplab.storage.base import utcnow
 
 
-class RulesError(ValueError):
+class RulesError(AppError, ValueError):
     """Rules that do not make sense; ``str(err)`` says which field and why."""
+
+    status = 422
 
 
 @dataclass

@@ -18,15 +18,18 @@ from looplab.alliance.models import DEFAULT_ALLIANCE, Member, Reading, ReviewIte
 from looplab.alliance.names import fold, match_name
 from looplab.alliance.reader import Row
 from looplab.alliance.rules import Rules, load_rules
+from looplab.errors import AppError
 from looplab.storage.base import utcnow
 
 
-class BooksError(ValueError):
+class BooksError(AppError, ValueError):
     """A request the books cannot honour (unknown member, item already resolved); safe to show."""
+
+    status = 409
 
 
 class NotFound(BooksError):
-    pass
+    status = 404
 
 
 @dataclass
