@@ -78,3 +78,21 @@ def test_a_job_run_again_registers_its_model_version_once(registry: ModelRegistr
     other = registry.register("digits", "n2d", {"m.onnx": b"another job"}, meta={"job_id": "job-2"})
     assert again.id == first.id and other.id != first.id
     assert sorted(v.version for v in registry.list("digits")) == [1, 2]
+
+
+def test_champion_cache_keeps_serving_while_the_database_is_away(registry: ModelRegistry, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    registry.ensure_default("pictionary", "cnn", lambda: {"model.onnx": b"bundled"})
+    cache = ChampionCache(registry, "pictionary", lambda version, reg: reg.artifact(version, "model.onnx"), 0.01)
+    assert cache.get()[0] == b"bundled"
+
+    def database_down(app: str) -> str:
+        raise OperationalError("SELECT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(registry, "champion_id", database_down)
+    time.sleep(0.02)
+    assert cache.get()[0] == b"bundled"  # the loaded champion, not an error
+    empty = ChampionCache(registry, "pictionary", lambda version, reg: b"", 0.01)
+    with pytest.raises(OperationalError):  # nothing loaded yet: the error is the caller's
+        empty.get()

@@ -48,6 +48,25 @@ def test_a_round_ended_while_postgres_restarts_is_stored_once_it_is_back(setting
         assert _rounds(client) == [(1, "skipped")]
 
 
+def test_a_round_won_just_before_the_player_left_is_stored_when_postgres_is_back(settings, own_postgres) -> None:  # noqa: F811
+    settings.pictionary_retrain_after = 0
+    with _start(settings, own_postgres.new_database()) as client:
+        _only_words(client, "apple")
+        token = _player(client)
+        with client.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
+            ws.send_json({"type": "start"})
+            _receive_until(ws, "round")
+            own_postgres.pg_ctl("stop")
+            ws.send_json({"type": "draw", "round": 1, "seq": 1, "strokes": _timed(recognised_drawing("apple"))})
+            assert _receive_until(ws, "guesses")["line"] == "Oh, I know, it's apple!"
+        # the socket is gone and the database too: the result waits in the server, then is written once
+        own_postgres.pg_ctl("start")
+        deadline = time.monotonic() + 30
+        while (stored := _rounds(client)) == [] and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert stored == [(1, "recognized")]
+
+
 def test_a_write_that_committed_before_its_answer_was_lost_is_not_written_twice(settings, monkeypatch) -> None:
     from looplab.pictionary import service
 

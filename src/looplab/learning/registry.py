@@ -6,18 +6,21 @@ the current champion and swaps it in without a restart when another process prom
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from looplab.learning.registry_models import ModelVersion
 from looplab.storage.base import utcnow
-from looplab.storage.blobs import BlobStore
-from looplab.storage.db import Database
+from looplab.storage.blobs import BlobStore, BlobStoreUnavailable
+from looplab.storage.db import Database, DatabaseUnavailable
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -222,11 +225,20 @@ class ChampionCache(Generic[T]):
             return self._loaded[1], self._loaded[2]
         with self._lock:
             if self._loaded is None or time.monotonic() - self._checked_at >= self.refresh_s:
-                champion_id = self.registry.champion_id(self.app)
-                if champion_id is None:
-                    raise RegistryError(f"{self.app} has no champion model")
-                if self._loaded is None or self._loaded[0] != champion_id:
-                    version = self.registry.get(champion_id)
-                    self._loaded = (champion_id, self.loader(version, self.registry), version)
+                try:
+                    self._refresh()
+                except (DBAPIError, DatabaseUnavailable, BlobStoreUnavailable) as err:
+                    if self._loaded is None:
+                        raise
+                    # the database or blob store is briefly away: keep serving the model we have
+                    log.warning("could not check the %s champion (%s); serving the loaded one", self.app, err)
                 self._checked_at = time.monotonic()
             return self._loaded[1], self._loaded[2]
+
+    def _refresh(self) -> None:
+        champion_id = self.registry.champion_id(self.app)
+        if champion_id is None:
+            raise RegistryError(f"{self.app} has no champion model")
+        if self._loaded is None or self._loaded[0] != champion_id:
+            version = self.registry.get(champion_id)
+            self._loaded = (champion_id, self.loader(version, self.registry), version)

@@ -484,8 +484,13 @@ class GameSession:
             model_version=live.model_version,
             session_key=self.session_key,
         )
+        # the write goes on even if this socket closes meanwhile (its tasks are cancelled): the round is the
+        # player's, not the connection's
+        store = asyncio.ensure_future(self._store(record))
+        self._tasks.add(store)
+        store.add_done_callback(self._stored)
         try:
-            row = await self._store(record)
+            row = await asyncio.shield(store)
         except service.PictionaryError as err:
             await self.error(str(err), "conflict")
             return
@@ -517,6 +522,11 @@ class GameSession:
         if last:
             await self._game_over()
 
+    def _stored(self, store: asyncio.Task) -> None:
+        self._tasks.discard(store)
+        if self.closed and not store.cancelled() and store.exception() is not None:  # nobody awaits it any more
+            log.error("round of game %s not stored after its socket closed: %s", self.game_id, store.exception())
+
     async def _store(self, record: service.RoundRecord) -> Any:
         """Write the round, retrying while the database or the blob store is briefly away (a restart, a
         failover): the result waits in memory rather than being lost, and a write that did commit before its
@@ -536,7 +546,7 @@ class GameSession:
                     raise
                 return stored
             except TRANSIENT_STORE_ERRORS as err:
-                if time.monotonic() + delay > deadline or self.closed:
+                if time.monotonic() + delay > deadline:
                     raise
                 log.warning("storing round %s of game %s failed (%s); retrying", record.round_no, record.game_id, err)
                 await asyncio.sleep(delay)
