@@ -84,3 +84,21 @@ def test_real_screen_capital_i_among_capitals():
     reading = read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_114619.jpg"))
     rows = {r.name: r.values for r in reading.rows}
     assert 282_300_000 in rows.get("C&I", []), rows  # Tesseract reads "C&l"
+
+
+@pytest.mark.parametrize("seed", [20001, 20013, 20023])
+def test_screen_title_centred_above_the_list_is_no_row(seed):
+    # "Ranking" / "Event Points" / "Contribution" centred over a left-aligned list, above a row cut at
+    # the top whose number it would otherwise take
+    screen = make_screenshot(seed)
+    title = next(e.text for e in screen.elements if e.kind == "text")
+    names = [r.name for r in read_screenshot(screen.image).rows]
+    assert title not in names, names
+    assert len(names) >= len(screen.full_rows) - 1
+
+
+def test_lone_rank_digit_read_as_symbols_is_read_as_a_digit():
+    # seed 20035 ranks its rows; the line model reads the rank "4" as "/]"
+    screen = make_screenshot(20035)
+    rows = {r.name: r.values for r in read_screenshot(screen.image).rows}
+    assert rows.get("Leébythu") == [4, 7713570], rows

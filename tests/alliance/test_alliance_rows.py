@@ -91,3 +91,12 @@ def test_real_screen_tab_header_is_no_row():
     names = [r.name for r in read_screenshot(decode_image_file(path)).rows]
     assert not any("Lane" in n for n in names), names  # the "Left/Middle/Right Lane" tabs
     assert "[HEI]Jayy" in names, names
+
+
+def test_centred_title_that_lines_up_with_no_name_is_dropped():
+    # a title centred on a 1000 px screen, as tall as the names, above a row cut at the top
+    items = [name(440, 40, "Ranking"), number(700, 100, 9)]
+    items += [name(100, 200 + 150 * i, who) for i, who in enumerate(["Alpha", "Beta", "Gamma"])]
+    items += [number(700, 200 + 150 * i, i + 1) for i in range(3)]
+    got = summary(group_rows(items, width=1000))
+    assert [n for n, _ in got] == ["Alpha", "Beta", "Gamma"]

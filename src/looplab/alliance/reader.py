@@ -68,7 +68,7 @@ class AllianceReader:
         gray = to_gray(image)
         regions = find_text_regions(image)
         items = self._read_regions(gray, regions)
-        rows = self._rows(items)
+        rows = self._rows(items, gray.shape[1])
         return ScreenshotReading(rows, time.perf_counter() - start, gray.shape[1], gray.shape[0])
 
     def _read_regions(self, gray: np.ndarray, regions: list[Box]) -> list[TextItem]:
@@ -118,7 +118,10 @@ class AllianceReader:
             return TextItem(region, "number", text, confidence, value)
         unsure = p[NUMBER] >= 0.5 and result.confidence < 70
         wordy = re.search(r"[^\W\d_]{3,}", result.text) is not None  # "Oel559" is a name
-        if has_digits(result.text) and not wordy and (unsure or _digit_share(result.text) >= 0.5):
+        # a lone digit the line model took for symbols ("4" read as "/]"): the classifier says number
+        # and the reading holds no letter, so read it again as digits
+        symbols_only = p[NUMBER] >= 0.5 and result.text and not re.search(r"[^\W\d_]", result.text)
+        if symbols_only or has_digits(result.text) and not wordy and (unsure or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
             value = parse_number(digits.text)
             if value is not None:
@@ -135,8 +138,8 @@ class AllianceReader:
             return None  # garbage read off an icon or picture
         return TextItem(region, "name", name, result.confidence)
 
-    def _rows(self, items: list[TextItem]) -> list[Row]:
-        groups = group_rows(items)
+    def _rows(self, items: list[TextItem], width: int | None = None) -> list[Row]:
+        groups = group_rows(items, width=width)
         usual = usual_count(groups)
         rows = []
         for g in groups:

@@ -51,14 +51,27 @@ def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
     return sorted(merged, key=lambda n: (n.box.y, n.box.x))
 
 
-def _without_titles(names: list[TextItem], numbers: list[TextItem], ratio: float = 1.3) -> list[TextItem]:
-    """Leave out headings: text above every number, set larger than the usual name."""
+def _without_titles(
+    names: list[TextItem], numbers: list[TextItem], ratio: float = 1.3, width: int | None = None
+) -> list[TextItem]:
+    """Leave out headings above every number: text set larger than the usual name, or a line centred on
+    the screen (``width``) whose left edge lines up with no other name (a list's names share one)."""
     if len(names) < 3 or not numbers:
         return names
     heights = sorted(n.box.h for n in names)
     usual = heights[len(heights) // 2]
     first_number = min(n.box.y for n in numbers)
-    return [n for n in names if n.box.y2 > first_number or n.box.h <= ratio * usual]
+
+    def title(n: TextItem) -> bool:
+        if n.box.y2 > first_number:
+            return False
+        if n.box.h > ratio * usual:
+            return True
+        centred = width is not None and abs(n.box.cx - width / 2) <= max(0.02 * width, 0.5 * n.box.h)
+        aligned = any(abs(o.box.x - n.box.x) <= 0.5 * n.box.h for o in names if o is not n)
+        return centred and not aligned
+
+    return [n for n in names if not title(n)]
 
 
 def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | None:
@@ -83,14 +96,15 @@ def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | N
     return best
 
 
-def group_rows(items: list[TextItem], *, max_block: float = 3.6) -> list[RowGroup]:
+def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | None = None) -> list[RowGroup]:
     """Member rows top to bottom, each name with its numbers left to right.
 
     Numbers above the first name (a row cut at the top edge) are left out, and so are names with no
-    number at all (titles, headers, labels) when other rows have numbers.
+    number at all (titles, headers, labels) when other rows have numbers. ``width``: the screen's, to
+    tell a centred title.
     """
     numbers = [i for i in items if i.kind == "number"]
-    names = _without_titles(merge_name_pieces([i for i in items if i.kind == "name"]), numbers)
+    names = _without_titles(merge_name_pieces([i for i in items if i.kind == "name"]), numbers, width=width)
     groups = [RowGroup(n) for n in names]
     for number in numbers:
         owner = _owner(number, names, max_block)
