@@ -6,8 +6,10 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from starlette.testclient import WebSocketDenialResponse
 
 from looplab.pictionary.models import PictionaryRound
 from tests.pictionary.game_support import recognised_drawing
@@ -34,7 +36,19 @@ def test_a_round_ended_while_postgres_restarts_is_stored_once_it_is_back(setting
             _receive_until(ws, "round")
             ws.send_json({"type": "draw", "round": 1, "seq": 1, "strokes": SCRIBBLE})
             _receive_until(ws, "guesses")
-            own_postgres.pg_ctl("stop")
+            second, third = _player(client, "second"), _player(client, "third")
+            with client.websocket_connect(f"/api/pictionary/ws?token={second}") as waiting:
+                waiting.receive_json()
+                own_postgres.pg_ctl("stop")
+                waiting.send_json({"type": "start"})  # no game can start without the database: a clear error
+                assert _receive_until(waiting, "error")["code"] == "unavailable"
+            with (  # a new socket cannot have its session checked: a clear 503, which the page retries
+                pytest.raises(WebSocketDenialResponse) as later,
+                client.websocket_connect(f"/api/pictionary/ws?token={third}") as other,
+            ):
+                other.receive_json()
+            assert later.value.status_code == 503
+            assert later.value.json()["detail"] == "database unavailable, try again shortly"
             back = threading.Timer(3.0, own_postgres.pg_ctl, args=("start",))
             back.start()
             stopped = time.monotonic()

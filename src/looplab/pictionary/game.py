@@ -329,6 +329,9 @@ class GameSession:
             except RegistryError as err:
                 await self.error(f"no model is being served: {err}", "unavailable")
                 return
+            except TRANSIENT_STORE_ERRORS:
+                await self.error("the game's database is unavailable, try again shortly", "unavailable")
+                return
             self.game_id, self.words = game_id, words
             opened = {"type": "game", "game_id": game_id, "rounds": len(words)}
             await self.send(opened | {"resumed_at": next_round} if resumed else opened)
