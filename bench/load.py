@@ -50,7 +50,14 @@ RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
 
 from bench.alliance_ingest import ingest, make_screens  # noqa: E402
-from bench.pictionary_load import load_drawings, percentile, register, run_players  # noqa: E402
+from bench.pictionary_load import (  # noqa: E402
+    load_drawings,
+    machine,
+    percentile,
+    register,
+    run_players,
+    write_result,
+)
 from tests.services import PostgresServer, free_port, start_postgres, wait_for_port  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -523,20 +530,9 @@ def main() -> None:
         "ingest_seconds_per_run": args.ingest_seconds,
         "screens_per_batch": args.screens_per_batch,
         "total_seconds": round(time.monotonic() - started, 1),
-        "cpus": os.cpu_count(),
-        "load_average_1m_before": load_before,
-        "load_average_1m_after": round(os.getloadavg()[0], 2),
+        **machine(load_before),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1) + "\n")
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for run in runs:
-            print(json.dumps(run))
-        for key, value in result.items():
-            if key != "runs":
-                print(f"{key:>52}: {value}")
+    write_result(result, args.out, args.json)
 
 
 if __name__ == "__main__":

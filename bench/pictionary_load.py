@@ -308,17 +308,29 @@ def main() -> None:
         "recognized": stats.recognized,
         "error_samples": stats.error_samples + baseline.error_samples,
         "goal": "server-side p99 <= 30 ms per guess update with 50 players",
+        **machine(load_before),
+    }
+    write_result(result, args.out, args.json)
+
+
+def machine(load_before: float) -> dict[str, object]:
+    """What the figures were measured on: cores and the 1-minute load average before and after."""
+    return {
         "cpus": os.cpu_count(),
         "load_average_1m_before": load_before,
         "load_average_1m_after": round(os.getloadavg()[0], 2),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1) + "\n")
-    if args.json:
+
+
+def write_result(result: dict, out: Path, as_json: bool) -> None:
+    """Write ``result`` to ``out`` (bench/results/...) and print it: one JSON line, or a key per line."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
+    if as_json:
         print(json.dumps(result))
-    else:
-        for key, value in result.items():
-            print(f"{key:>40}: {value}")
+        return
+    for key, value in result.items():
+        print(f"{key:>52}: {json.dumps(value) if isinstance(value, list | dict) else value}")
 
 
 if __name__ == "__main__":

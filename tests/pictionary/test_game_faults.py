@@ -3,10 +3,13 @@ a write whose answer was lost is found again instead of being written twice."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from starlette.testclient import WebSocketDenialResponse
@@ -25,12 +28,18 @@ def _rounds(client) -> list[tuple[int, str]]:  # noqa: ANN001
     return sorted(tuple(row) for row in rows)
 
 
-def test_a_round_ended_while_postgres_restarts_is_stored_once_it_is_back(settings, own_postgres) -> None:  # noqa: F811
+@contextlib.contextmanager
+def _game_on(postgres, settings) -> Iterator[tuple[TestClient, str]]:  # noqa: ANN001
+    """A server on its own PostgreSQL with only "apple" to draw, and a player's token."""
     settings.pictionary_round_seconds = 30.0
     settings.pictionary_retrain_after = 0
-    with _start(settings, own_postgres.new_database()) as client:
+    with _start(settings, postgres.new_database()) as client:
         _only_words(client, "apple")
-        token = _player(client)
+        yield client, _player(client)
+
+
+def test_a_round_ended_while_postgres_restarts_is_stored_once_it_is_back(settings, own_postgres) -> None:  # noqa: F811
+    with _game_on(own_postgres, settings) as (client, token):
         with client.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
             ws.send_json({"type": "start"})
             _receive_until(ws, "round")
@@ -63,10 +72,7 @@ def test_a_round_ended_while_postgres_restarts_is_stored_once_it_is_back(setting
 
 
 def test_a_round_won_just_before_the_player_left_is_stored_when_postgres_is_back(settings, own_postgres) -> None:  # noqa: F811
-    settings.pictionary_retrain_after = 0
-    with _start(settings, own_postgres.new_database()) as client:
-        _only_words(client, "apple")
-        token = _player(client)
+    with _game_on(own_postgres, settings) as (client, token):
         with client.websocket_connect(f"/api/pictionary/ws?token={token}") as ws:
             ws.send_json({"type": "start"})
             _receive_until(ws, "round")
