@@ -102,3 +102,37 @@ def test_lone_rank_digit_read_as_symbols_is_read_as_a_digit():
     screen = make_screenshot(20035)
     rows = {r.name: r.values for r in read_screenshot(screen.image).rows}
     assert rows.get("Leébythu") == [4, 7713570], rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (20043, "Dowlifin", [1900, 40925795]),
+        (20007, "Wolø Dragon", [8070, 1500]),
+        (20022, "Morluxak", [100000, 67134827]),
+    ],
+)
+def test_decimal_point_of_a_suffixed_number_is_kept(seed, name, values):
+    # "1.9K" / "1.5K" read as "19K" / "15K" (the dot dropped), "0.1M" read as "0M" by the word mode
+    screen = make_screenshot(seed)
+    rows = [r.values for r in read_screenshot(screen.image).rows]
+    assert values in rows, (name, rows)
+
+
+def test_decimal_point_is_found_in_the_pixels():
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from looplab.alliance import ocr
+    from looplab.alliance.numbers import parse_number
+    from looplab.alliance.reader import _with_decimal_point
+    from tests.alliance.synth import font_paths
+
+    font = ImageFont.truetype(font_paths()[0], 28) if font_paths() else ImageFont.load_default(28)
+    for drawn, expected in [("1.9K", 1900), ("23.4M", 23_400_000), ("19K", 19000)]:
+        image = Image.new("L", (160, 44), 255)
+        ImageDraw.Draw(image).text((8, 6), drawn, font=font, fill=0)
+        prepared = ocr.prepare_crop(np.asarray(image), text_height=28)
+        read = drawn.replace(".", "")  # what Tesseract gives
+        fixed, _, value = _with_decimal_point(read, 80.0, parse_number(read), prepared)
+        assert (fixed, value) == (drawn, expected)

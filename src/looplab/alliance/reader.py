@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from looplab.alliance import marks, ocr
@@ -112,7 +113,7 @@ class AllianceReader:
             return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
         number = _as_number(result)
         if number is not None:
-            text, confidence, value = number
+            text, confidence, value = _with_decimal_point(*number, prepared)
             if len(str(value)) == 1 and (value == 0 or p[OTHER] >= 0.8 or confidence < 60):
                 return None  # a lone "0" or "4" read off a badge or icon
             return TextItem(region, "number", text, confidence, value)
@@ -123,9 +124,15 @@ class AllianceReader:
         symbols_only = p[NUMBER] >= 0.5 and result.text and not re.search(r"[^\W\d_]", result.text)
         if symbols_only or has_digits(result.text) and not wordy and (unsure or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
+            if " " not in result.text:
+                # the word mode sometimes drops a character the line mode keeps ("0.1M" read as "0M")
+                line = ocr.read_line(prepared, digits=True)
+                if parse_number(line.text) is not None and line.confidence > digits.confidence:
+                    digits = line
             value = parse_number(digits.text)
             if value is not None:
-                return TextItem(region, "number", digits.text, digits.confidence, value)
+                text, confidence, value = _with_decimal_point(digits.text, digits.confidence, value, prepared)
+                return TextItem(region, "number", text, confidence, value)
             if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5:
                 return TextItem(region, "number", result.text, 0.0, None)
         result = _with_underscores(prepared, _respell(prepared, result))
@@ -232,6 +239,54 @@ def _as_number(result: ocr.OcrResult) -> tuple[str, float, int] | None:
         if value is not None:
             return text, float(np.mean([c for _, c in words])), value
     return None
+
+
+_SUFFIXED = re.compile(r"(\d{2,})\s?([KkMmBb])")
+
+
+def _with_decimal_point(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
+    """``19K`` -> ``1.9K`` when the crop shows a decimal point the reading dropped (Tesseract often loses
+    a small dot between digits): a blob much smaller than the digits, on their baseline, between two
+    of them. The digits after it are the characters right of it less the suffix letter."""
+    match = _SUFFIXED.fullmatch(text.strip())
+    if match is None:
+        return text, confidence, value
+    right = _right_of_point(prepared)
+    digits, suffix = match.groups()
+    if right is None or not 1 <= right - 1 < len(digits):
+        return text, confidence, value
+    cut = len(digits) - (right - 1)
+    fixed = f"{digits[:cut]}.{digits[cut:]}{suffix}"
+    parsed = parse_number(fixed)
+    return (fixed, confidence, parsed) if parsed is not None else (text, confidence, value)
+
+
+def _right_of_point(prepared: np.ndarray) -> int | None:
+    """How many character-sized shapes lie right of the one point-sized shape on the baseline of a
+    prepared crop (dark on white), or None when there is no such point, or more than one."""
+    ink = (prepared < 128).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    shapes = [tuple(int(v) for v in s[:4]) for s in stats[1:]]
+    if not shapes:
+        return None
+    tall = max(h for _, _, _, h in shapes)
+    chars = [sh for sh in shapes if sh[3] >= 0.6 * tall]
+    if len(chars) < 3:
+        return None
+    baseline = float(np.median([y + h for _, y, _, h in chars]))
+    points = [
+        (x, y, w, h)
+        for x, y, w, h in shapes
+        if 0.1 * tall <= h <= 0.3 * tall and 0.1 * tall <= w <= 0.4 * tall and abs(y + h - baseline) <= 0.15 * tall
+    ]
+    if len(points) != 1:
+        return None
+    px, _, pw, _ = points[0]
+    left = [c for c in chars if c[0] + c[2] <= px]
+    right = [c for c in chars if c[0] >= px + pw]
+    if not left or len(left) + len(right) != len(chars):
+        return None
+    return len(right)
 
 
 def _reading_rank(reading: tuple) -> tuple[bool, float]:
