@@ -125,6 +125,8 @@ def chain_characters(
             space = x1[j] - x2[i]
             if space > gap * max(hi, hj):
                 continue
+            if hi < hj / 1.5 and w[j] <= 1.2 * hj and space > 0.75 * gap * hi:
+                continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
             uf.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -135,7 +137,7 @@ def chain_characters(
         gx1, gy1 = int(x1[m].min()), int(y1[m].min())
         char_h = int(np.median(h[m])) if len(m) > 2 else int(h[m].max())
         box_h = int(y2[m].max()) - gy1
-        if split_tall and len(m) > 3 and box_h > 2.0 * char_h:
+        if split_tall and len(m) >= 3 and box_h >= 2.0 * char_h:
             sized = m[(h[m] >= 0.6 * char_h) & (h[m] <= 1.6 * char_h)]
             out += chain_characters(b[sized], gap=gap, height_ratio=1.6, min_overlap=0.7, split_tall=False)
             continue

@@ -1,0 +1,35 @@
+"""Region finding on alliance screens (``imaging.regions``): ranks beside avatars."""
+
+import numpy as np
+import pytest
+
+from looplab.alliance.reader import read_screenshot
+from looplab.imaging.regions import Box, chain_characters
+from tests.alliance.synth import make_screenshot
+
+
+def test_rank_digit_is_not_chained_to_the_avatar_beside_it():
+    # seed 20024's rank "4" (16x19) and the avatar's disc (36x36) 32 px to its right
+    boxes = np.array([[40, 405, 16, 19], [88, 402, 36, 36]], dtype=np.int32)
+    assert sorted(chain_characters(boxes), key=lambda b: b.x) == [Box(40, 405, 16, 19, 19), Box(88, 402, 36, 36, 36)]
+
+
+def test_a_word_of_mixed_heights_stays_one_region():
+    # "Rose" + "Roíu": x-height letters beside capitals, a word space apart
+    boxes = np.array([[0, 10, 20, 30], [22, 18, 16, 22], [40, 18, 16, 22], [70, 10, 20, 30]], dtype=np.int32)
+    assert len(chain_characters(boxes)) == 1
+
+
+def test_a_group_twice_as_tall_as_its_characters_is_split():
+    # seed 20012: an avatar's shapes chained to the number "3488.7K" under a name
+    boxes = [[33, 1377, 39, 53], [42, 1400, 21, 21], [143, 1391, 34, 40], [196, 1416, 56, 23], [256, 1416, 33, 22]]
+    regions = chain_characters(np.array(boxes, dtype=np.int32))
+    assert Box(196, 1416, 93, 23, 23) in regions, regions
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"), [(20016, "Lady", [6, 675685]), (20024, "[FBB] Night284", [4, 484204738])]
+)
+def test_rank_beside_an_avatar_is_read(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
