@@ -230,6 +230,8 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
     if found is None:
         return []
     labels, boxes, tall, baseline, cap = found
+    # the letters' usual height: a capital is taller than it, unless the word is all capitals
+    usual = float(np.median(boxes[tall, cv2.CC_STAT_HEIGHT]))
     spans = []
     for i in np.nonzero(tall)[0]:
         x, y, w, h, _ = boxes[i]
@@ -238,7 +240,8 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
         inside = (labels[y : y + h, x : x + w] != i + 1).astype(np.uint8)
         holes = cv2.connectedComponents(np.pad(inside, 1, constant_values=1), connectivity=4)[0] - 2
         if holes == 2:
-            spans.append((int(x), int(x + w), bool(h >= 0.85 * cap)))
+            capital = h >= 0.85 * cap and (h >= 1.15 * usual or usual >= 0.95 * cap)
+            spans.append((int(x), int(x + w), bool(capital)))
     return spans
 
 
