@@ -355,6 +355,9 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
         acute = marks.lone_dot_umlauts(again.symbols, wiped)
         if acute is not None:
             latin = _with_symbols(latin, acute)
+    elif found and first.symbols:
+        # the bare line read worse than the first reading: the marks go on the first reading's letters
+        latin = _with_symbols(first, marks.put_marks(first.symbols, found, prepared))
     return _cjk(prepared, found, latin) or latin
 
 
