@@ -100,3 +100,30 @@ def test_centred_title_that_lines_up_with_no_name_is_dropped():
     items += [number(700, 200 + 150 * i, i + 1) for i in range(3)]
     got = summary(group_rows(items, width=1000))
     assert [n for n, _ in got] == ["Alpha", "Beta", "Gamma"]
+
+
+def test_first_name_with_an_icon_glued_to_it_is_no_title():
+    # seed 20038: the first row's name region is tall with the icon beside it, its text is not larger
+    first = TextItem(Box(200, 190, 190, 41, 22), "name", "Kaquao", 90.0)
+    items = [first, number(200, 270, 1), number(800, 235, 2)]
+    for i, who in enumerate(["Storm", "Gonelmi", "Morvira"]):
+        y = 400 + 200 * i
+        items += [TextItem(Box(200, y, 120, 28, 23), "name", who, 90.0), number(200, y + 70, 3), number(800, y + 40, 4)]
+    assert [n for n, _ in summary(group_rows(items))] == ["Kaquao", "Storm", "Gonelmi", "Morvira"]
+
+
+def test_real_screen_tab_labels_above_the_list_are_no_rows():
+    from pathlib import Path
+
+    import pytest
+
+    from looplab.alliance.reader import read_screenshot
+    from looplab.imaging.decode import decode_image_file
+
+    path = Path(__file__).resolve().parents[2].parent / "shared/data/gamescreens/whiteoutsurvival_20251114_000354.jpg"
+    if not path.exists():
+        pytest.skip("shared real screenshots not present")
+    names = [r.name for r in read_screenshot(decode_image_file(path)).rows]
+    # "Join", "Substitute", "Troop Power" are set in larger text than the members' names
+    assert not {"Join", "Substitute", "Troop Power"} & set(names), names
+    assert {"Bourne", "Valorin", "C&I"} <= set(names), names

@@ -58,14 +58,15 @@ def _without_titles(
     the screen (``width``) whose left edge lines up with no other name (a list's names share one)."""
     if len(names) < 3 or not numbers:
         return names
-    heights = sorted(n.box.h for n in names)
+    # the size of the text itself: a box is taller where an icon is glued to the name
+    heights = sorted(n.box.char_h or n.box.h for n in names)
     usual = heights[len(heights) // 2]
     first_number = min(n.box.y for n in numbers)
 
     def title(n: TextItem) -> bool:
         if n.box.y2 > first_number:
             return False
-        if n.box.h > ratio * usual:
+        if (n.box.char_h or n.box.h) > ratio * usual:
             return True
         centred = width is not None and abs(n.box.cx - width / 2) <= max(0.02 * width, 0.5 * n.box.h)
         aligned = any(abs(o.box.x - n.box.x) <= 0.5 * n.box.h for o in names if o is not n)
