@@ -44,6 +44,14 @@ def test_fix_tag_closing_bracket():
     assert fix_tag("[!!] Wow") == "[!!] Wow"
 
 
+def test_fix_tag_closing_bracket_read_as_j():
+    from looplab.alliance.names import fix_tag
+
+    assert fix_tag("[RHPJüowrael68") == "[RHP]üowrael68"  # seed 20015: the "]" read as "J"
+    assert fix_tag("[HEI]Jayy") == "[HEI]Jayy"  # a J after a closed tag is a J
+    assert fix_tag("[abJx") == "[abJx"  # only after an upper-case tag
+
+
 def test_l_among_capitals_is_a_capital_i():
     from looplab.alliance.names import fix_capital_i
 

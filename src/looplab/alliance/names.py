@@ -44,7 +44,8 @@ def clean_read(text: str) -> str:
 
 
 def fix_tag(text: str) -> str:
-    """``[HEI|xBes`` -> ``[HEI]xBes``: a tag's closing bracket read as a lookalike (``|``, ``)``, ``}``);
+    """``[HEI|xBes`` -> ``[HEI]xBes``: a tag's closing bracket read as a lookalike (``|``, ``)``, ``}``, or
+    ``J`` after an upper-case tag: ``[RHPJüowrael68``);
     ``[HE!]Jayy`` -> ``[HEI]Jayy``: an I of an upper-case tag read as ``!`` or ``|``."""
     if not text.startswith("["):
         return text
@@ -54,6 +55,8 @@ def fix_tag(text: str) -> str:
     if "]" in text[:8]:
         return text
     match = re.match(r"\[([A-Za-z0-9]{2,5})[|)}](?=.)", text)
+    if match is None and "]" not in text:
+        match = re.match(r"\[([A-Z0-9]{2,5}?)J(?=.)", text)  # an upper-case tag closed by a J
     return f"[{match.group(1)}]{text[match.end() :]}" if match else text
 
 
