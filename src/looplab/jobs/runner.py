@@ -266,6 +266,8 @@ class JobRunner:
             self._finish(job_id, "succeeded", result=result)
             self.platform.notifier.notify("job_succeeded", f"Job {kind.name} finished", _summary(result))
         except Exception as err:  # noqa: BLE001 - a failing job must never take the server down
+            if self._stop.is_set():  # this server is stopping and ended the job's worker: not the job's fault;
+                return  # stop() hands the job over (or marks it interrupted)
             message = _describe_error(err)
             log.warning("job %s (%s) failed: %s", job_id, kind.name, message)
             try:
