@@ -114,3 +114,16 @@ def test_marks_go_on_the_first_reading_when_the_bare_line_reads_worse(seed, name
     # the crop with its marks wiped is read with less confidence than the first reading, which is
     # kept: the marks found go on its letters all the same
     assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+
+
+def test_c_cedilla_read_as_g_is_told_by_its_open_bowl():
+    prepared = _line("oço ogo")  # the o's set the baseline
+    found = marks._components(prepared)
+    _, boxes, tall, _, _ = found
+    letters = sorted((int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in boxes[tall])
+    assert [marks._hooked(found, box, open_only=True) for box in letters] == [False, True, False, False, False, False]
+
+
+def test_c_cedilla_read_as_g_on_a_synthetic_screen():
+    names = {r.name for r in read_screenshot(make_screenshot(20044).image).rows}
+    assert "Stoçm" in names, names

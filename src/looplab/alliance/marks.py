@@ -176,16 +176,23 @@ def _compose(base: str, mark: str) -> str:
     return composed if len(composed) == 1 and composed.isalpha() else base
 
 
-def _hooked(found, box: tuple[int, int, int, int]) -> bool:
-    """Whether the letter in ``box`` (a c read without its cedilla) has ink hanging under the baseline."""
+def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -> bool:
+    """Whether the letter in ``box`` (a c read without its cedilla) has ink hanging under the baseline;
+    with ``open_only``, also that it encloses no hole (a ç read as g: a g's bowl is closed)."""
     labels, boxes, _, baseline, cap = found
     x1, y1, x2, y2 = box
     patch = labels[max(y1, 0) : y2, max(x1, 0) : x2]
     ids, counts = np.unique(patch[patch > 0], return_counts=True)
     if not len(ids):
         return False
-    x, y, w, h, _ = boxes[ids[np.argmax(counts)] - 1]
-    return y + h >= baseline + 0.15 * cap and h <= 1.6 * cap
+    label = int(ids[np.argmax(counts)])
+    x, y, w, h, _ = boxes[label - 1]
+    if not (y + h >= baseline + 0.15 * cap and h <= 1.6 * cap):
+        return False
+    if open_only:
+        inside = (labels[y : y + h, x : x + w] != label).astype(np.uint8)
+        return cv2.connectedComponents(np.pad(inside, 1, constant_values=1), connectivity=4)[0] == 2
+    return True
 
 
 _FLAT = set("_-.,'\"`:;~^*·")  # symbols that make no letter-sized blob
@@ -280,6 +287,8 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
     for i, (text, box, _) in enumerate(symbols):
         if text in ("c", "C") and _hooked(found, box):
             out[i][0] = _compose(text, CEDILLA)
+        elif text == "g" and _hooked(found, box, open_only=True):
+            out[i][0] = "ç"
     for m in marks:
         best = _symbol_for(symbols, spans, m)
         if best is not None and out[best][0].isalpha():

@@ -344,7 +344,7 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
     the models that spell more accents (``ocr.LANGUAGES["names"]``), then with the Japanese model."""
     found = marks.accent_marks(prepared)
     if not found and first.confidence >= sure:
-        if not any(t in ("c", "C") for t, _, _ in first.symbols) and not marks.slashed_os(prepared):
+        if not any(t in ("c", "C", "g") for t, _, _ in first.symbols) and not marks.slashed_os(prepared):
             return first
         return _with_symbols(first, marks.put_marks(first.symbols, [], prepared))
     wiped = marks.wipe(prepared, found) if found else prepared
