@@ -127,3 +127,19 @@ def test_c_cedilla_read_as_g_is_told_by_its_open_bowl():
 def test_c_cedilla_read_as_g_on_a_synthetic_screen():
     names = {r.name for r in read_screenshot(make_screenshot(20044).image).rows}
     assert "Stoçm" in names, names
+
+
+def test_mark_over_a_stem_read_as_1_makes_an_accented_i():
+    # the bare stem of an í, its mark wiped, is read as "1" (or "|", "!"): the mark still goes on it
+    prepared = _line("Laíy")
+    found = marks.accent_marks(prepared)
+    wiped = marks.wipe(prepared, found)
+    _, boxes, tall, _, _ = marks._components(wiped)
+    letters = sorted((int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in boxes[tall])
+    symbols = [(text, box, 0) for text, box in zip("La1y", letters, strict=True)]
+    assert "".join(text for text, _ in marks.put_marks(symbols, found, wiped)) == "Laíy"
+
+
+def test_accented_i_read_as_1_on_a_synthetic_screen():
+    names = {r.name for r in read_screenshot(make_screenshot(20048).image).rows}
+    assert "Laíy64" in names, names

@@ -291,7 +291,7 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             out[i][0] = "ç"
     for m in marks:
         best = _symbol_for(symbols, spans, m)
-        if best is not None and out[best][0].isalpha():
+        if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS):
             out[best][0] = _compose(out[best][0], m.kind)
     for x1, x2, capital in slashed_os(prepared, found):
         under = [i for i, (_, b, _) in enumerate(symbols) if x1 <= (b[0] + b[2]) / 2 <= x2]
