@@ -6,12 +6,28 @@ import io
 import struct
 import time
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from tests.alliance.synth import format_number, make_screenshot
+
+
+def admin_client(settings) -> Iterator:  # noqa: ANN001
+    """A TestClient of a server on ``settings``, logged in as its admin with a bearer token (no cookies)."""
+    from fastapi.testclient import TestClient
+
+    from looplab.server.app import create_app
+
+    settings.admin_user, settings.admin_password = "admin", "admin-password"
+    with TestClient(create_app(settings)) as client:
+        token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()["token"]
+        client.cookies.clear()
+        client.headers["Authorization"] = f"Bearer {token}"
+        yield client
+
 
 NAMES = ["Ana", "Wolfgang", "Célestine", "[KR] Bjorn", "Mira_77", "Oskar"]
 

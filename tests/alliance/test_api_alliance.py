@@ -11,33 +11,22 @@ from sqlalchemy import select
 
 from looplab.alliance.models import RegionCrop
 from tests.alliance.books_helpers import D1, D2, book, row, set_rules
-from tests.alliance.ingest_helpers import NAMES, screenshot, wait_for_job
+from tests.alliance.ingest_helpers import NAMES, admin_client, screenshot, wait_for_job
 
 VALUES = [12_400, 34_100, 5_600, 78_000, 9_100, 23_000]
-
-
-def _server(settings) -> Iterator[TestClient]:
-    from looplab.server.app import create_app
-
-    settings.admin_user, settings.admin_password = "admin", "admin-password"
-    with TestClient(create_app(settings)) as client:
-        token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()["token"]
-        client.cookies.clear()
-        client.headers["Authorization"] = f"Bearer {token}"
-        yield client
 
 
 @pytest.fixture
 def server(settings) -> Iterator[TestClient]:
     """The server in process on the embedded DuckDB (the OCR tests: PostgreSQL adds time, not coverage)."""
-    yield from _server(settings)
+    yield from admin_client(settings)
 
 
 @pytest.fixture
 def server_any(settings, database_url) -> Iterator[TestClient]:
     """The server in process, on DuckDB and on PostgreSQL."""
     settings.database_url = database_url
-    yield from _server(settings)
+    yield from admin_client(settings)
 
 
 def _platform(client: TestClient):  # noqa: ANN202

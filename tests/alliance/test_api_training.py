@@ -10,20 +10,13 @@ from fastapi.testclient import TestClient
 from looplab.alliance.models import RegionCrop
 from looplab.alliance.training_job import split_heldout
 from looplab.imaging.regions import find_text_regions, to_gray
-from tests.alliance.ingest_helpers import png, wait_for_job
+from tests.alliance.ingest_helpers import admin_client, png, wait_for_job
 from tests.alliance.synth import labelled_regions, make_screenshot
 
 
 @pytest.fixture
 def server(settings) -> Iterator[TestClient]:
-    from looplab.server.app import create_app
-
-    settings.admin_user, settings.admin_password = "admin", "admin-password"
-    with TestClient(create_app(settings)) as client:
-        token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()["token"]
-        client.cookies.clear()
-        client.headers["Authorization"] = f"Bearer {token}"
-        yield client
+    yield from admin_client(settings)
 
 
 def test_split_heldout_is_stratified_and_disjoint():

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from looplab.alliance.ingest import day_from_name
-from tests.alliance.ingest_helpers import NAMES, bad_files, screenshot, wait_until_empty
+from tests.alliance.ingest_helpers import NAMES, admin_client, bad_files, screenshot, wait_until_empty
 
 DAY1 = [12_400, 34_100, 5_600, 78_000, 9_100, 23_000]
 DAY2 = [13_100, 35_200, 6_000, 79_300, 9_800, 24_400]
@@ -21,14 +21,7 @@ DAY2 = [13_100, 35_200, 6_000, 79_300, 9_800, 24_400]
 
 @pytest.fixture
 def server(settings) -> Iterator[TestClient]:
-    from looplab.server.app import create_app
-
-    settings.admin_user, settings.admin_password = "admin", "admin-password"
-    with TestClient(create_app(settings)) as client:
-        token = client.post("/api/auth/login", json={"name": "admin", "password": "admin-password"}).json()["token"]
-        client.cookies.clear()
-        client.headers["Authorization"] = f"Bearer {token}"
-        yield client
+    yield from admin_client(settings)
 
 
 def test_day_comes_from_the_file_name_else_the_mtime():

@@ -36,6 +36,21 @@ def install_tiny_champion(platform) -> None:  # noqa: ANN001
     )
 
 
+def pictionary_app(settings, *, start_jobs: bool = True):  # noqa: ANN001, ANN201
+    """A TestClient of a server whose pictionary champion is the tiny model, admin ``admin`` / ``admin-password``."""
+    from fastapi.testclient import TestClient
+
+    from looplab.platform import Platform
+    from looplab.server.app import create_app
+
+    settings.admin_user = "admin"
+    settings.admin_password = "admin-password"
+    platform = Platform.open(settings)
+    install_tiny_champion(platform)
+    platform.close()
+    return TestClient(create_app(settings, start_jobs=start_jobs))
+
+
 def load_drawings(word: str, limit: int = 25) -> list[list]:
     path = Path(STROKES) / f"{word}.ndjson"
     lines = path.read_text(encoding="utf-8").splitlines()[:limit]

@@ -7,22 +7,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.pictionary.game_support import install_tiny_champion, load_drawings, store_game
+from tests.pictionary.game_support import load_drawings, pictionary_app, store_game
 from tests.server.conftest import login
 
 
 @pytest.fixture
 def results_api(settings) -> Iterator[TestClient]:
-    from looplab.platform import Platform
-    from looplab.server.app import create_app
-
     settings.pictionary_retrain_after = 0
-    settings.admin_user = "admin"
-    settings.admin_password = "admin-password"
-    platform = Platform.open(settings)
-    install_tiny_champion(platform)
-    platform.close()
-    with TestClient(create_app(settings)) as client:
+    with pictionary_app(settings) as client:
         yield client
 
 

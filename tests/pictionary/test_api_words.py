@@ -7,22 +7,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.pictionary.game_support import install_tiny_champion
+from tests.pictionary.game_support import pictionary_app
 from tests.server.conftest import login
 
 
 @pytest.fixture
 def words_api(settings, database_url) -> Iterator[TestClient]:
-    from looplab.platform import Platform
-    from looplab.server.app import create_app
-
     settings.database_url = database_url
-    settings.admin_user = "admin"
-    settings.admin_password = "admin-password"
-    platform = Platform.open(settings)
-    install_tiny_champion(platform)
-    platform.close()
-    with TestClient(create_app(settings)) as client:
+    with pictionary_app(settings) as client:
         yield client
 
 

@@ -12,21 +12,19 @@ from sqlalchemy import func, select
 
 from looplab.pictionary import jobs, service
 from looplab.pictionary.models import PictionaryRound
-from tests.pictionary.game_support import QUICKDRAW, install_tiny_champion, load_drawings, store_game, tiny_model
+from tests.pictionary.game_support import (
+    QUICKDRAW,
+    load_drawings,
+    pictionary_app,
+    store_game,
+    tiny_model,
+)
 from tests.server.conftest import login
 
 
 def _app(settings, *, start_jobs: bool, retrain_after: int = 0) -> TestClient:
-    from looplab.platform import Platform
-    from looplab.server.app import create_app
-
     settings.pictionary_retrain_after = retrain_after
-    settings.admin_user = "admin"
-    settings.admin_password = "admin-password"
-    platform = Platform.open(settings)
-    install_tiny_champion(platform)
-    platform.close()
-    return TestClient(create_app(settings, start_jobs=start_jobs))
+    return pictionary_app(settings, start_jobs=start_jobs)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from looplab.pictionary.config import GameSettings
 from looplab.pictionary.models import PictionaryGame, PictionaryRound, PictionaryWord
-from tests.pictionary.game_support import install_tiny_champion, recognised_drawing
+from tests.pictionary.game_support import pictionary_app, recognised_drawing
 from tests.server.conftest import login
 
 
@@ -24,17 +24,9 @@ def game_settings(settings) -> GameSettings:
 
 
 def _start(settings, database_url: str | None = None) -> TestClient:
-    from looplab.platform import Platform
-    from looplab.server.app import create_app
-
     if database_url:
         settings.database_url = database_url
-    settings.admin_user = "admin"
-    settings.admin_password = "admin-password"
-    platform = Platform.open(settings)
-    install_tiny_champion(platform)
-    platform.close()
-    return TestClient(create_app(settings, start_jobs=True))
+    return pictionary_app(settings)
 
 
 @pytest.fixture
