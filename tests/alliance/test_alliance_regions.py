@@ -33,3 +33,26 @@ def test_a_group_twice_as_tall_as_its_characters_is_split():
 def test_rank_beside_an_avatar_is_read(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
+
+
+def test_a_picture_left_of_text_is_not_chained_to_it():
+    # seed 20022: the avatar's disc (39x39) and "Byne24" ("B" 14x22 ...) a word's space to its right
+    boxes = np.array([[88, 853, 39, 39], [151, 862, 14, 22], [167, 867, 12, 17], [181, 867, 12, 22]], dtype=np.int32)
+    regions = sorted(chain_characters(boxes), key=lambda b: b.x)
+    assert regions[0] == Box(88, 853, 39, 39, 39) and regions[1].x == 151, regions
+
+
+def test_a_capital_beside_small_letters_stays_chained():
+    # "Mo": the capital is taller and near square, but only a letter's spacing from the "o"
+    boxes = np.array([[0, 10, 26, 26], [28, 17, 18, 19]], dtype=np.int32)
+    assert len(chain_characters(boxes)) == 1
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [(20021, "[KTC] Blade", [4415862]), (20021, "Anfinix", [58660966]), (20022, "Byne24", [9300000, 435864403])],
+)
+def test_text_beside_a_picture_is_read(seed, name, values):
+    # an icon left of a number, an avatar left of a name: chained together they read as nothing
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows

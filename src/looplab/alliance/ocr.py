@@ -5,11 +5,14 @@ line crop costs ~10-30 ms. The API objects are not thread-safe, hence ``threadin
 
 Models: English for numbers and the first reading of every crop; names are read again with German
 first (its model spells ä ö ü ß, English's only é) then English; a name Latin models read badly is tried
-with Japanese (kana, kanji and Latin). A language whose tessdata wheel is missing is left out.
+with Japanese (kana, kanji and Latin) and Korean (Hangul and Latin). English, German and Japanese come
+from the tessdata wheels; Korean has no wheel on PyPI and comes from Debian's ``tesseract-ocr-kor``
+(any folder in ``TESSDATA_FOLDERS`` or ``$TESSDATA_PREFIX``). A language whose model is missing is left out.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,22 +26,36 @@ BORDER = 10
 DIGITS = "0123456789,.KMB"
 
 # which models each kind of reading uses, in Tesseract's order of preference
-LANGUAGES = {"text": "eng", "digits": "eng", "page": "eng", "names": "deu+eng", "cjk": "jpn"}
+LANGUAGES = {"text": "eng", "digits": "eng", "page": "eng", "names": "deu+eng", "cjk": "jpn", "korean": "kor"}
+# where Debian's tesseract-ocr-* packages put their models (Tesseract 5, then 4)
+TESSDATA_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 
 _local = threading.local()
 
 
 @lru_cache(maxsize=1)
-def installed_languages() -> frozenset[str]:
+def installed_languages() -> dict[str, str]:
+    """Each installed model's language and the folder it is in; the wheels' folder first."""
     import tessdata
 
-    return frozenset(p.stem for p in Path(tessdata.data_path()).glob("*.traineddata"))
+    folders = [tessdata.data_path(), os.environ.get("TESSDATA_PREFIX", ""), *TESSDATA_FOLDERS]
+    found: dict[str, str] = {}
+    for folder in filter(None, folders):
+        for model in sorted(Path(folder).glob("*.traineddata")):
+            found.setdefault(model.stem, str(Path(folder)))
+    return found
 
 
-def languages(kind: str) -> str:
-    """The installed part of ``LANGUAGES[kind]`` ("eng" when none of it is installed)."""
-    wanted = [lang for lang in LANGUAGES[kind].split("+") if lang in installed_languages()]
-    return "+".join(wanted) or "eng"
+def languages(kind: str) -> tuple[str, str]:
+    """The folder and the installed part of ``LANGUAGES[kind]`` in it ("eng" when none is installed).
+
+    Tesseract loads the models of one API from one folder: the first language's folder decides."""
+    installed = installed_languages()
+    wanted = [lang for lang in LANGUAGES[kind].split("+") if lang in installed]
+    if not wanted:
+        return installed["eng"], "eng"
+    folder = installed[wanted[0]]
+    return folder, "+".join(lang for lang in wanted if installed[lang] == folder)
 
 
 def has_languages(kind: str) -> bool:
@@ -61,10 +78,10 @@ def _api(kind: str):
     if apis is None:
         apis = _local.apis = {}
     if kind not in apis:
-        import tessdata
         import tesserocr
 
-        api = tesserocr.PyTessBaseAPI(path=tessdata.data_path(), lang=languages(kind), psm=tesserocr.PSM.SINGLE_LINE)
+        folder, lang = languages(kind)
+        api = tesserocr.PyTessBaseAPI(path=folder, lang=lang, psm=tesserocr.PSM.SINGLE_LINE)
         api.SetVariable("debug_file", "/dev/null")
         if kind == "digits":
             api.SetVariable("tessedit_char_whitelist", DIGITS)

@@ -109,9 +109,18 @@ class AllianceReader:
                 readings.append((ocr.read_line(again, symbols=True), again, best_crop, best_height))
             best = max(readings, key=_reading_rank)
         result, prepared = best[0], best[1]
+        if p[NAME] >= 0.5 and result.confidence < self.retry_below:
+            # a name in a script the Latin models cannot read ("로이시" read as "20JA|"), before its
+            # made-up digits send it down the number path
+            found_marks = marks.accent_marks(prepared)
+            cjk = _cjk(prepared, found_marks, result, below=self.retry_below)
+            if cjk is not None:
+                return TextItem(region, "name", _trim_words(cjk), cjk.confidence)
         if split_pair(result.text) is not None:
             return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
         number = _as_number(result)
+        if number is not None and p[NAME] >= 0.5 and _GLUED_WORD.search(number[0]):
+            number = None  # "4haak": a name with a picture's edge read as a digit, no number with a unit
         if number is not None:
             text, confidence, value = _with_decimal_point(*number, prepared)
             if len(str(value)) == 1 and (value == 0 or p[OTHER] >= 0.8 or confidence < 60):
@@ -185,6 +194,7 @@ def _digit_share(text: str) -> float:
 
 # Characters a name may well hold but that Tesseract mostly produces from icons and decorations
 _ODD = re.compile(r"[^\w\s\[\]().'&\-]|['’‘”“]")
+_GLUED_WORD = re.compile(r"\d[^\W\d_]{2,}")  # letters glued to a digit ("4haak"; "215,600 pts" is apart)
 _LABEL = re.compile(r"\w: ?\S")  # "Registered: 20/20", "Power: 3,244" (when the number was not read)
 
 
@@ -350,7 +360,8 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
     wiped = marks.wipe(prepared, found) if found else prepared
     again = ocr.read_line(wiped, kind="names", symbols=True)
     latin = first
-    if again.words and again.confidence >= first.confidence - (15 if found else 10):
+    near = again.confidence >= first.confidence - (15 if found else 10)
+    if again.words and near and (_tags_whole(again) or not _tags_whole(first)):
         latin = _with_symbols(again, marks.put_marks(again.symbols, found, wiped))
         acute = marks.lone_dot_umlauts(again.symbols, wiped)
         if acute is not None:
@@ -361,20 +372,37 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
     return _cjk(prepared, found, latin) or latin
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af]")
+def _tags_whole(result: ocr.OcrResult) -> bool:
+    """No word opens a bracket it does not close, or closes one it did not open ("[NE" "Z]")."""
+    return all(word.count("[") == word.count("]") for word, _ in result.words)
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af]")
 
 
 def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: float = 60.0, sure: float = 85.0):
-    """The Japanese model's reading (kana, kanji and Latin) of a name the Latin models read badly, when
-    it is sure of it and it holds at least two CJK characters (an icon is read as one kana); None else.
-    The crop is read with its marks (kana have dots and strokes that look like accents)."""
-    if latin.confidence >= below or not ocr.has_languages("cjk"):
+    """The Japanese (kana, kanji and Latin) or Korean (Hangul and Latin) model's reading of a name the
+    Latin models read badly, the surer of the two, when it is sure of it and it holds at least two CJK
+    characters (an icon is read as one kana); None else. The crop is read with its marks (kana have
+    dots and strokes that look like accents)."""
+    if latin.confidence >= below:
         return None
-    read = ocr.read_line(prepared, kind="cjk", symbols=True)
-    if read.confidence < max(sure, latin.confidence + 25) or len(_CJK.findall(read.text)) < 2:
+    best = None
+    for kind in ("cjk", "korean"):
+        if not ocr.has_languages(kind):
+            continue
+        read = ocr.read_line(prepared, kind=kind, symbols=True)
+        if read.confidence < max(sure, latin.confidence + 25) or len(_CJK.findall(read.text)) < 2:
+            continue
+        if best is None or read.confidence > best[1].confidence:
+            best = (kind, read)
+    if best is None:
         return None
+    kind, read = best
+    if kind == "korean":
+        return _words_as_spaced(read)
     read = _with_symbols(read, marks.put_marks(read.symbols, found, prepared))  # no kana takes an accent
-    # the model reads each CJK character as a word: no spaces next to one
+    # the Japanese model reads each CJK character as a word: no spaces next to one
     words: list[tuple[str, float]] = []
     for word, conf in read.words:
         if words and (_CJK.match(word[0]) or _CJK.match(words[-1][0][-1])):
@@ -382,6 +410,26 @@ def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: floa
         else:
             words.append((word, conf))
     return ocr.OcrResult(" ".join(w for w, _ in words), read.confidence, tuple(words))
+
+
+def _words_as_spaced(read: ocr.OcrResult) -> ocr.OcrResult:
+    """The reading's words as its text spaces them: the Korean model gives each syllable as a word
+    but puts spaces only between words ("로이시" comes as three words)."""
+    spaced = read.text.split()
+    words: list[tuple[str, float]] = []
+    pieces = iter(read.words)
+    for target in spaced:
+        text, confidences = "", []
+        while len(text) < len(target):
+            piece = next(pieces, None)
+            if piece is None:
+                return read
+            text += piece[0]
+            confidences.append(piece[1])
+        if text != target:
+            return read
+        words.append((text, min(confidences)))
+    return ocr.OcrResult(read.text, read.confidence, tuple(words))
 
 
 def _with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResult:
@@ -424,8 +472,8 @@ def _trim_words(result: ocr.OcrResult) -> str:
 
     def junk(word: str, conf: float) -> bool:
         alnum = sum(ch.isalnum() for ch in word)
-        if len(word) == 1 and not word.isdigit():
-            return True  # an icon beside the name read as a letter or symbol
+        if len(word) == 1 and not word.isdigit() and not (_CJK.match(word) and conf >= 85):
+            return True  # an icon beside the name read as a letter or symbol (a sure Hangul syllable stays)
         if conf < 85 and (_ODD.search(word) or word.count("[") != word.count("]")):
             return True  # a badge read as "(18§" or "[ty"
         return conf < 65 and (alnum == 0 or len(word) <= 2 or alnum < len(word) / 2)

@@ -127,6 +127,8 @@ def chain_characters(
                 continue
             if hi < hj / 1.5 and w[j] <= 1.2 * hj and space > 0.75 * gap * hi:
                 continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
+            if hi > 1.2 * hj and 0.6 * hi <= w[i] <= 1.2 * hi and space > 0.4 * hj:
+                continue  # a picture (an avatar, an icon) left of text, a word's space or more away
             uf.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
