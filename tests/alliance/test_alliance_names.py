@@ -1,4 +1,4 @@
-from looplab.alliance.names import fold, match_name
+from looplab.alliance.names import clean_read, fold, match_name
 
 ROSTER = ["[ABC] Zoë_Dragon", "Bo8", "Spider Friend", "Violent Violet", "M1ller", "Sörenson", "Shadow5"]
 
@@ -60,3 +60,9 @@ def test_l_among_capitals_is_a_capital_i():
     assert fix_capital_i("Lady lo") == "Lady lo"
     assert fix_capital_i("l") == "l"  # no capital to go by
     assert fix_capital_i("BUBBLEs") == "BUBBLEs"
+
+
+def test_clean_read_drops_a_colon_inside_a_word_only():
+    assert clean_read("Roí:e_Letüx") == "Roíe_Letüx"  # a piece of the accent read as a colon
+    assert clean_read("Power: 3,244") == "Power: 3,244"
+    assert clean_read(" |Wolf. ") == "Wolf"

@@ -136,3 +136,16 @@ def test_decimal_point_is_found_in_the_pixels():
         read = drawn.replace(".", "")  # what Tesseract gives
         fixed, _, value = _with_decimal_point(read, 80.0, parse_number(read), prepared)
         assert (fixed, value) == (drawn, expected)
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (20019, "èose469", [600000]),  # read "eo0se469": half digits, but the classifier is sure of a name
+        (20019, "[TRL] Milux", [800000]),  # ... whose numbers then went to the row above
+        (20040, "Roíe_Letüx", [12, 1126500]),  # read "Roí:e_Letüx" and dropped as a "label: value"
+    ],
+)
+def test_names_with_stray_digits_or_colons_are_read(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows

@@ -40,6 +40,7 @@ def clean_read(text: str) -> str:
     """Tidy OCR output for display and storage: NFC, single spaces, no stray edge punctuation."""
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"(?<=[^\W\d_])[:;](?=[^\W\d_])", "", text)  # "Roí:e": a piece of an accent, inside a word
     return text.strip(" .,;:'\"`~-_|/\\‘’“”") if len(text) > 2 else text
 
 

@@ -131,7 +131,10 @@ class AllianceReader:
         # a lone digit the line model took for symbols ("4" read as "/]"): the classifier says number
         # and the reading holds no letter, so read it again as digits
         symbols_only = p[NUMBER] >= 0.5 and result.text and not re.search(r"[^\W\d_]", result.text)
-        if symbols_only or has_digits(result.text) and not wordy and (unsure or _digit_share(result.text) >= 0.5):
+        # letters enough that the classifier, sure of a name, is believed ("èose469" read "eo0se469")
+        lettered = p[NAME] >= 0.9 and len(re.findall(r"[^\W\d_]", result.text)) >= 3
+        digity = has_digits(result.text) and not wordy and not lettered
+        if symbols_only or digity and (unsure or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
             if " " not in result.text:
                 # the word mode sometimes drops a character the line mode keeps ("0.1M" read as "0M")
@@ -195,7 +198,7 @@ def _digit_share(text: str) -> float:
 # Characters a name may well hold but that Tesseract mostly produces from icons and decorations
 _ODD = re.compile(r"[^\w\s\[\]().'&\-]|['’‘”“]")
 _GLUED_WORD = re.compile(r"\d[^\W\d_]{2,}")  # letters glued to a digit ("4haak"; "215,600 pts" is apart)
-_LABEL = re.compile(r"\w: ?\S")  # "Registered: 20/20", "Power: 3,244" (when the number was not read)
+_LABEL = re.compile(r"\w:(?:\s|\d)")  # "Registered: 20/20", "Power: 3,244" (when the number was not read)
 
 
 def _drop_small_print(items: list[TextItem]) -> list[TextItem]:
