@@ -217,7 +217,11 @@ def _avatar(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, rng: random.Ra
         a, b = rng.randint(x, x + size), rng.randint(y, y + size)
         r = rng.randint(size // 10, size // 3)
         shape = rng.choice([draw.ellipse, draw.rectangle])
-        shape((a - r // 2, b - r // 2, min(x + size, a + r), min(y + size, b + r)), fill=rng.choice(colors))
+        # inside the avatar's box (the element it is recorded as): no decoration reaches the text beside it
+        shape(
+            (max(x, a - r // 2), max(y, b - r // 2), min(x + size, a + r), min(y + size, b + r)),
+            fill=rng.choice(colors),
+        )
 
 
 def _badge(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, rng: random.Random) -> None:

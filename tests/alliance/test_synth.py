@@ -14,3 +14,19 @@ def test_no_name_or_number_is_drawn_over_another() -> None:
         texts = [e for e in make_screenshot(seed).elements if e.kind in ("name", "number")]
         clashes = [(a.text, b.text) for i, a in enumerate(texts) for b in texts[i + 1 :] if _overlap(a.box, b.box)]
         assert clashes == [], (seed, clashes[:3])
+
+
+def test_an_avatar_is_drawn_inside_its_box() -> None:
+    # its decorations once stuck out left and touched a two-digit rank beside it (seed 20088's "11")
+    import random
+
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from tests.alliance.synth import _avatar
+
+    for seed in range(40):
+        image = Image.new("RGB", (200, 200), (255, 255, 255))
+        _avatar(ImageDraw.Draw(image), 60, 60, 80, random.Random(seed))
+        drawn = np.argwhere((np.asarray(image) != 255).any(axis=2))
+        assert drawn.min(axis=0).tolist() >= [60, 60] and drawn.max(axis=0).tolist() <= [140, 140], seed

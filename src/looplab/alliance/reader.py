@@ -123,7 +123,8 @@ class AllianceReader:
             number = None  # "4haak": a name with a picture's edge read as a digit, no number with a unit
         if number is not None:
             text, confidence, value = _with_decimal_point(*number, prepared)
-            if len(str(value)) == 1 and (value == 0 or p[OTHER] >= 0.8 or confidence < 60):
+            iconish = p[OTHER] >= (0.9 if confidence >= 95 else 0.8)
+            if len(str(value)) == 1 and (value == 0 or iconish or confidence < 60):
                 return None  # a lone "0" or "4" read off a badge or icon
             return TextItem(region, "number", text, confidence, value)
         unsure = p[NUMBER] >= 0.5 and result.confidence < 70

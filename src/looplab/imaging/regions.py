@@ -125,6 +125,9 @@ def chain_characters(
             space = x1[j] - x2[i]
             if space > gap * max(hi, hj):
                 continue
+            thin_tall = (hi > 1.6 * hj and w[i] <= 0.15 * hi) or (hj > 1.6 * hi and w[j] <= 0.15 * hj)
+            if thin_tall:
+                continue  # a card's edge or a rule beside a character: an l is never that tall
             if hi < hj / 1.5 and w[j] <= 1.2 * hj and space > 0.75 * gap * hi:
                 continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
             if hi > 1.2 * hj and 0.6 * hi <= w[i] <= 1.2 * hi and space > 0.4 * hj:
