@@ -77,3 +77,45 @@ def test_rank_beside_a_card_edge_or_read_surely_is_kept(seed, name, values):
     # classifier half took for an icon though Tesseract read it surely
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
+
+
+def _two_small_lines(size: int) -> np.ndarray:
+    """A name over a second line, ``size`` px text one pixel apart, as a downscaled screenshot shows
+    them (drawn four times larger, then shrunk), enlarged twice for reading."""
+    import cv2
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.alliance.synth import font_paths
+
+    paths = font_paths()
+    font = (
+        ImageFont.truetype(paths[1 if len(paths) > 1 else 0], 4 * size) if paths else ImageFont.load_default(4 * size)
+    )
+    image = Image.new("RGB", (800, 160), (30, 110, 190))
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 24), "[VENi] 11PerCent", font=font, fill=(255, 255, 255))
+    draw.text((40, 24 + 4 * (size + 1)), "Team Violent VENi", font=font, fill=(220, 230, 240))
+    small = cv2.resize(np.asarray(image), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+
+
+@pytest.mark.parametrize("size", [9, 10])
+def test_two_lines_of_small_text_set_close_are_two_regions(size):
+    # riseofkingdoms_1.jpg (640x360): the outlines of a name and the line under it run together
+    from looplab.imaging.regions import find_text_regions
+
+    regions = sorted(find_text_regions(_two_small_lines(size)), key=lambda r: r.y)
+    assert len(regions) == 2, regions
+    assert regions[0].y2 <= regions[1].y + 2 and regions[0].w > 6 * regions[0].h, regions
+
+
+def test_an_outline_is_not_split_as_two_lines():
+    # a ring or a frame is thin at its middle too, but no thinner there than just above and below
+    import cv2
+
+    from looplab.imaging.regions import character_boxes
+
+    mask = np.zeros((100, 1200), np.uint8)
+    cv2.ellipse(mask, (200, 50), (150, 30), 0, 0, 360, 1, 3)  # a flat one: dense at its top and bottom
+    cv2.rectangle(mask, (500, 20), (700, 80), 1, 3)
+    assert sorted(character_boxes(mask).tolist()) == [[48, 18, 305, 65], [498, 18, 205, 65]]
