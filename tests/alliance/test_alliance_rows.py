@@ -127,3 +127,26 @@ def test_real_screen_tab_labels_above_the_list_are_no_rows():
     # "Join", "Substitute", "Troop Power" are set in larger text than the members' names
     assert not {"Join", "Substitute", "Troop Power"} & set(names), names
     assert {"Bourne", "Valorin", "C&I"} <= set(names), names
+
+
+def test_a_line_repeated_under_every_name_is_no_member():
+    # riseofkingdoms_1.jpg: "Team Violent VENi" under each member's name; a rank digit centred on the
+    # block sits nearer the second line
+    items = []
+    for i, who in enumerate(["[VENi] Alpha", "[VENi] Beta", "[VENi] Gamma"]):
+        y = 100 + 80 * i
+        items += [name(270, y, who, h=23), name(270, y + 24, "Team Violent VENi", h=18)]
+        items += [number(170, y + 9, i + 4, h=22), number(960, y + 6, 1000 + i, h=21)]
+    assert summary(group_rows(items)) == [
+        ("[VENi] Alpha", [4, 1000]),
+        ("[VENi] Beta", [5, 1001]),
+        ("[VENi] Gamma", [6, 1002]),
+    ]
+
+
+def test_the_same_name_read_for_several_members_is_kept():
+    # names OCR cannot spell may all read as their tag: they are members, each on its own block
+    items = []
+    for i in range(3):
+        items += [name(270, 100 + 80 * i, "[VENi]", h=23), number(960, 106 + 80 * i, 1000 + i, h=21)]
+    assert summary(group_rows(items)) == [("[VENi]", [1000]), ("[VENi]", [1001]), ("[VENi]", [1002])]

@@ -75,6 +75,26 @@ def _without_titles(
     return [n for n in names if not title(n)]
 
 
+def _without_subtitles(names: list[TextItem], repeats: int = 2) -> list[TextItem]:
+    """Leave out a second line set under the names that reads the same in several blocks (the alliance's
+    name, "Team Violent VENi", under each member's): a label, not a member, that would take a number
+    beside the block. A line counts as under a name when it starts where the name does and its top
+    is within half its height of the name's bottom."""
+
+    def under_a_name(n: TextItem) -> bool:
+        b = n.box
+        return any(
+            o is not n
+            and abs(o.box.x - b.x) <= 0.5 * b.h
+            and -0.3 * b.h <= b.y - o.box.y2 <= 0.5 * b.h
+            and o.box.y < b.y
+            for o in names
+        )
+
+    counts = Counter(fold(n.text) for n in names)
+    return [n for n in names if counts[fold(n.text)] < repeats or not under_a_name(n)]
+
+
 def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | None:
     """Index of the name whose block holds ``number``: at or above it, nearest, same column."""
     nb = number.box
@@ -105,7 +125,8 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | No
     tell a centred title.
     """
     numbers = [i for i in items if i.kind == "number"]
-    names = _without_titles(merge_name_pieces([i for i in items if i.kind == "name"]), numbers, width=width)
+    names = _without_subtitles(merge_name_pieces([i for i in items if i.kind == "name"]))
+    names = _without_titles(names, numbers, width=width)
     groups = [RowGroup(n) for n in names]
     for number in numbers:
         owner = _owner(number, names, max_block)
