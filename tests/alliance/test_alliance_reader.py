@@ -149,3 +149,25 @@ def test_decimal_point_is_found_in_the_pixels():
 def test_names_with_stray_digits_or_colons_are_read(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
+
+
+def test_small_text_is_read_enlarged():
+    # a phone screen shrunk 3.5 times (text ~10 px high, as on a 640x360 capture): read enlarged, with
+    # the boxes given in the small image's coordinates
+    import cv2
+
+    from looplab.alliance.reader import upscale_factor
+    from looplab.imaging.regions import Box, find_text_regions
+
+    assert [upscale_factor([Box(0, 0, 50, h, h)] * 3) for h in (8, 11, 13, 14, 30)] == [3, 2, 2, 1, 1]
+    screen = make_screenshot(14, size=(1080, 2400))
+    small = cv2.resize(screen.image, None, fx=1 / 3.5, fy=1 / 3.5, interpolation=cv2.INTER_AREA)
+    assert upscale_factor(find_text_regions(small)) == 2
+    reading = read_screenshot(small)
+    assert (reading.width, reading.height) == (small.shape[1], small.shape[0])
+    assert _exact(reading, screen.full_rows) >= 12 / 14  # 11 of 14 read at the small size
+    for row in reading.rows:
+        for box in row.boxes:
+            assert 0 <= box.x < box.x2 <= small.shape[1] and 0 <= box.y < box.y2 <= small.shape[0], box
+    name_box = reading.rows[0].boxes[0]
+    assert name_box.h < 20  # the name's own height at this size, not the enlarged one

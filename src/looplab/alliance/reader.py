@@ -66,11 +66,19 @@ class AllianceReader:
 
     def read(self, image: np.ndarray) -> ScreenshotReading:
         start = time.perf_counter()
-        gray = to_gray(image)
+        height, width = image.shape[:2]
         regions = find_text_regions(image)
+        scale = upscale_factor(regions)
+        if scale > 1:
+            # text too small to find and read well (a downscaled screenshot): read the image enlarged
+            image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            regions = find_text_regions(image)
+        gray = to_gray(image)
         items = self._read_regions(gray, regions)
         rows = self._rows(items, gray.shape[1])
-        return ScreenshotReading(rows, time.perf_counter() - start, gray.shape[1], gray.shape[0])
+        if scale > 1:
+            rows = [_shrunk(row, scale, (height, width)) for row in rows]
+        return ScreenshotReading(rows, time.perf_counter() - start, width, height)
 
     def _read_regions(self, gray: np.ndarray, regions: list[Box]) -> list[TextItem]:
         if not regions:
@@ -189,6 +197,32 @@ class AllianceReader:
                 )
             )
         return rows
+
+
+SMALL_TEXT = 14  # px: regions (characters' outlines included) this low in the median are read enlarged
+UPSCALED_TEXT = 20  # px: the height they are enlarged to, at least
+
+
+def upscale_factor(regions: list[Box]) -> int:
+    """How much to enlarge a screenshot whose text is small: 1 when the median region is at least
+    ``SMALL_TEXT`` high, else a whole factor that brings it to ``UPSCALED_TEXT`` (at most 4)."""
+    if not regions:
+        return 1
+    usual = float(np.median([r.char_h or r.h for r in regions]))
+    if usual >= SMALL_TEXT:
+        return 1
+    return int(min(4, np.ceil(UPSCALED_TEXT / max(usual, 1.0))))
+
+
+def _shrunk(row: Row, scale: int, shape: tuple[int, int]) -> Row:
+    """``row`` with its boxes in the coordinates of the image ``scale`` times smaller (``shape``)."""
+
+    def box(b: Box) -> Box:
+        x, y = b.x // scale, b.y // scale
+        x2, y2 = min(shape[1], -(-b.x2 // scale)), min(shape[0], -(-b.y2 // scale))
+        return Box(x, y, max(1, x2 - x), max(1, y2 - y), round(b.char_h / scale))
+
+    return Row(**{**row.__dict__, "boxes": [box(b) for b in row.boxes]})
 
 
 def _digit_share(text: str) -> float:
