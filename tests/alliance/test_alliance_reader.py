@@ -171,3 +171,24 @@ def test_small_text_is_read_enlarged():
             assert 0 <= box.x < box.x2 <= small.shape[1] and 0 <= box.y < box.y2 <= small.shape[0], box
     name_box = reading.rows[0].boxes[0]
     assert name_box.h < 20  # the name's own height at this size, not the enlarged one
+
+
+def test_a_tag_closed_by_a_lookalike_is_no_junk_word():
+    # riseofkingdoms_1.jpg: "[VENi] <Korean>" read as "[VENi) 2887", the tag word with low confidence
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.reader import _trim_words
+
+    read = OcrResult("[VENi) 2887", 57.1, (("[VENi)", 59.2), ("2887", 55.0)))
+    assert _trim_words(read) == "[VENi] 2887"
+    assert _trim_words(OcrResult("(18§ Alpha", 70.0, (("(18§", 60.0), ("Alpha", 90.0)))) == "Alpha"
+
+
+@pytest.mark.skipif(not (DATA / "riseofkingdoms_1.jpg").exists(), reason="shared real screenshots not present")
+def test_real_small_screen_with_two_line_names():
+    # 640x360, text ~7 px high; each name has "Team Violent VENi" under it
+    reading = read_screenshot(decode_image_file(DATA / "riseofkingdoms_1.jpg"))
+    powers = [126941679, 119314809, 111413059, 111177581, 111006835, 110713053]
+    rows = [(r.name, r.values) for r in reading.rows]
+    assert [next((n for n, v in rows if p in v), None) is not None for p in powers] == [True] * 6, rows
+    assert ("[VENi] 11PerCent", [119314809]) in rows, rows
+    assert not any("Team" in n for n, _ in rows), rows

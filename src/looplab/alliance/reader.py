@@ -504,6 +504,9 @@ def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.
     return ocr.OcrResult(" ".join(spelt), result.confidence, words, result.boxes, result.symbols)
 
 
+_TAG_WORD = re.compile(r"\[[A-Za-z0-9]{2,5}[]|)}]")
+
+
 def _trim_words(result: ocr.OcrResult) -> str:
     """Drop low-confidence junk words at either end (an icon read as ``©`` or ``|``)."""
     words = list(result.words)
@@ -512,8 +515,8 @@ def _trim_words(result: ocr.OcrResult) -> str:
         alnum = sum(ch.isalnum() for ch in word)
         if len(word) == 1 and not word.isdigit() and not (_CJK.match(word) and conf >= 85):
             return True  # an icon beside the name read as a letter or symbol (a sure Hangul syllable stays)
-        if conf < 85 and (_ODD.search(word) or word.count("[") != word.count("]")):
-            return True  # a badge read as "(18§" or "[ty"
+        if conf < 85 and not _TAG_WORD.fullmatch(word) and (_ODD.search(word) or word.count("[") != word.count("]")):
+            return True  # a badge read as "(18§" or "[ty"; not a tag whose "]" was read as ")" (see fix_tag)
         return conf < 65 and (alnum == 0 or len(word) <= 2 or alnum < len(word) / 2)
 
     while len(words) > 1 and junk(*words[-1]):
