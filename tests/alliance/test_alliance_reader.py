@@ -192,3 +192,86 @@ def test_real_small_screen_with_two_line_names():
     assert [next((n for n, v in rows if p in v), None) is not None for p in powers] == [True] * 6, rows
     assert ("[VENi] 11PerCent", [119314809]) in rows, rows
     assert not any("Team" in n for n, _ in rows), rows
+
+
+def _drawn_line(text: str, size: int = 28):
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.alliance.synth import font_paths
+
+    font = ImageFont.truetype(font_paths()[0], size) if font_paths() else ImageFont.load_default(size)
+    image = Image.new("L", (20 + size * len(text) // 2 + 40, 2 * size), 255)
+    ImageDraw.Draw(image).text((10, size // 3), text, font=font, fill=0)
+    return np.asarray(image)
+
+
+def test_a_name_read_at_other_scales_is_chosen_by_the_names_models(monkeypatch):
+    # whiteoutsurvival_20251112_113440.jpg: the English model reads "[HEI]DaffyDuckling" right but with
+    # confidence 27, the crop at 0.75 the scale as "[_H EI]DaF_Fy_D_u_cinng" with 61; the names models
+    # give the right reading 86
+    import numpy as np
+
+    from looplab.alliance import ocr
+    from looplab.alliance.classifier import CLASSES
+    from looplab.alliance.reader import AllianceReader
+    from looplab.imaging.regions import Box
+
+    gray = _drawn_line("[HEI]DaffyDuckling")
+    heights: list[int] = []
+
+    def read_line(prepared, *, digits=False, single_word=False, kind=None, symbols=False):
+        heights.append(prepared.shape[0])
+        scale = "first" if prepared.shape[0] == heights[0] else "large" if prepared.shape[0] > heights[0] else "small"
+        right, wrong = "[HEI]DaffyDuckling", {"large": "[H EI]DaI’!:yP}Jfkling", "small": "[_H EI]DaF_Fy_D_u_cinng"}
+        if digits:
+            return ocr.OcrResult("", 0.0)
+        text, conf = {
+            (None, "first"): (right, 27.0),
+            (None, "large"): (wrong["large"], 51.0),
+            (None, "small"): (wrong["small"], 61.0),
+            ("names", "first"): (right, 86.0),
+            ("names", "large"): ("[H El]Danynykling", 51.0),
+            ("names", "small"): ("[_H EI]DaF_fy_D_u_ckling", 64.0),
+        }.get((kind, scale), ("", 0.0))
+        return ocr.OcrResult(text, conf, ((text, conf),) if text else ())
+
+    monkeypatch.setattr(ocr, "read_line", read_line)
+    reader = AllianceReader.__new__(AllianceReader)
+    reader.other_threshold, reader.retry_below = 0.95, 60.0
+    p = np.zeros(len(CLASSES))
+    p[CLASSES.index("name")] = 1.0
+    h, w = gray.shape
+    item = reader._read_one(gray, Box(8, h // 6, w - 16, 2 * h // 3, 20), p)
+    assert item is not None and item.text == "[HEI]DaffyDuckling", item
+
+
+def test_a_name_with_characters_latin_models_make_up_is_read_by_the_japanese_model(monkeypatch):
+    # riseofkingdoms_3.png: "メBabyRoycîeeツ" read by the names models as "XBabyRoyciee'/" (64)
+    from looplab.alliance import ocr
+    from looplab.alliance.reader import _cjk
+
+    prepared = ocr.prepare_crop(_drawn_line("BabyRoyciee"), text_height=20)
+
+    def read_line(prepared, *, digits=False, single_word=False, kind=None, symbols=False):
+        assert kind == "cjk"
+        words = (("メ", 93.0), ("BabyRoyciee", 93.0), ("ツ", 93.0))
+        return ocr.OcrResult("メ BabyRoyciee ツ", 93.0, words)
+
+    monkeypatch.setattr(ocr, "read_line", read_line)
+    monkeypatch.setattr(ocr, "has_languages", lambda kind: True)
+    latin = ocr.OcrResult("XBabyRoyciee'/", 63.7, (("XBabyRoyciee'/", 63.7),))
+    assert _cjk(prepared, [], latin).text == "メBabyRoycieeツ"
+    plain = ocr.OcrResult("XBabyRoyciee", 63.7, (("XBabyRoyciee", 63.7),))
+    assert _cjk(prepared, [], plain) is None  # read well enough, nothing made up
+
+
+@pytest.mark.skipif(
+    not (DATA / "whiteoutsurvival_20251112_113440.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_real_screen_name_beside_a_framed_avatar():
+    rows = [
+        (r.name, r.values)
+        for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_113440.jpg")).rows
+    ]
+    assert any(n == "[HEI]DaffyDuckling" and 3867 in v for n, v in rows), rows

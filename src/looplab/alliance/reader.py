@@ -116,6 +116,11 @@ class AllianceReader:
                 again = ocr.prepare_crop(best_crop, text_height=round(best_height * factor))
                 readings.append((ocr.read_line(again, symbols=True), again, best_crop, best_height))
             best = max(readings, key=_reading_rank)
+            wordy = [r for r in readings if re.search(r"[^\W\d_]", r[0].text)]
+            if _as_number(best[0]) is None and len(wordy) > 1:
+                # a name: the English model is unsure of most ("[HEI]DaffyDuckling" 27, a garbled
+                # reading at another scale 61); the names models tell a right reading better
+                best = max(wordy, key=lambda r: ocr.read_line(r[1], kind="names").confidence)
         result, prepared = best[0], best[1]
         if p[NAME] >= 0.5 and result.confidence < self.retry_below:
             # a name in a script the Latin models cannot read ("로이시" read as "20JA|"), before its
@@ -419,11 +424,12 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uf900-
 
 
 def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: float = 60.0, sure: float = 85.0):
-    """The Japanese (kana, kanji and Latin) or Korean (Hangul and Latin) model's reading of a name the
-    Latin models read badly, the surer of the two, when it is sure of it and it holds at least two CJK
-    characters (an icon is read as one kana); None else. The crop is read with its marks (kana have
-    dots and strokes that look like accents)."""
-    if latin.confidence >= below:
+    """The Japanese (kana, kanji and Latin) or Korean (Hangul and Latin) model's reading, the surer of
+    the two, of a name the Latin models read badly or with characters they make up of shapes they do not
+    know ("ツ" read as "'/"), when it is sure of it and it holds at least two CJK characters (an icon is
+    read as one kana); None else. The crop is read with its marks (kana have dots and strokes that look
+    like accents)."""
+    if latin.confidence >= below and not _ODD.search(latin.text):
         return None
     best = None
     for kind in ("cjk", "korean"):
