@@ -275,3 +275,42 @@ def test_real_screen_name_beside_a_framed_avatar():
         for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_113440.jpg")).rows
     ]
     assert any(n == "[HEI]DaffyDuckling" and 3867 in v for n, v in rows), rows
+
+
+def test_a_picture_glued_before_a_number_is_cut_off():
+    # whiteoutsurvival_20251114_000354.jpg: a sword-and-shield icon before "1,604", taller than the
+    # digits and chained to them, read as "k4" or "7" ("71608")
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from looplab.alliance import ocr
+    from looplab.alliance.numbers import parse_number
+    from looplab.alliance.reader import _without_edge_picture
+    from looplab.imaging.regions import Box, find_text_regions, to_gray
+    from tests.alliance.synth import font_paths
+
+    font = ImageFont.truetype(font_paths()[0], 34) if font_paths() else ImageFont.load_default(34)
+    image = Image.new("RGB", (1080, 80), (170, 200, 235))  # a phone-wide strip: the icon is no "too tall" shape
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((10, 16, 52, 60), radius=8, fill=(230, 200, 60), outline=(120, 90, 20), width=3)
+    draw.line((16, 56, 48, 20), fill=(250, 250, 250), width=5)
+    draw.text((60, 24), "1,604", font=font, fill=(40, 90, 160))
+    rgb = np.asarray(image)
+    region = max(find_text_regions(rgb), key=lambda r: r.w)
+    assert region.x <= 12 and region.x2 >= 140, region  # the icon is chained to the digits
+    gray = to_gray(rgb)
+    crop = gray[region.y - 4 : region.y2 + 4, region.x - 4 : region.x2 + 4]
+    inner, height = _without_edge_picture(crop, region)
+    assert crop.shape[1] - 60 <= inner.shape[1] <= crop.shape[1] - 45  # the icon (44 px and a gap) cut off
+    assert parse_number(ocr.read_line(ocr.prepare_crop(inner, text_height=height)).text) == 1604
+    plain = gray[:, 55:]
+    assert _without_edge_picture(plain, Box(5, 20, 100, 30, 26)) is None
+
+
+@pytest.mark.skipif(
+    not (DATA / "whiteoutsurvival_20251114_000354.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_real_screen_number_after_an_icon():
+    reading = read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251114_000354.jpg"))
+    rows = {r.name: r.values for r in reading.rows}
+    assert rows.get("Bourne") == [1604], rows

@@ -18,7 +18,7 @@ from looplab.alliance.classifier import CLASSES, RegionClassifier, normalise_cro
 from looplab.alliance.names import clean_read, fix_capital_i, fix_tag, fold
 from looplab.alliance.numbers import has_digits, parse_number, split_pair
 from looplab.alliance.rows import TextItem, group_rows, usual_count
-from looplab.imaging.regions import Box, find_text_regions, to_gray
+from looplab.imaging.regions import Box, character_boxes, edge_mask, find_text_regions, to_gray
 
 OTHER, NAME, NUMBER = CLASSES.index("other"), CLASSES.index("name"), CLASSES.index("number")
 
@@ -108,6 +108,15 @@ class AllianceReader:
             inner, inner_height = found
             again = ocr.prepare_crop(inner, text_height=inner_height)
             readings.append((ocr.read_line(again, symbols=True), again, inner, inner_height))
+        elif has_digits(readings[0][0].text) and _as_number(readings[0][0]) is None:
+            # digits with a picture glued before them, read as part of the number: the number alone
+            found = _without_edge_picture(crop, region)
+            if found is not None:
+                inner, inner_height = found
+                again = ocr.prepare_crop(inner, text_height=inner_height)
+                reading = ocr.read_line(again, symbols=True)
+                if _as_number(reading) is not None:
+                    readings.append((reading, again, inner, inner_height))
         best = max(readings, key=_reading_rank)
         if best[0].confidence < self.retry_below and _as_number(best[0]) is None:
             # the height estimate may be off: try two other scales
@@ -375,6 +384,24 @@ def _without_edge_icons(crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrR
     if right - left < 4 or bottom - top < 4:
         return None
     return crop[top:bottom, left:right], max(4, round((y2 - y1) / scale))
+
+
+def _without_edge_picture(crop: np.ndarray, region: Box) -> tuple[np.ndarray, int] | None:
+    """The part of ``crop`` (``region`` padded) right of a picture glued to the left of the text, or None
+    when there is none: a shape much taller than the region's characters and as wide as it is tall,
+    with character-sized shapes right of it (a sword icon before "1,604", read as "k4" or "7")."""
+    if not region.char_h or region.h < 1.4 * region.char_h:
+        return None
+    boxes = character_boxes(edge_mask(crop), min_height=max(3, region.char_h // 3), max_height=crop.shape[0])
+    pictures = [b for b in boxes if b[3] >= 1.4 * region.char_h and b[2] >= 0.9 * b[3]]
+    if not pictures:
+        return None
+    x, _, w, _ = (int(v) for v in min(pictures, key=lambda b: b[0]))
+    rest = boxes[boxes[:, 0] >= x + w]
+    if not len(rest) or float(np.median(rest[:, 3])) > 1.2 * region.char_h:
+        return None
+    left = max(0, int(rest[:, 0].min()) - max(2, region.char_h // 6))
+    return crop[:, left:], region.char_h
 
 
 def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, float]]:
