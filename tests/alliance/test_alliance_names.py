@@ -66,3 +66,11 @@ def test_clean_read_drops_a_colon_inside_a_word_only():
     assert clean_read("Roí:e_Letüx") == "Roíe_Letüx"  # a piece of the accent read as a colon
     assert clean_read("Power: 3,244") == "Power: 3,244"
     assert clean_read(" |Wolf. ") == "Wolf"
+
+
+def test_fix_tag_takes_parentheses_for_a_tags_brackets():
+    from looplab.alliance.names import fix_tag
+
+    assert fix_tag("(VENi) 라디꿀벌") == "[VENi] 라디꿀벌"
+    assert fix_tag("(ab)") == "(ab)"  # nothing after it: no tag
+    assert fix_tag("Bob (x)") == "Bob (x)"

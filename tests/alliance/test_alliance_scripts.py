@@ -5,7 +5,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from looplab.alliance import ocr
+from looplab.alliance import ocr, reader
 from looplab.alliance.reader import read_screenshot
 from tests.alliance.synth import make_screenshot
 
@@ -41,3 +41,68 @@ def test_a_tag_split_by_the_accent_models_keeps_the_first_reading():
     # seed 20033: the German+English models read "[NE Z]", the first reading "[NEZ]"
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20033).image).rows}
     assert rows.get("[NEZ] Akshasha_Brazura") == [58177000], rows
+
+
+def _korean(text: str, symbols: list[tuple[str, tuple[int, int, int, int], float]]) -> ocr.OcrResult:
+    return ocr.OcrResult(
+        text,
+        90.0,
+        tuple((s, c) for s, _, c in symbols),
+        tuple(b for _, b, _ in symbols),
+        tuple((s, b, i) for i, (s, b, _) in enumerate(symbols)),
+        tuple(c for *_, c in symbols),
+    )
+
+
+def test_hangul_takes_the_place_of_the_latin_models_unsure_words():
+    latin = ocr.OcrResult(
+        "[VENi] & U",
+        57.0,
+        (("[VENi]", 60.0), ("&", 37.0), ("U", 75.0)),
+        ((20, 23, 123, 49), (110, 19, 120, 58), (145, 23, 167, 47)),
+    )
+    korean = _korean(
+        "[00641]루 나",
+        [
+            ("[", (20, 20, 30, 50), 40.0),
+            ("0", (30, 20, 40, 50), 30.0),
+            ("루", (106, 19, 126, 58), 99.0),
+            ("나", (145, 23, 167, 47), 100.0),
+        ],
+    )
+    merged, sureness = reader._with_hangul(latin, korean)
+    assert merged.text == "[VENi] 루 나" and sureness > 99
+    assert merged.confidence == 60.0  # no surer than the Latin words it keeps: the row goes to review
+
+
+@pytest.mark.parametrize(
+    ("latin_words", "korean_text", "why"),
+    [
+        ((("Stevie'/", 0.0),), "우오리고", "a run of Latin letters is no Hangul"),
+        ((("Stevie", 85.0),), "우오", "over a word the Latin models read surely"),
+        ((("=k", 44.0),), "ㅁㅜ", "letters (jamo) with no syllable"),
+    ],
+)
+def test_hangul_made_up_from_latin_letters_or_strokes_is_refused(latin_words, korean_text, why):
+    latin = ocr.OcrResult(" ".join(w for w, _ in latin_words), 10.0, latin_words, ((10, 10, 120, 40),))
+    korean = _korean(korean_text, [(ch, (10 + 25 * i, 10, 35 + 25 * i, 40), 95.0) for i, ch in enumerate(korean_text)])
+    assert reader._with_hangul(latin, korean)[0].text == "", why
+
+
+@pytest.mark.skipif(not (DATA / "riseofkingdoms_1.jpg").exists(), reason="shared real screenshots not present")
+def test_real_screen_tag_and_hangul_name_are_read_together():
+    image = cv2.cvtColor(cv2.imread(str(DATA / "riseofkingdoms_1.jpg")), cv2.COLOR_BGR2RGB)
+    rows = {r.name: r.values for r in read_screenshot(image).rows}
+    assert rows.get("[VENi] 루 나") == [5, 111006835], rows  # 5: its rank
+    assert rows.get("[VENi] 라디꿀벌") == [110713053], rows  # its tag read "(VENi)"
+
+
+@pytest.mark.skipif(
+    not (DATA / "whiteoutsurvival_20251114_001505.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_real_screens_without_hangul_get_none():
+    # the Korean model reads Latin letters and icons as Hangul, surely: "Stevieツ" came out "우오리고"
+    for name in ("whiteoutsurvival_20251114_001505.jpg", "whiteoutsurvival_20251112_113936.jpg"):
+        image = cv2.cvtColor(cv2.imread(str(DATA / name)), cv2.COLOR_BGR2RGB)
+        names = [r.name for r in read_screenshot(image).rows]
+        assert not any(reader._HANGUL.search(n) for n in names), (name, names)

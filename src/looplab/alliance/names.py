@@ -47,7 +47,11 @@ def clean_read(text: str) -> str:
 def fix_tag(text: str) -> str:
     """``[HEI|xBes`` -> ``[HEI]xBes``: a tag's closing bracket read as a lookalike (``|``, ``)``, ``}``, or
     ``J`` after an upper-case tag: ``[RHPJüowrael68``);
-    ``[HE!]Jayy`` -> ``[HEI]Jayy``: an I of an upper-case tag read as ``!`` or ``|``."""
+    ``[HE!]Jayy`` -> ``[HEI]Jayy``: an I of an upper-case tag read as ``!`` or ``|``;
+    ``(VENi) 라디꿀벌`` -> ``[VENi] 라디꿀벌``: a tag's brackets read as parentheses (small text)."""
+    paren = re.match(r"\(([A-Za-z0-9]{2,5})[)\]](?=.)", text)
+    if paren:
+        text = f"[{paren.group(1)}]{text[paren.end() :]}"
     if not text.startswith("["):
         return text
     upper = re.match(r"\[([A-Z0-9!|]{2,5})\]", text)

@@ -70,6 +70,7 @@ class OcrResult:
     boxes: tuple[tuple[int, int, int, int], ...] = ()  # per word (x1, y1, x2, y2) in the prepared image
     # per symbol (text, (x1, y1, x2, y2), index of its word); filled only when asked for
     symbols: tuple[tuple[str, tuple[int, int, int, int], int], ...] = ()
+    symbol_confidences: tuple[float, ...] = ()  # one per symbol, when symbols were asked for
 
 
 def _api(kind: str):
@@ -192,7 +193,7 @@ def read_line(
         confidence = float(np.mean(symbols)) if symbols else 0.0
     else:
         confidence = float(np.mean([c for _, c in words])) if words else 0.0
-    found = []
+    found, sureness = [], []
     if symbols and words:
         level = tesserocr.RIL.SYMBOL
         index = -1
@@ -201,7 +202,8 @@ def read_line(
             piece, box = symbol.GetUTF8Text(level), symbol.BoundingBox(level)
             if piece and box:
                 found.append((piece, tuple(box), max(index, 0)))
-    return OcrResult(" ".join(text.split()), confidence, tuple(words), tuple(boxes), tuple(found))
+                sureness.append(float(symbol.Confidence(level)))
+    return OcrResult(" ".join(text.split()), confidence, tuple(words), tuple(boxes), tuple(found), tuple(sureness))
 
 
 def read_page(gray: np.ndarray) -> str:

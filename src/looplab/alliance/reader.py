@@ -460,10 +460,13 @@ def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: floa
         return None
     best = None
     for kind in ("cjk", "korean"):
-        if not ocr.has_languages(kind):
-            continue
+        if not ocr.has_languages(kind) or kind == "korean" and latin.confidence >= below:
+            continue  # the Korean model reads Hangul into icons too readily: only for a bad reading
         read = ocr.read_line(prepared, kind=kind, symbols=True)
-        if read.confidence < max(sure, latin.confidence + 25) or len(_CJK.findall(read.text)) < 2:
+        sureness = read.confidence
+        if kind == "korean":
+            read, sureness = _with_hangul(latin, read)  # the Latin words stay the Latin models'
+        if sureness < max(sure, latin.confidence + 25) or len(_CJK.findall(read.text)) < 2:
             continue
         if best is None or read.confidence > best[1].confidence:
             best = (kind, read)
@@ -471,7 +474,7 @@ def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: floa
         return None
     kind, read = best
     if kind == "korean":
-        return _words_as_spaced(read)
+        return read
     read = _with_symbols(read, marks.put_marks(read.symbols, found, prepared))  # no kana takes an accent
     # the Japanese model reads each CJK character as a word: no spaces next to one
     words: list[tuple[str, float]] = []
@@ -483,24 +486,67 @@ def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: floa
     return ocr.OcrResult(" ".join(w for w, _ in words), read.confidence, tuple(words))
 
 
-def _words_as_spaced(read: ocr.OcrResult) -> ocr.OcrResult:
-    """The reading's words as its text spaces them: the Korean model gives each syllable as a word
-    but puts spaces only between words ("로이시" comes as three words)."""
-    spaced = read.text.split()
-    words: list[tuple[str, float]] = []
-    pieces = iter(read.words)
-    for target in spaced:
-        text, confidences = "", []
-        while len(text) < len(target):
-            piece = next(pieces, None)
-            if piece is None:
-                return read
-            text += piece[0]
-            confidences.append(piece[1])
-        if text != target:
-            return read
-        words.append((text, min(confidences)))
-    return ocr.OcrResult(read.text, read.confidence, tuple(words))
+_HANGUL = re.compile(r"[\u3130-\u318f\uac00-\ud7af]")
+_SYLLABLE = re.compile(r"[\uac00-\ud7af]")
+
+
+def _hangul_words(read: ocr.OcrResult) -> list[tuple[str, float, tuple[int, int, int, int]]]:
+    """The Korean reading's runs of Hangul syllables as words (text, mean symbol confidence, box).
+
+    The model gives each syllable as a word of its own: words are cut where its text has a space."""
+    if not read.symbols or len(read.symbol_confidences) != len(read.symbols):
+        return []
+    runs: list[list[tuple[str, float, tuple[int, int, int, int]]]] = []
+    run: list[tuple[str, float, tuple[int, int, int, int]]] = []
+    end = 0
+    for (symbol, box, _), confidence in zip(read.symbols, read.symbol_confidences, strict=True):
+        at = read.text.find(symbol, end)
+        if at < 0:
+            return []
+        if _HANGUL.fullmatch(symbol) and run and " " not in read.text[end:at]:
+            run.append((symbol, confidence, box))
+        else:
+            if run:
+                runs.append(run)
+            run = [(symbol, confidence, box)] if _HANGUL.fullmatch(symbol) else []
+        end = at + len(symbol)
+    if run:
+        runs.append(run)
+    words = []
+    for run in runs:
+        boxes = [b for *_, b in run]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        words.append(("".join(t for t, _, _ in run), float(np.mean([c for _, c, _ in run])), box))
+    return words
+
+
+def _with_hangul(latin: ocr.OcrResult, korean: ocr.OcrResult, *, unsure: float = 80.0) -> tuple[ocr.OcrResult, float]:
+    """The Korean model's Hangul words put in place of the Latin words they lie over ("[VENi] 쏘옹진갱":
+    the Korean model misreads the tag, the Latin models the name), and how sure the Korean model is of
+    its Hangul. The model also reads Latin letters and icons as Hangul, and surely, so each Hangul word
+    must take the place of Latin words the Latin models were ``unsure`` of and that hold no run of four
+    letters ("Stevie" is no Hangul); the result's confidence is no higher than its Latin words'."""
+    none = (ocr.OcrResult("", 0.0), 0.0)
+    hangul = _hangul_words(korean)
+    if not hangul or len(latin.boxes) != len(latin.words):
+        return none
+    latin_words = list(zip(latin.words, latin.boxes, strict=True))
+
+    def under(box: tuple[int, int, int, int]) -> list[tuple[str, float]]:  # mostly under a Hangul word
+        return [w for w, b in latin_words if min(box[2], b[2]) - max(box[0], b[0]) > 0.5 * (b[2] - b[0])]
+
+    if not all(_SYLLABLE.search(text) for text, _, _ in hangul):
+        return none  # letters (jamo) alone, no syllable: strokes of something else
+    for *_, box in hangul:
+        replaced = under(box)
+        if not replaced or any(c >= unsure or re.search(r"[^\W\d_]{4,}", w) for w, c in replaced):
+            return none
+    kept = [(w, c, b) for (w, c), b in latin_words if not any((w, c) in under(hb) for *_, hb in hangul)]
+    merged = sorted(kept + hangul, key=lambda word: word[2][0])
+    sureness = float(np.mean([c for _, c, _ in hangul]))
+    words = tuple((w, c) for w, c, _ in merged)
+    confidence = min([sureness] + [c for _, c, _ in kept])
+    return ocr.OcrResult(" ".join(w for w, _ in words), confidence, words, tuple(b for *_, b in merged)), sureness
 
 
 def _with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResult:
