@@ -251,6 +251,14 @@ def _icon(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, rng: random.Rand
         draw.polygon(pts, fill=color)
 
 
+def _clear_y(draw, xy: tuple[float, float], text: str, font, anchor: str, beside: tuple, other_y: float) -> float:
+    """``xy``'s y, or ``other_y`` when the text drawn at ``xy`` would overlap the box ``beside``."""
+    x1, y1, x2, y2 = draw.textbbox(xy, text, font=font, anchor=anchor)
+    bx, by, bw, bh = beside
+    overlaps = x1 < bx + bw + 8 and bx < x2 and y1 < by + bh and by < y2
+    return other_y if overlaps else xy[1]
+
+
 def _text(draw: ImageDraw.ImageDraw, xy: tuple[float, float], text: str, font, fill, anchor: str = "la"):
     draw.text(xy, text, font=font, fill=fill, anchor=anchor)
     x1, y1, x2, y2 = draw.textbbox(xy, text, font=font, anchor=anchor)
@@ -416,9 +424,12 @@ def make_screenshot(
             local.append(Element(box, "number", texts[0]))
             row_numbers.append((box[0], values[0]))
             if n_cols > 1:
+                # on the name's line where a long first number would run into it
+                right = (width - margin - 30 * s, y0 + row_h / 2)
+                y = _clear_y(ldraw, right, texts[1], number_font, "rm", box, y0 + row_h * 0.32)
                 box = _text(
                     ldraw,
-                    (width - margin - 30 * s, y0 + row_h / 2),
+                    (right[0], y),
                     texts[1],
                     number_font,
                     theme.number_color,
@@ -448,9 +459,11 @@ def make_screenshot(
             local.append(Element(box, "number", texts[0]))
             row_numbers.append((box[0], values[0]))
             if n_cols > 1:
+                right = (width - margin - 20 * s, y0 + row_h * 0.5)
+                y = _clear_y(ldraw, right, texts[1], number_font, "rm", box, y0 + row_h * 0.28)
                 box = _text(
                     ldraw,
-                    (width - margin - 20 * s, y0 + row_h * 0.5),
+                    (right[0], y),
                     texts[1],
                     number_font,
                     theme.number_color,

@@ -314,3 +314,16 @@ def test_real_screen_number_after_an_icon():
     reading = read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251114_000354.jpg"))
     rows = {r.name: r.values for r in reading.rows}
     assert rows.get("Bourne") == [1604], rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (20076, "Akakfin", [5, 3800000]),  # "5 Akakfin" read as one region: a rank and a name, no number
+        (20084, "Lidow", [84310939, 769571]),  # "Power" read apart from "769,571" became a member
+        (20071, "Mordow", [5860516, 42523127]),  # the generator drew its two numbers over each other
+    ],
+)
+def test_held_out_rows_with_a_rank_or_label_in_the_way(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows

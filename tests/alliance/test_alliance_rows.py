@@ -150,3 +150,13 @@ def test_the_same_name_read_for_several_members_is_kept():
     for i in range(3):
         items += [name(270, 100 + 80 * i, "[VENi]", h=23), number(960, 106 + 80 * i, 1000 + i, h=21)]
     assert summary(group_rows(items)) == [("[VENi]", [1000]), ("[VENi]", [1001]), ("[VENi]", [1002])]
+
+
+def test_a_label_read_apart_from_its_number_is_no_member():
+    # seed 20084: "Power: 975,348" read as one number, "Power" + "769,571" a wide gap apart as two items
+    def labelled(x, y, value):
+        return TextItem(Box(x, y, 300, 30), "number", f"Power: {value:,}", 90.0, value)
+
+    items = [name(100, 100, "Doeli"), number(100, 150, 24699), labelled(500, 150, 36952)]
+    items += [name(100, 300, "Lidow"), number(100, 350, 84310939), name(500, 350, "Power"), number(580, 350, 769571)]
+    assert summary(group_rows(items)) == [("Doeli", [24699, 36952]), ("Lidow", [84310939, 769571])]

@@ -143,6 +143,8 @@ class AllianceReader:
         number = _as_number(result)
         if number is not None and p[NAME] >= 0.5 and _GLUED_WORD.search(number[0]):
             number = None  # "4haak": a name with a picture's edge read as a digit, no number with a unit
+        if number is not None and p[NAME] >= 0.9 and re.search(r"[^\W\d_]{3,}", number[0]):
+            number = None  # "5 Akakfin": a rank and a name (see _split_leading_rank), not "215,600 points"
         if number is not None:
             text, confidence, value = _with_decimal_point(*number, prepared)
             iconish = p[OTHER] >= (0.9 if confidence >= 95 else 0.8)

@@ -7,6 +7,7 @@ Same-line names far apart are separate columns (two-column card layouts).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -95,6 +96,24 @@ def _without_subtitles(names: list[TextItem], repeats: int = 2) -> list[TextItem
     return [n for n in names if counts[fold(n.text)] < repeats or not under_a_name(n)]
 
 
+_LABELLED = re.compile(r"\s*([^\W\d_][^:：]{0,30}?)\s*[:：]")
+
+
+def _without_labels(names: list[TextItem], numbers: list[TextItem], repeats: int = 3) -> list[TextItem]:
+    """Leave out a label read apart from its number ("Power" then "769,571" a wide gap further): a name
+    just left of a number on its line that reads as the label of a "Power: 3,244" elsewhere on the
+    screen, or reads the same before a number in ``repeats`` rows."""
+    labels = {fold(m.group(1)) for n in numbers if (m := _LABELLED.match(n.text))}
+
+    def before_a_number(n: TextItem) -> bool:
+        b = n.box
+        return any(_same_line(b, m.box) and 0 <= m.box.x - b.x2 <= 4 * b.h for m in numbers)
+
+    placed = [n for n in names if before_a_number(n)]
+    counts = Counter(fold(n.text) for n in placed)
+    return [n for n in names if n not in placed or (fold(n.text) not in labels and counts[fold(n.text)] < repeats)]
+
+
 def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | None:
     """Index of the name whose block holds ``number``: at or above it, nearest, same column."""
     nb = number.box
@@ -126,6 +145,7 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | No
     """
     numbers = [i for i in items if i.kind == "number"]
     names = _without_subtitles(merge_name_pieces([i for i in items if i.kind == "name"]))
+    names = _without_labels(names, numbers)
     names = _without_titles(names, numbers, width=width)
     groups = [RowGroup(n) for n in names]
     for number in numbers:
