@@ -48,3 +48,10 @@ def test_two_numbers_side_by_side_are_not_one():
     assert split_pair("1 908 695") is None and parse_number("1 908 695") == 1908695
     assert split_pair("1908 695") is None  # a lost space, not two numbers
     assert split_pair("Power: 3,244") is None
+
+
+def test_a_suffix_letter_read_twice_is_one_suffix():
+    # seed 20095: "882M" read "882Mm", once taken for 882 with a unit word
+    assert parse_number("882Mm") == 882_000_000
+    assert parse_number("12kK") == 12_000
+    assert parse_number("1,234 pts") == 1234

@@ -119,3 +119,10 @@ def test_an_outline_is_not_split_as_two_lines():
     cv2.ellipse(mask, (200, 50), (150, 30), 0, 0, 360, 1, 3)  # a flat one: dense at its top and bottom
     cv2.rectangle(mask, (500, 20), (700, 80), 1, 3)
     assert sorted(character_boxes(mask).tolist()) == [[48, 18, 305, 65], [498, 18, 205, 65]]
+
+
+def test_a_wide_picture_left_of_a_name_is_not_chained_to_it():
+    # seed 20071: an avatar's 58x42 square, then "å" (14x24) and "ing" 30 px to its right
+    boxes = np.array([[38, 236, 58, 42], [126, 227, 14, 24], [141, 229, 37, 27]], dtype=np.int32)
+    regions = sorted(chain_characters(boxes), key=lambda b: b.x)
+    assert len(regions) == 2 and regions[1].x == 126, regions

@@ -55,9 +55,15 @@ def _suffixed_value(num: str, multiplier: int) -> int | None:
     return None if value is None else value * multiplier
 
 
+_DOUBLED_SUFFIX = re.compile(r"(?<=\d)([KkMmBb])([KkMmBb]+)$")
+
+
 def parse_number(text: str) -> int | None:
     """The integer a game number text stands for, or None when the text is not (only) a number."""
     text = normalise(text)
+    doubled = _DOUBLED_SUFFIX.search(text)
+    if doubled and set(doubled.group(2).lower()) == {doubled.group(1).lower()}:
+        text = text[: doubled.start(2)]  # "882Mm": the suffix letter read twice
     if not text:
         return None
     candidates = list(_TOKEN.finditer(text))

@@ -167,7 +167,7 @@ def chain_characters(
                 continue  # a card's edge or a rule beside a character: an l is never that tall
             if hi < hj / 1.5 and w[j] <= 1.2 * hj and space > 0.75 * gap * hi:
                 continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
-            if hi > 1.2 * hj and 0.6 * hi <= w[i] <= 1.2 * hi and space > 0.4 * hj:
+            if hi > 1.2 * hj and 0.6 * hi <= w[i] <= 1.6 * hi and space > 0.4 * hj:
                 continue  # a picture (an avatar, an icon) left of text, a word's space or more away
             uf.union(i, j)
     groups: dict[int, list[int]] = {}
