@@ -106,3 +106,23 @@ def test_real_screens_without_hangul_get_none():
         image = cv2.cvtColor(cv2.imread(str(DATA / name)), cv2.COLOR_BGR2RGB)
         names = [r.name for r in read_screenshot(image).rows]
         assert not any(reader._HANGUL.search(n) for n in names), (name, names)
+
+
+def test_a_kana_decoration_on_a_latin_name_is_kept():
+    latin = ocr.OcrResult("Stevie'/", 22.0, (("Stevie'/", 22.0),))
+    japanese = ocr.OcrResult("Stevie ツ ソ", 70.0, (("Stevie", 65.0), ("ツ", 86.0), ("ソ", 59.0)))
+    decorated = reader._kana_decorated(latin, japanese, sure=80.0)
+    assert decorated is not None and decorated.text == "Stevie ツ"  # the underline's "ソ" left out
+    other = ocr.OcrResult("Steve ツ", 70.0, (("Steve", 65.0), ("ツ", 86.0)))
+    assert reader._kana_decorated(latin, other, sure=80.0) is None  # the Latin letters disagree
+    unsure = ocr.OcrResult("Stevie ツ", 70.0, (("Stevie", 65.0), ("ツ", 70.0)))
+    assert reader._kana_decorated(latin, unsure, sure=80.0) is None
+
+
+@pytest.mark.skipif(
+    not (DATA / "whiteoutsurvival_20251114_000354.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_real_screen_name_with_a_kana_decoration():
+    image = cv2.cvtColor(cv2.imread(str(DATA / "whiteoutsurvival_20251114_000354.jpg")), cv2.COLOR_BGR2RGB)
+    rows = {r.name: r.values for r in read_screenshot(image).rows}
+    assert rows.get("Stevieツ") == [2797], rows

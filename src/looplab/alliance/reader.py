@@ -466,9 +466,12 @@ def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: floa
             continue  # the Korean model reads Hangul into icons too readily: only for a bad reading
         read = ocr.read_line(prepared, kind=kind, symbols=True)
         sureness = read.confidence
-        if kind == "korean":
+        decorated = _kana_decorated(latin, read, sure=sure - 5) if kind == "cjk" else None
+        if decorated is not None:
+            read = decorated  # the Latin letters agreed on: its CJK characters, each sure, decide
+        elif kind == "korean":
             read, sureness = _with_hangul(latin, read)  # the Latin words stay the Latin models'
-        if sureness < max(sure, latin.confidence + 25) or len(_CJK.findall(read.text)) < 2:
+        if decorated is None and (sureness < max(sure, latin.confidence + 25) or len(_CJK.findall(read.text)) < 2):
             continue
         if best is None or read.confidence > best[1].confidence:
             best = (kind, read)
@@ -486,6 +489,28 @@ def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: floa
         else:
             words.append((word, conf))
     return ocr.OcrResult(" ".join(w for w, _ in words), read.confidence, tuple(words))
+
+
+def _kana_decorated(latin: ocr.OcrResult, japanese: ocr.OcrResult, *, sure: float) -> ocr.OcrResult | None:
+    """``Stevieツ``: a Latin name with a kana or kanji for decoration, which the Latin models read as
+    characters they make up ("Stevie'/"). Taken when the Japanese model reads the same Latin letters and
+    each CJK character it adds surely; low-confidence CJK words at the ends (an underline read as "ソ")
+    are left out. None else."""
+    words = list(japanese.words)
+    while words and _CJK.fullmatch(words[-1][0]) and words[-1][1] < 65:
+        words.pop()
+    while words and _CJK.fullmatch(words[0][0]) and words[0][1] < 65:
+        words.pop(0)
+    cjk = [c for w, c in words if _CJK.search(w)]
+    if not cjk or min(cjk) < sure or any(_CJK.search(w) and not _CJK.fullmatch(w) for w, _ in words):
+        return None
+
+    def letters(text: str) -> str:
+        return "".join(ch for ch in text if ch.isalnum() and not _CJK.match(ch))
+
+    if not letters(latin.text) or letters("".join(w for w, _ in words)) != letters(latin.text):
+        return None
+    return ocr.OcrResult(" ".join(w for w, _ in words), japanese.confidence, tuple(words))
 
 
 _HANGUL = re.compile(r"[\u3130-\u318f\uac00-\ud7af]")
