@@ -322,6 +322,9 @@ def test_real_screen_number_after_an_icon():
         (20076, "Akakfin", [5, 3800000]),  # "5 Akakfin" read as one region: a rank and a name, no number
         (20084, "Lidow", [84310939, 769571]),  # "Power" read apart from "769,571" became a member
         (20071, "Mordow", [5860516, 42523127]),  # the generator drew its two numbers over each other
+        (20091, "Rose_Zuüua", [5, 621600, 34363]),  # the ü read "ii" by the English model
+        (20095, "Thuqua_King577", [6, 802230196, 882000000]),  # "882M" read "882Mm"
+        (20071, "åing", [80753, 7839094]),  # an avatar's wide square chained to the name
     ],
 )
 def test_held_out_rows_with_a_rank_or_label_in_the_way(seed, name, values):

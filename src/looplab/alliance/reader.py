@@ -426,6 +426,7 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
     the models that spell more accents (``ocr.LANGUAGES["names"]``), then with the Japanese model."""
     found = marks.accent_marks(prepared)
     if not found and first.confidence >= sure:
+        first = _with_umlaut_for_ii(first, prepared)
         if not any(t in ("c", "C", "g") for t, _, _ in first.symbols) and not marks.slashed_os(prepared):
             return first
         return _with_symbols(first, marks.put_marks(first.symbols, [], prepared))
@@ -442,6 +443,27 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
         # the bare line read worse than the first reading: the marks go on the first reading's letters
         latin = _with_symbols(first, marks.put_marks(first.symbols, found, prepared))
     return _cjk(prepared, found, latin) or latin
+
+
+def _with_umlaut_for_ii(first: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``Rose_Zuiiua`` -> ``Rose_Zuüua``: a ü whose dots sit too close to find as a mark, read by the
+    English model as "ii". Where the German model, which spells ü, reads a ü between the same letters,
+    the ü is taken (and nothing else of its reading: it has its own slips)."""
+    if "ii" not in first.text or len(first.symbols) != len(first.text.replace(" ", "")):
+        return first
+    names = ocr.read_line(prepared, kind="names").text
+    symbols = [list(symbol) for symbol in first.symbols]
+    for at in [m.start() for m in re.finditer("ii", first.text)]:
+        before, after = first.text[max(0, at - 2) : at], first.text[at + 2 : at + 4]
+        for umlaut in ("ü", "Ü"):
+            if f"{before}{umlaut}{after}" in names:
+                index = len(first.text[:at].replace(" ", ""))  # the symbols hold the text less its spaces
+                symbols[index][0], symbols[index + 1][0] = umlaut, ""
+    if [t for t, *_ in symbols] == [t for t, *_ in first.symbols]:
+        return first
+    spelt = _with_symbols(first, [(text, word) for text, _, word in symbols])
+    kept = tuple((text, box, word) for text, box, word in symbols if text)
+    return ocr.OcrResult(spelt.text, spelt.confidence, spelt.words, spelt.boxes, kept)
 
 
 def _tags_whole(result: ocr.OcrResult) -> bool:
