@@ -160,3 +160,20 @@ def test_a_label_read_apart_from_its_number_is_no_member():
     items = [name(100, 100, "Doeli"), number(100, 150, 24699), labelled(500, 150, 36952)]
     items += [name(100, 300, "Lidow"), number(100, 350, 84310939), name(500, 350, "Power"), number(580, 350, 769571)]
     assert summary(group_rows(items)) == [("Doeli", [24699, 36952]), ("Lidow", [84310939, 769571])]
+
+
+def test_a_header_strip_closer_than_the_lists_pitch_is_no_row():
+    # whiteoutsurvival_20251114_000442: "Join 18/30" and "Troop Power 34,695" above rows 195 px apart
+    items = [name(100, 600, "Join"), number(100, 640, 18730), name(100, 745, "Troop Power"), number(700, 745, 34695)]
+    for i, member in enumerate(["Bunyip", "MrsChapstick", "CooKeeZ710", "flying", "SAAAM6"]):
+        items += [name(250, 850 + 195 * i, member), number(250, 890 + 195 * i, 1900 - i)]
+    assert [n for n, _ in summary(group_rows(items))] == ["Bunyip", "MrsChapstick", "CooKeeZ710", "flying", "SAAAM6"]
+
+
+def test_rows_of_a_card_grid_keep_their_head():
+    # two cards per line (whiteoutsurvival_20251112_114629): the pitch is taken between lines
+    items = []
+    for i in range(4):
+        items += [name(100, 300 + 250 * i, f"Left{i}"), number(100, 340 + 250 * i, 10 + i)]
+        items += [name(600, 300 + 250 * i, f"Right{i}"), number(600, 340 + 250 * i, 20 + i)]
+    assert len(group_rows(items)) == 8

@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from looplab.alliance.names import fold
 from looplab.imaging.regions import Box
 
@@ -156,7 +158,7 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | No
         g.numbers.sort(key=lambda n: n.box.x)
     if any(g.numbers for g in groups):
         groups = [g for g in groups if g.numbers]
-    return _without_odd_blocks(groups)
+    return _without_off_pitch_head(_without_odd_blocks(groups))
 
 
 def _offsets(g: RowGroup, height: float) -> list[tuple[float, float]]:
@@ -190,6 +192,22 @@ def _without_odd_blocks(groups: list[RowGroup], *, dy: float = 0.8, dx: float = 
     while len(keep) > 3 and odd(keep[-1]):
         keep.pop()
     return [groups[i] for i in keep]
+
+
+def _without_off_pitch_head(groups: list[RowGroup], *, short: float = 0.8) -> list[RowGroup]:
+    """Leave out first groups closer to the next than a list's rows are to each other: a header strip
+    above the list ("Join 18/30", "Troop Power 34,695") whose labels took its numbers. A list's rows
+    follow one another at one pitch; groups side by side on one line (card grids) are not counted."""
+    if len(groups) < 5:
+        return groups
+    steps = [b.name.box.cy - a.name.box.cy for a, b in zip(groups, groups[1:], strict=False)]
+    pitch = float(np.median([d for d, a in zip(steps, groups, strict=False) if d > 0.5 * a.name.box.h] or [0.0]))
+    if pitch <= 0:
+        return groups
+    start = 0
+    while len(groups) - start > 4 and 0.5 * groups[start].name.box.h < steps[start] < short * pitch:
+        start += 1
+    return groups[start:]
 
 
 def usual_count(groups: list[RowGroup]) -> int:
