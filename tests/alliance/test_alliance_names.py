@@ -74,3 +74,12 @@ def test_fix_tag_takes_parentheses_for_a_tags_brackets():
     assert fix_tag("(VENi) 라디꿀벌") == "[VENi] 라디꿀벌"
     assert fix_tag("(ab)") == "(ab)"  # nothing after it: no tag
     assert fix_tag("Bob (x)") == "Bob (x)"
+
+
+def test_a_word_starting_with_l_before_a_consonant_starts_with_an_i():
+    from looplab.alliance.names import fix_capital_i
+
+    assert fix_capital_i("[HEI]lronhide") == "[HEI]Ironhide"  # whiteoutsurvival_20251112_114036
+    assert fix_capital_i("Kadow lxvi") == "Kadow Ixvi"
+    for kept in ("lady", "Lloyd", "lyra", "ljubo", "Bell22"):
+        assert fix_capital_i(kept) == kept

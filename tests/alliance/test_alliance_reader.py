@@ -144,6 +144,7 @@ def test_decimal_point_is_found_in_the_pixels():
         (20019, "èose469", [600000]),  # read "eo0se469": half digits, but the classifier is sure of a name
         (20019, "[TRL] Milux", [800000]),  # ... whose numbers then went to the row above
         (20040, "Roíe_Letüx", [12, 1126500]),  # read "Roí:e_Letüx" and dropped as a "label: value"
+        (20015, "[HLA]Akne", [6059648]),  # the German model read the tag's "]" twice, as "]J"
     ],
 )
 def test_names_with_stray_digits_or_colons_are_read(seed, name, values):

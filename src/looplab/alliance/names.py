@@ -76,7 +76,9 @@ def fix_capital_i(text: str) -> str:
             return w.replace("l", "I")
         return w
 
-    return re.sub(r"\S+", word, text)
+    text = re.sub(r"\S+", word, text)
+    # a word that starts with an l before a consonant ("lronhide"): no word starts so, an I does ("Iron")
+    return re.sub(r"(?:(?<=^)|(?<=[\s\]_)]))l(?=[bcdfghkmnpqrstvwxz])", "I", text)
 
 
 def fold(name: str) -> str:

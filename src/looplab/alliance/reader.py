@@ -434,7 +434,9 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
     again = ocr.read_line(wiped, kind="names", symbols=True)
     latin = first
     near = again.confidence >= first.confidence - (15 if found else 10)
-    if again.words and near and (_tags_whole(again) or not _tags_whole(first)):
+    # the German model reads a tag's "]" twice, as "]J", where the English one read it once
+    doubled = "]J" in again.text and "]J" not in first.text and again.text.replace("]J", "]", 1) == first.text
+    if again.words and near and not doubled and (_tags_whole(again) or not _tags_whole(first)):
         latin = _with_symbols(again, marks.put_marks(again.symbols, found, wiped))
         acute = marks.lone_dot_umlauts(again.symbols, wiped)
         if acute is not None:
