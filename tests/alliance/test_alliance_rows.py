@@ -177,3 +177,13 @@ def test_rows_of_a_card_grid_keep_their_head():
         items += [name(100, 300 + 250 * i, f"Left{i}"), number(100, 340 + 250 * i, 10 + i)]
         items += [name(600, 300 + 250 * i, f"Right{i}"), number(600, 340 + 250 * i, 20 + i)]
     assert len(group_rows(items)) == 8
+
+
+def test_an_unsure_piece_before_a_tag_is_left_out():
+    # whiteoutsurvival_20251111_194047: an alliance banner's paw print read "w.b‚" before "[HEI]HellImperium"
+    junk = TextItem(Box(100, 100, 40, 30), "name", "w.b‚", 40.0)
+    rows = group_rows([junk, name(150, 100, "[HEI]HellImperium"), number(700, 100, 17479324213)])
+    assert summary(rows) == [("[HEI]HellImperium", [17479324213])]
+    sure = TextItem(Box(100, 100, 40, 30), "name", "Sir", 95.0)  # a sure word before a tag stays
+    rows = group_rows([sure, name(150, 100, "[HEI]Knight"), number(700, 100, 5)])
+    assert summary(rows) == [("Sir [HEI]Knight", [5])]

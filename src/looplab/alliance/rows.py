@@ -36,6 +36,9 @@ def _same_line(a: Box, b: Box, overlap: float = 0.5) -> bool:
     return min(a.y2, b.y2) - max(a.y, b.y) >= overlap * min(a.h, b.h)
 
 
+_TAG = re.compile(r"\[[A-Za-z0-9]{2,5}\]")
+
+
 def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
     """Join name pieces on one line split by a wide space (``[K178]`` + ``Spider Friend``)."""
     names = sorted(names, key=lambda n: (n.box.y, n.box.x))
@@ -44,6 +47,9 @@ def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
         for i, prev in enumerate(merged):
             gap = item.box.x - prev.box.x2
             if _same_line(prev.box, item.box) and -0.2 * item.box.h <= gap <= 1.6 * max(prev.box.h, item.box.h):
+                if _TAG.match(item.text) and prev.confidence < 80:
+                    merged[i] = item  # a tag starts a name: an unsure piece before it is an icon's
+                    break
                 x, y = prev.box.x, min(prev.box.y, item.box.y)
                 box = Box(x, y, item.box.x2 - x, max(prev.box.y2, item.box.y2) - y)
                 conf = min(prev.confidence, item.confidence)
