@@ -1,6 +1,7 @@
 import csv
 from pathlib import Path
 
+import cv2
 import pytest
 
 from looplab.alliance.names import fold
@@ -331,3 +332,14 @@ def test_real_screen_number_after_an_icon():
 def test_held_out_rows_with_a_rank_or_label_in_the_way(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
+
+
+@pytest.mark.skipif(
+    not (DATA / "whiteoutsurvival_20251114_000549.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_real_screen_sword_icon_before_a_number_read_surely_is_no_digit():
+    # the icon read as a "4" ("'%41,051", confidence 0; "4893", 39) when the number itself reads surely alone
+    image = cv2.cvtColor(cv2.imread(str(DATA / "whiteoutsurvival_20251114_000549.jpg")), cv2.COLOR_BGR2RGB)
+    rows = {r.name: r.values for r in read_screenshot(image).rows}
+    assert rows.get("CanariasMP") == [1051], rows
+    assert rows.get("Sari n Spice") == [893], rows

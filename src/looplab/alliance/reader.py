@@ -108,8 +108,9 @@ class AllianceReader:
             inner, inner_height = found
             again = ocr.prepare_crop(inner, text_height=inner_height)
             readings.append((ocr.read_line(again, symbols=True), again, inner, inner_height))
-        elif has_digits(readings[0][0].text) and _as_number(readings[0][0]) is None:
-            # digits with a picture glued before them, read as part of the number: the number alone
+        elif has_digits(readings[0][0].text) and (_as_number(readings[0][0]) is None or readings[0][0].confidence < 85):
+            # digits with a picture glued before them, read as part of the number ("'%41,051" for a
+            # sword icon and "1,051"): the number alone, kept when it reads as a number more surely
             found = _without_edge_picture(crop, region)
             if found is not None:
                 inner, inner_height = found
