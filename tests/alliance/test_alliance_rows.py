@@ -187,3 +187,11 @@ def test_an_unsure_piece_before_a_tag_is_left_out():
     sure = TextItem(Box(100, 100, 40, 30), "name", "Sir", 95.0)  # a sure word before a tag stays
     rows = group_rows([sure, name(150, 100, "[HEI]Knight"), number(700, 100, 5)])
     assert summary(rows) == [("Sir [HEI]Knight", [5])]
+
+
+def test_labels_are_no_members_and_take_the_number_before_them():
+    # whiteoutsurvival_20251112_114651: "1 hour(s) ago" under an avatar became a member "hour(s)" [1]
+    label = TextItem(Box(230, 160, 84, 27), "label", "hour(s)", 90.0)
+    items = [name(250, 100, "Dico"), number(250, 140, 141800000), number(100, 160, 1, h=27), label]
+    items += [name(250, 300, "LOMAAN"), number(250, 340, 116800000)]
+    assert summary(group_rows(items)) == [("Dico", [141800000]), ("LOMAAN", [116800000])]

@@ -177,8 +177,10 @@ class AllianceReader:
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
-        if sum(ch.isalnum() for ch in name) < 2 or _LABEL.search(name):
+        if sum(ch.isalnum() for ch in name) < 2:
             return None
+        if _LABEL.search(name):
+            return TextItem(region, "label", name, result.confidence)  # no member; its number neither
         if result.confidence < 40 and p[NAME] < 0.5 or p[OTHER] >= self.other_threshold and result.confidence < 70:
             return None  # garbage read off an icon or picture
         return TextItem(region, "name", name, result.confidence)
@@ -250,7 +252,8 @@ def _digit_share(text: str) -> float:
 # Characters a name may well hold but that Tesseract mostly produces from icons and decorations
 _ODD = re.compile(r"[^\w\s\[\]().'&\-]|['’‘”“]")
 _GLUED_WORD = re.compile(r"\d[^\W\d_]{2,}")  # letters glued to a digit ("4haak"; "215,600 pts" is apart)
-_LABEL = re.compile(r"\w:(?:\s|\d)")  # "Registered: 20/20", "Power: 3,244" (when the number was not read)
+# "Power: 3,244" (when the number was not read), "55 minute(s) ago"
+_LABEL = re.compile(r"\w:(?:\s|\d)|\w\(s\)")
 
 
 def _drop_small_print(items: list[TextItem]) -> list[TextItem]:

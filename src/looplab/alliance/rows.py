@@ -20,7 +20,7 @@ from looplab.imaging.regions import Box
 @dataclass
 class TextItem:
     box: Box
-    kind: str  # "name" or "number"
+    kind: str  # "name", "number" or "label" (UI text that is neither: "hour(s) ago")
     text: str
     confidence: float
     value: int | None = None  # numbers only; None when unreadable
@@ -144,6 +144,12 @@ def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | N
     return best
 
 
+def _told_by_a_label(number: TextItem, labels: list[TextItem]) -> bool:
+    """A number a word's space left of a label on its line: the label's ("55" of "55 minute(s) ago")."""
+    b = number.box
+    return any(_same_line(b, lb.box) and 0 <= lb.box.x - b.x2 <= max(b.h, lb.box.h) for lb in labels)
+
+
 def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | None = None) -> list[RowGroup]:
     """Member rows top to bottom, each name with its numbers left to right.
 
@@ -151,7 +157,8 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | No
     number at all (titles, headers, labels) when other rows have numbers. ``width``: the screen's, to
     tell a centred title.
     """
-    numbers = [i for i in items if i.kind == "number"]
+    labels = [i for i in items if i.kind == "label"]
+    numbers = [i for i in items if i.kind == "number" and not _told_by_a_label(i, labels)]
     names = _without_subtitles(merge_name_pieces([i for i in items if i.kind == "name"]))
     names = _without_labels(names, numbers)
     names = _without_titles(names, numbers, width=width)
