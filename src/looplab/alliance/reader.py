@@ -179,10 +179,11 @@ class AllianceReader:
             return None
         if sum(ch.isalnum() for ch in name) < 2:
             return None
-        if _LABEL.search(name):
-            return TextItem(region, "label", name, result.confidence)  # no member; its number neither
         if result.confidence < 40 and p[NAME] < 0.5 or p[OTHER] >= self.other_threshold and result.confidence < 70:
             return None  # garbage read off an icon or picture
+        if _LABEL.search(name):
+            # no member, and its number neither; only a sure reading, as a label drops that number
+            return TextItem(region, "label", name, result.confidence) if result.confidence >= 60 else None
         return TextItem(region, "name", name, result.confidence)
 
     def _rows(self, items: list[TextItem], width: int | None = None) -> list[Row]:
