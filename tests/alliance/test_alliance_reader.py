@@ -156,7 +156,6 @@ def test_names_with_stray_digits_or_colons_are_read(seed, name, values):
 def test_small_text_is_read_enlarged():
     # a phone screen shrunk 3.5 times (text ~10 px high, as on a 640x360 capture): read enlarged, with
     # the boxes given in the small image's coordinates
-    import cv2
 
     from looplab.alliance.reader import upscale_factor
     from looplab.imaging.regions import Box, find_text_regions
@@ -339,7 +338,7 @@ def test_held_out_rows_with_a_rank_or_label_in_the_way(seed, name, values):
 )
 def test_real_screen_sword_icon_before_a_number_read_surely_is_no_digit():
     # the icon read as a "4" ("'%41,051", confidence 0; "4893", 39) when the number itself reads surely alone
-    image = cv2.cvtColor(cv2.imread(str(DATA / "whiteoutsurvival_20251114_000549.jpg")), cv2.COLOR_BGR2RGB)
+    image = decode_image_file(DATA / "whiteoutsurvival_20251114_000549.jpg")
     rows = {r.name: r.values for r in read_screenshot(image).rows}
     assert rows.get("CanariasMP") == [1051], rows
     assert rows.get("Sari n Spice") == [893], rows

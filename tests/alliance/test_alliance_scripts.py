@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-import cv2
 import pytest
 
 from looplab.alliance import ocr, reader
 from looplab.alliance.reader import read_screenshot
+from looplab.imaging.decode import decode_image_file
 from tests.alliance.synth import make_screenshot
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "gamescreens"
@@ -21,7 +21,7 @@ def test_korean_model_is_installed():
 
 @pytest.mark.skipif(not (DATA / "riseofkingdoms_3.png").exists(), reason="shared real screenshots not present")
 def test_real_screen_hangul_name_is_read_and_gives_no_made_up_number():
-    image = cv2.cvtColor(cv2.imread(str(DATA / "riseofkingdoms_3.png")), cv2.COLOR_BGR2RGB)
+    image = decode_image_file(DATA / "riseofkingdoms_3.png")
     rows = [(r.name, r.values) for r in read_screenshot(image).rows]
     # the Latin models read "로이시" as "20JA|", whose 20 went to the row above
     assert ("로이시", [1766]) in rows, rows
@@ -91,7 +91,7 @@ def test_hangul_made_up_from_latin_letters_or_strokes_is_refused(latin_words, ko
 
 @pytest.mark.skipif(not (DATA / "riseofkingdoms_1.jpg").exists(), reason="shared real screenshots not present")
 def test_real_screen_tag_and_hangul_name_are_read_together():
-    image = cv2.cvtColor(cv2.imread(str(DATA / "riseofkingdoms_1.jpg")), cv2.COLOR_BGR2RGB)
+    image = decode_image_file(DATA / "riseofkingdoms_1.jpg")
     rows = {r.name: r.values for r in read_screenshot(image).rows}
     assert rows.get("[VENi] 루 나") == [5, 111006835], rows  # 5: its rank
     assert rows.get("[VENi] 라디꿀벌") == [110713053], rows  # its tag read "(VENi)"
@@ -103,7 +103,7 @@ def test_real_screen_tag_and_hangul_name_are_read_together():
 def test_real_screens_without_hangul_get_none():
     # the Korean model reads Latin letters and icons as Hangul, surely: "Stevieツ" came out "우오리고"
     for name in ("whiteoutsurvival_20251114_001505.jpg", "whiteoutsurvival_20251112_113936.jpg"):
-        image = cv2.cvtColor(cv2.imread(str(DATA / name)), cv2.COLOR_BGR2RGB)
+        image = decode_image_file(DATA / name)
         names = [r.name for r in read_screenshot(image).rows]
         assert not any(reader._HANGUL.search(n) for n in names), (name, names)
 
@@ -123,6 +123,6 @@ def test_a_kana_decoration_on_a_latin_name_is_kept():
     not (DATA / "whiteoutsurvival_20251114_000354.jpg").exists(), reason="shared real screenshots not present"
 )
 def test_real_screen_name_with_a_kana_decoration():
-    image = cv2.cvtColor(cv2.imread(str(DATA / "whiteoutsurvival_20251114_000354.jpg")), cv2.COLOR_BGR2RGB)
+    image = decode_image_file(DATA / "whiteoutsurvival_20251114_000354.jpg")
     rows = {r.name: r.values for r in read_screenshot(image).rows}
     assert rows.get("Stevieツ") == [2797], rows
