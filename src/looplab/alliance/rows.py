@@ -39,6 +39,11 @@ def _same_line(a: Box, b: Box, overlap: float = 0.5) -> bool:
 _TAG = re.compile(r"\[[A-Za-z0-9]{2,5}\]")
 
 
+def _just_left_of(a: Box, b: Box, reach: float) -> bool:
+    """``a`` ends on ``b``'s line at most ``reach`` before ``b`` starts."""
+    return _same_line(a, b) and 0 <= b.x - a.x2 <= reach
+
+
 def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
     """Join name pieces on one line split by a wide space (``[K178]`` + ``Spider Friend``)."""
     names = sorted(names, key=lambda n: (n.box.y, n.box.x))
@@ -114,8 +119,7 @@ def _without_labels(names: list[TextItem], numbers: list[TextItem], repeats: int
     labels = {fold(m.group(1)) for n in numbers if (m := _LABELLED.match(n.text))}
 
     def before_a_number(n: TextItem) -> bool:
-        b = n.box
-        return any(_same_line(b, m.box) and 0 <= m.box.x - b.x2 <= 4 * b.h for m in numbers)
+        return any(_just_left_of(n.box, m.box, 4 * n.box.h) for m in numbers)
 
     placed = [n for n in names if before_a_number(n)]
     counts = Counter(fold(n.text) for n in placed)
@@ -146,8 +150,7 @@ def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | N
 
 def _told_by_a_label(number: TextItem, labels: list[TextItem]) -> bool:
     """A number a word's space left of a label on its line: the label's ("55" of "55 minute(s) ago")."""
-    b = number.box
-    return any(_same_line(b, lb.box) and 0 <= lb.box.x - b.x2 <= max(b.h, lb.box.h) for lb in labels)
+    return any(_just_left_of(number.box, lb.box, max(number.box.h, lb.box.h)) for lb in labels)
 
 
 def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | None = None) -> list[RowGroup]:
