@@ -40,7 +40,11 @@ def play_a_game(url: str, token: str) -> str:
         ws.send(json.dumps({"type": "start"}))
         game_id = until(ws, "game")["game_id"]
         word = until(ws, "round")["word"]
-        lines = (SHARED_DATA / "quickdraw_strokes" / f"{word}.ndjson").read_text().splitlines()
+        # Some starter words (bicycle, cat, diamond, fish) have bitmaps but no stroke file: draw an apple then.
+        strokes = SHARED_DATA / "quickdraw_strokes" / f"{word}.ndjson"
+        if not strokes.is_file():
+            strokes = SHARED_DATA / "quickdraw_strokes" / "apple.ndjson"
+        lines = strokes.read_text().splitlines()
         ws.send(json.dumps({"type": "draw", "round": 1, "seq": 1, "strokes": json.loads(lines[0])["drawing"]}))
         if not until(ws, "guesses")["line"].startswith("Oh, I know"):
             ws.send(json.dumps({"type": "skip", "round": 1}))
