@@ -118,7 +118,7 @@ def test_marks_go_on_the_first_reading_when_the_bare_line_reads_worse(seed, name
 
 def test_c_cedilla_read_as_g_is_told_by_its_open_bowl():
     prepared = _line("oço ogo")  # the o's set the baseline
-    found = marks._components(prepared)
+    found = marks.components(prepared)
     _, boxes, tall, _, _ = found
     letters = sorted((int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in boxes[tall])
     assert [marks._hooked(found, box, open_only=True) for box in letters] == [False, True, False, False, False, False]
@@ -134,7 +134,7 @@ def test_mark_over_a_stem_read_as_1_makes_an_accented_i():
     prepared = _line("Laíy")
     found = marks.accent_marks(prepared)
     wiped = marks.wipe(prepared, found)
-    _, boxes, tall, _, _ = marks._components(wiped)
+    _, boxes, tall, _, _ = marks.components(wiped)
     letters = sorted((int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in boxes[tall])
     symbols = [(text, box, 0) for text, box in zip("La1y", letters, strict=True)]
     assert "".join(text for text, _ in marks.put_marks(symbols, found, wiped)) == "Laíy"

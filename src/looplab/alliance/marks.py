@@ -91,7 +91,7 @@ def _slant(mask: np.ndarray) -> str:
     return GRAVE if falling > 1.2 * rising else ACUTE
 
 
-def _components(prepared: np.ndarray):
+def components(prepared: np.ndarray):
     """Ink components of a prepared crop, the letters' baseline and their cap height (None: no text)."""
     ink = (prepared < 128).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -123,7 +123,7 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
     """Accent blobs in a prepared line crop, each with the column span of its letter: small blobs apart
     from the letters, above their body or (a cedilla) hanging under it. Two dots over one letter are a
     diaeresis; a lone dot (an i's or j's, or an accent too small to name) only with ``dots``."""
-    found = _components(prepared)
+    found = components(prepared)
     if found is None:
         return []
     labels, boxes, tall, baseline, cap = found
@@ -195,13 +195,13 @@ def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -
     return True
 
 
-_FLAT = set("_-.,'\"`:;~^*·")  # symbols that make no letter-sized blob
+FLAT = set("_-.,'\"`:;~^*·")  # symbols that make no letter-sized blob
 
 
 def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None:
     """Index of the symbol ``mark`` belongs to: by the order of letters when each symbol is one blob
     (Tesseract's symbol boxes drift), else by the symbol box sharing most columns with its letter."""
-    tall = [i for i, (text, _, _) in enumerate(symbols) if text not in _FLAT and not text.isspace()]
+    tall = [i for i, (text, _, _) in enumerate(symbols) if text not in FLAT and not text.isspace()]
     if len(tall) == len(spans) and mark.letter in spans:
         return tall[spans.index(mark.letter)]
     best, most = None, 0
@@ -215,7 +215,7 @@ def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None
 def underscores(prepared: np.ndarray) -> list[tuple[int, int]]:
     """Column spans of underscores: flat strokes on or just under the baseline (Tesseract often reads
     ``King_Olet`` as two words)."""
-    found = _components(prepared)
+    found = components(prepared)
     if found is None:
         return []
     _, boxes, _, baseline, cap = found
@@ -233,7 +233,7 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
     """Column spans of letters shaped like ø: a round letter whose slash cuts its inside in two (two
     holes, as only B, 8, & and a double-storey g have, which are taller or hang lower); with whether it
     is as tall as a capital."""
-    found = _components(prepared) if found is None else found
+    found = components(prepared) if found is None else found
     if found is None:
         return []
     labels, boxes, tall, baseline, cap = found
@@ -257,7 +257,7 @@ def lone_dot_umlauts(symbols, prepared: np.ndarray) -> list[tuple[str, int]] | N
     model that spells umlauts reads a small acute as one; None when there is none such."""
     if not any(t in "äöüÄÖÜ" for t, _, _ in symbols):
         return None
-    found = _components(prepared)
+    found = components(prepared)
     if found is None:
         return None
     _, boxes, tall, _, _ = found
@@ -279,7 +279,7 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
     ``prepared``, the crop with its marks wiped) with each mark put on its letter, and a c with a hook
     under it made a ç; returns (text, word index) per symbol."""
     out = [[text, word] for text, _, word in symbols]
-    found = _components(prepared)
+    found = components(prepared)
     if found is None:
         return [(text, word) for text, word in out]
     _, boxes, tall, _, _ = found

@@ -6,14 +6,14 @@ import re
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from looplab.alliance import marks, ocr
+from looplab.alliance import marks, ocr, stems
 from looplab.alliance.classifier import CLASSES, RegionClassifier, normalise_crop
 from looplab.alliance.names import clean_read, fix_capital_i, fix_tag, fold
 from looplab.alliance.numbers import has_digits, parse_number, split_pair
@@ -93,7 +93,7 @@ class AllianceReader:
             if item is not None:
                 for part in _split_leading_rank(item):
                     items.extend(_split_pair(part))
-        return _drop_small_print(items)
+        return _bars_by_screen(_drop_small_print(items))
 
     def _read_one(self, gray: np.ndarray, region: Box, p: np.ndarray) -> TextItem | None:
         padded = region.pad(max(2, region.h // 6), gray.shape, py=max(2, region.h // 4))
@@ -173,7 +173,10 @@ class AllianceReader:
                 return TextItem(region, "number", text, confidence, value)
             if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5:
                 return TextItem(region, "number", result.text, 0.0, None)
-        result = _with_underscores(prepared, _respell(prepared, result))
+        result = _respell(prepared, result)
+        bars = stems.measure_bars(prepared, result.symbols) if result.symbols else stems.Bars()
+        apart = _with_bars(result, bars.if_apart)
+        result = _with_underscores(prepared, _with_bars(result, bars.sure))
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
@@ -184,7 +187,8 @@ class AllianceReader:
         if _LABEL.search(name):
             # no member, and its number neither; only a sure reading, as a label drops that number
             return TextItem(region, "label", name, result.confidence) if result.confidence >= 60 else None
-        return TextItem(region, "name", name, result.confidence)
+        if_apart = _trim_words(_with_underscores(prepared, apart)) if bars.if_apart else None
+        return TextItem(region, "name", name, result.confidence, if_bars_apart=if_apart, bar_gaps=bars.gaps)
 
     def _rows(self, items: list[TextItem], width: int | None = None) -> list[Row]:
         groups = group_rows(items, width=width)
@@ -624,6 +628,23 @@ def _with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrRes
     if len(words) == len(result.words):
         return result
     return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, tuple(words), tuple(boxes))
+
+
+def _with_bars(result: ocr.OcrResult, letters: tuple[tuple[int, str], ...]) -> ocr.OcrResult:
+    """``result`` with the I/l bars that ``stems.measure_bars`` told apart spelt as told."""
+    words = stems.respelt(result.words, result.symbols, letters)
+    if words == result.words:
+        return result
+    return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, result.boxes, result.symbols)
+
+
+def _bars_by_screen(items: list[TextItem]) -> list[TextItem]:
+    """Names whose bars only their height could tell, spelt so when the screen's other names show
+    that its font puts ascenders above capitals (one font, one size for all names on a screen)."""
+    gaps = [g for item in items if item.kind == "name" for g in item.bar_gaps]
+    if len(gaps) < 2 or float(np.median(gaps)) < stems.MIN_GAP:
+        return items
+    return [replace(item, text=item.if_bars_apart) if item.if_bars_apart else item for item in items]
 
 
 def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.OcrResult:

@@ -24,6 +24,10 @@ class TextItem:
     text: str
     confidence: float
     value: int | None = None  # numbers only; None when unreadable
+    # names only: the text with its I/l bars told apart by height if the screen's font shows them apart
+    # (see ``stems``), and the cap-to-ascender gaps measured on this line
+    if_bars_apart: str | None = None
+    bar_gaps: tuple[float, ...] = ()
 
 
 @dataclass

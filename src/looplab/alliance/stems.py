@@ -1,0 +1,196 @@
+"""Capital I or small l (or a dotless i read as one of them), told apart by the letter's height.
+
+In most sans-serif fonts the two are one vertical bar, and Tesseract guesses ("ZuanIron" read as
+"Zuanlron"). What differs is the height: an l reaches the ascender line of b, d, h and k, a few
+percent above the cap line of E, H, T and Z. On a prepared crop (cap height near ``ocr.TARGET_HEIGHT``)
+that is one or two pixels, so each top is measured to a fraction of a pixel from the grey ramp of
+its edge, and a bar is called only against letters of the same line whose height is known.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+from looplab.alliance import marks
+
+CAPITALS = set("BDEFHKLMNPRTUZ57")  # flat tops at the cap line
+ASCENDERS = set("bdhk")  # flat tops at the ascender line (an f rises above it in some fonts)
+BARS = set("Ili")  # an i whose stem stands as tall as a capital has lost its dot: an I
+MIN_GAP = 0.025  # of the cap height: how far apart the two lines must be to be told apart
+MAX_GAP = 0.09  # ascenders rise 2 to 7 % above capitals: a bar higher than that is something else
+
+
+def edge_top(prepared: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray) -> float | None:
+    """Sub-pixel top of a component: per column that reaches its top row, where the ink (dark on a
+    light ground) crosses half coverage, interpolated between rows; the median over those columns."""
+    x, y, w, h = box
+    tops = []
+    for col in range(w):
+        rows = np.nonzero(mask[:, col])[0]
+        if len(rows) == 0 or rows[0] > 1:
+            continue
+        first = y + int(rows[0])
+        if first == 0:
+            continue
+        above, at = 1.0 - prepared[first - 1, x + col] / 255.0, 1.0 - prepared[first, x + col] / 255.0
+        if at <= above:
+            continue
+        tops.append(first - (at - 0.5) / (at - above))
+    return float(np.median(tops)) if tops else None
+
+
+def letter_tops(prepared: np.ndarray, symbols) -> list[tuple[float, int] | None] | None:
+    """The measured top and the width of each symbol's letter blob (a huge width for a blob whose
+    middle is no single even stroke), None for a symbol paired with none; None overall when the crop
+    holds no line of letters."""
+    found = marks.components(prepared)
+    if found is None:
+        return None
+    labels, boxes, tall, _, _ = found
+    order = [int(i) for i in np.nonzero(tall)[0]]
+    order.sort(key=lambda i: boxes[i][0])
+    letters = [i for i, (text, _, _) in enumerate(symbols) if text not in marks.FLAT and not text.isspace()]
+    pairs = list(zip(letters, order, strict=True)) if len(letters) == len(order) else []
+    if not pairs or any(_shared(symbols[s][1], boxes[i]) <= 0 for s, i in pairs):
+        pairs = _paired(symbols, boxes, order)  # as many symbols as blobs, but not the same letters
+    tops: list[tuple[float, int] | None] = [None] * len(symbols)
+    for s, i in pairs:
+        x, y, w, h, _ = boxes[i]
+        mask = labels[y : y + h, x : x + w] == i + 1
+        top = edge_top(prepared, (int(x), int(y), int(w), int(h)), mask)
+        # a bar's middle is one stroke of even width; a t's crossbar or a merged pair is not
+        middle = mask[int(0.2 * h) : max(int(0.8 * h), int(0.2 * h) + 1)].sum(axis=1)
+        even = float(middle.max()) <= 1.5 * float(np.median(middle)) + 1
+        tops[s] = None if top is None else (top, int(w) if even else 10**6)
+    return tops
+
+
+def _paired(symbols, boxes: np.ndarray, order: list[int]) -> list[tuple[int, int]]:
+    """(symbol, blob) pairs where each is the other's best by shared columns: when the letters are not
+    one blob each (a "fi" drawn as one ligature), Tesseract's symbol boxes, which drift, decide."""
+
+    def shared(s: int, i: int) -> int:
+        return _shared(symbols[s][1], boxes[i])
+
+    best_blob = {s: max(order, key=lambda i: shared(s, i)) for s in range(len(symbols))}
+    pairs = []
+    for i in order:
+        s = max(range(len(symbols)), key=lambda s: shared(s, i))
+        if best_blob[s] == i and shared(s, i) > 0:
+            pairs.append((s, i))
+    return pairs
+
+
+def _widest(text: str, symbols, i: int) -> float:
+    """How wide, in cap heights, the blob of bar ``i`` may be: a sans I or l is a thin stroke, a serif
+    I wider, a one read as an l wider still with its flag and foot."""
+    word = [t for t, _, w in symbols if w == symbols[i][2]]
+    position = [j for j, (_, _, w) in enumerate(symbols) if w == symbols[i][2]].index(i)
+    return 0.7 if text != "i" and _among_digits(word, position) else 0.45
+
+
+def _shared(box: tuple[int, int, int, int], blob: np.ndarray) -> int:
+    """Columns a symbol box (x1, y1, x2, y2) shares with a blob's stats (x, y, w, h, area)."""
+    return min(box[2], int(blob[0] + blob[2])) - max(box[0], int(blob[0]))
+
+
+SAME = 0.012  # of the cap height: a top this near a line is on it
+
+
+@dataclass(frozen=True)
+class Bars:
+    """What the heights of one line's bars tell. ``sure``: (symbol index, letter) decided from this
+    line alone; ``if_apart``: decisions that hold when the font's ascenders rise above its capitals,
+    which the line could not show itself (the screen's other lines may: see ``gaps``); ``gaps``: how far
+    apart the two lines were measured on this line, in cap heights."""
+
+    sure: tuple[tuple[int, str], ...] = ()
+    if_apart: tuple[tuple[int, str], ...] = ()
+    gaps: tuple[float, ...] = ()
+
+
+def measure_bars(prepared: np.ndarray, symbols) -> Bars:
+    """I or l for each bar read as one, from its top against the line's capitals and ascenders."""
+    if not any(text in BARS for text, _, _ in symbols):
+        return Bars()
+    found = marks.components(prepared)
+    tops = letter_tops(prepared, symbols)
+    if found is None or tops is None:
+        return Bars()
+    _, _, _, baseline, cap = found
+    lines = []
+    for letters in (CAPITALS, ASCENDERS):
+        measured = [t[0] for (text, _, _), t in zip(symbols, tops, strict=True) if text in letters and t is not None]
+        level = float(np.median(measured)) if measured else None
+        if measured and max(abs(t - level) for t in measured) > 2 * SAME * cap:
+            return Bars()  # letters of one line at several heights: misread or mispaired, no ruler
+        lines.append(level)
+    caps, ascenders = lines
+    both = None if caps is None or ascenders is None else (caps - ascenders) / cap
+    if both is not None and not -MAX_GAP <= both <= MAX_GAP:
+        return Bars()
+    sure, if_apart, gaps = [], [], [] if both is None else [both]
+    for i, ((text, _, _), measured) in enumerate(zip(symbols, tops, strict=True)):
+        if text not in BARS or measured is None:
+            continue
+        top, width = measured
+        if baseline - top < 0.9 * cap or width > _widest(text, symbols, i) * cap:
+            continue  # no full-height bar on the baseline: an x-height stem, a "Fi" drawn as one blob
+        above_caps = None if caps is None else (caps - top) / cap
+        below_ascenders = None if ascenders is None else (top - ascenders) / cap
+        if (above_caps is not None and not -2 * SAME <= above_caps <= MAX_GAP) or (
+            below_ascenders is not None and not -2 * SAME <= below_ascenders <= MAX_GAP
+        ):
+            continue  # above an l or below an I: a bracket or a pipe, or paired with the wrong blob
+        if both is not None and both >= MIN_GAP:
+            sure.append((i, "I" if above_caps < both / 2 else "l"))
+        elif both is not None:
+            continue  # this font, at this size, puts both at one height
+        elif above_caps is not None and above_caps >= MIN_GAP:
+            sure.append((i, "l"))
+            gaps.append(above_caps)
+        elif below_ascenders is not None and below_ascenders >= MIN_GAP:
+            sure.append((i, "I"))
+            gaps.append(below_ascenders)
+        elif above_caps is not None and above_caps <= SAME:
+            if_apart.append((i, "I"))
+        elif below_ascenders is not None and below_ascenders <= SAME:
+            if_apart.append((i, "l"))
+    if any(g >= MIN_GAP for g in gaps):
+        sure, if_apart = sure + if_apart, []
+    return Bars(tuple(sure), tuple(if_apart), tuple(gaps))
+
+
+def respelt(words: tuple[tuple[str, float], ...], symbols, letters: tuple[tuple[int, str], ...]):
+    """``words`` ((text, confidence)) with the given symbols' letters changed, in words that still
+    spell one character per symbol (an accent put back keeps it so; a letter made of two does not)."""
+    if not letters:
+        return words
+    spelt = [list(unicodedata.normalize("NFC", w)) for w, _ in words]
+    at: dict[int, list[int]] = {}
+    for i, (_, _, word) in enumerate(symbols):
+        at.setdefault(word, []).append(i)
+    for i, letter in letters:
+        word = symbols[i][2]
+        if word >= len(spelt) or len(at[word]) != len(spelt[word]):
+            continue
+        position = at[word].index(i)
+        if spelt[word][position] in BARS and not (letter == "l" and spelt[word][position] == "i"):
+            spelt[word][position] = "1" if letter == "I" and _among_digits(spelt[word], position) else letter
+    return tuple(("".join(s), c) for s, (_, c) in zip(spelt, words, strict=True))
+
+
+def _among_digits(word: list[str], position: int) -> bool:
+    """Whether the bar at ``position`` is in a run of bars and digits that holds a digit and ends the
+    word ("Zuroqua115" read as "Zuroquall5"): a bar as tall as a capital there is a one."""
+    end = position
+    while end + 1 < len(word) and (word[end + 1].isdigit() or word[end + 1] in "Il"):
+        end += 1
+    start = position
+    while start > 0 and (word[start - 1].isdigit() or word[start - 1] in "Il"):
+        start -= 1
+    run = word[start : end + 1]
+    return end == len(word) - 1 and any(ch.isdigit() for ch in run)

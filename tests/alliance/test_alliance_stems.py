@@ -1,0 +1,94 @@
+"""Capital I or small l told apart by the letter's height (``looplab.alliance.stems``), on lines drawn
+with the generator's fonts, whose I and l are the same bar one ascender's rise apart."""
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from looplab.alliance import stems
+from looplab.alliance.reader import _bars_by_screen
+from looplab.alliance.rows import TextItem
+from looplab.imaging.regions import Box
+from tests.alliance.synth import font_paths
+
+SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+pytestmark = pytest.mark.skipif(SANS not in font_paths(), reason="DejaVu fonts (fonts-dejavu-core) missing")
+
+
+def _drawn(text: str, read_as: str | None = None, *, size: int = 44, taller: str = "", by=1.04, font: str = SANS):
+    """A prepared line (dark on white, cap height near 32 px) and its symbols as Tesseract gives them,
+    spelt ``read_as`` (the same length as ``text``); letters in ``taller`` are drawn ``by`` times bigger."""
+    normal, big = ImageFont.truetype(font, size), ImageFont.truetype(font, round(size * by))
+    image = Image.new("L", (int(size * 0.9 * len(text)) + 40, 2 * size), 255)
+    draw = ImageDraw.Draw(image)
+    x, baseline, symbols = 20.0, int(1.4 * size), []
+    for ch, shown in zip(text, read_as or text, strict=True):
+        face = big if ch in taller else normal
+        draw.text((x, baseline), ch, font=face, fill=0, anchor="ls")
+        x1, y1, x2, y2 = draw.textbbox((x, baseline), ch, font=face, anchor="ls")
+        if not ch.isspace():
+            symbols.append((shown, (int(x1), int(y1), int(x2), int(y2)), 0))
+        x += face.getlength(ch)
+    return np.array(image), tuple(symbols)
+
+
+def test_an_i_read_as_l_stands_at_the_cap_line():
+    prepared, symbols = _drawn("ZuanIron", "Zuanlron")
+    bars = stems.measure_bars(prepared, symbols)
+    # only capitals to measure against: an I, if this font's ascenders rise above its capitals
+    assert bars.if_apart == ((4, "I"),) and bars.sure == ()
+    prepared, symbols = _drawn("NezuIxgonby", "Nezulxgonby")  # N and b: both lines on the line itself
+    bars = stems.measure_bars(prepared, symbols)
+    assert bars.sure == ((4, "I"),) and bars.gaps[0] >= stems.MIN_GAP
+
+
+def test_an_l_read_as_i_reaches_the_ascender_line():
+    prepared, symbols = _drawn("Kaletka", "KaIetka")
+    assert stems.measure_bars(prepared, symbols).sure == ((2, "l"),)
+    prepared, symbols = _drawn("Zulet", "ZuIet")  # above the Z by an ascender's rise: sure without a b/d/h/k
+    bars = stems.measure_bars(prepared, symbols)
+    assert bars.sure == ((2, "l"),) and stems.MIN_GAP <= bars.gaps[0] <= stems.MAX_GAP
+
+
+def test_a_font_whose_ascenders_are_as_tall_as_its_capitals_decides_nothing():
+    # like the Whiteout Survival font of "DaffyDuckling": D, k and l all stand at one height
+    prepared, symbols = _drawn("DaffyDuckIing", "DaffyDuckling", taller="DI")
+    bars = stems.measure_bars(prepared, symbols)
+    assert bars.sure == () and bars.if_apart == ()
+    assert bars.gaps and bars.gaps[0] < stems.MIN_GAP
+
+
+def test_bars_in_trailing_digits_are_ones():
+    words = (("Zuroquall5", 80.0),)
+    symbols = tuple((ch, (0, 0, 1, 1), 0) for ch in "Zuroquall5")
+    assert stems.respelt(words, symbols, ((7, "I"), (8, "I")))[0][0] == "Zuroqua115"
+    # no digit after it: an I; an i's stem never becomes an l
+    words, symbols = (("Ironlxra", 80.0),), tuple((ch, (0, 0, 1, 1), 0) for ch in "Ironlxra")
+    assert stems.respelt(words, symbols, ((4, "I"),))[0][0] == "IronIxra"
+    words, symbols = (("Kijiji", 80.0),), tuple((ch, (0, 0, 1, 1), 0) for ch in "Kijiji")
+    assert stems.respelt(words, symbols, ((1, "l"),))[0][0] == "Kijiji"
+
+
+def test_a_t_is_no_bar():
+    # a narrow t as tall as a capital, read as an I (or paired with one where the symbols drift): its
+    # crossbar says it is no bar, where its width and height alone would not
+    narrow = "/usr/share/fonts/truetype/liberation/LiberationSansNarrow-Bold.ttf"
+    if narrow not in font_paths():
+        pytest.skip("Liberation fonts (fonts-liberation) missing")
+    prepared, symbols = _drawn("Ketix", "KeIix", taller="t", by=1.06, font=narrow)
+    bars = stems.measure_bars(prepared, symbols)
+    assert bars.sure == () and bars.if_apart == ()
+
+
+def test_the_screen_decides_for_lines_that_cannot():
+    box = Box(0, 0, 100, 20, 10)
+
+    def named(text: str, gap: float) -> TextItem:
+        return TextItem(box, "name", text, 90.0, bar_gaps=(gap,))
+
+    unsure = TextItem(box, "name", "Zuanlron", 90.0, if_bars_apart="ZuanIron")
+    apart = [named("Blade", 0.04), named("Dowd", 0.05)]
+    assert _bars_by_screen([unsure, *apart])[0].text == "ZuanIron"
+    level = [named("Blade", 0.0), named("Dowd", 0.005)]
+    assert _bars_by_screen([unsure, *level])[0].text == "Zuanlron"
+    assert _bars_by_screen([unsure, apart[0]])[0].text == "Zuanlron"  # one line is no evidence
