@@ -1,4 +1,4 @@
-from looplab.alliance.names import clean_read, fold, match_name
+from looplab.alliance.names import clean_read, fix_tag, fold, match_name
 
 ROSTER = ["[ABC] Zoë_Dragon", "Bo8", "Spider Friend", "Violent Violet", "M1ller", "Sörenson", "Shadow5"]
 
@@ -74,6 +74,14 @@ def test_fix_tag_takes_parentheses_for_a_tags_brackets():
     assert fix_tag("(VENi) 라디꿀벌") == "[VENi] 라디꿀벌"
     assert fix_tag("(ab)") == "(ab)"  # nothing after it: no tag
     assert fix_tag("Bob (x)") == "Bob (x)"
+
+
+def test_a_tag_whose_closing_bracket_was_not_read():
+    # whiteoutsurvival_20251112_113440.jpg: "[HEI]⸸WRATH⸸", the cross read as a low quote mark
+    assert fix_tag(clean_read("[HEI ‚WRATH")) == "[HEI] WRATH"
+    assert fold(fix_tag(clean_read("[HEI ‚WRATH"))) == fold("[HEI]WRATH")
+    for kept in ("[abc def", "[ABC", "[HEI]xBes", "D'Artagnan", "[VENi] 루 나"):
+        assert fix_tag(clean_read(kept)) == kept
 
 
 def test_a_word_starting_with_l_before_a_consonant_starts_with_an_i():

@@ -1,5 +1,6 @@
 """Names in scripts the Latin models cannot read, and digits Tesseract makes up from them."""
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,24 @@ def test_hangul_made_up_from_latin_letters_or_strokes_is_refused(latin_words, ko
     assert reader._with_hangul(latin, korean)[0].text == "", why
 
 
+def test_hangul_whose_words_the_model_is_unsure_of_is_refused():
+    # whiteoutsurvival_20251112_113440.jpg: "[HEI" read by the Korean model as 먼 티 국, each symbol
+    # sure (87 on average), the words not (41, 49, 0)
+    latin = ocr.OcrResult("[HEI", 11.7, (("[HEI", 11.7),), ((10, 10, 90, 40),))
+    symbols = [("먼", (10, 10, 35, 40)), ("티", (35, 10, 60, 40)), ("국", (60, 10, 85, 40))]
+    korean = ocr.OcrResult(
+        "먼티국",
+        30.0,
+        (("먼", 41.0), ("티", 49.0), ("국", 0.0)),
+        tuple(b for _, b in symbols),
+        tuple((t, b, i) for i, (t, b) in enumerate(symbols)),
+        (88.0, 87.0, 88.0),
+    )
+    assert reader._with_hangul(latin, korean)[0].text == ""
+    sure = dataclasses.replace(korean, words=(("먼", 86.0), ("티", 17.0), ("국", 93.0)))
+    assert reader._with_hangul(latin, sure)[0].text == "먼티국"  # like "쏘응진갱": one word unsure of three
+
+
 @pytest.mark.skipif(not (DATA / "riseofkingdoms_1.jpg").exists(), reason="shared real screenshots not present")
 def test_real_screen_tag_and_hangul_name_are_read_together():
     image = decode_image_file(DATA / "riseofkingdoms_1.jpg")
@@ -102,7 +121,12 @@ def test_real_screen_tag_and_hangul_name_are_read_together():
 )
 def test_real_screens_without_hangul_get_none():
     # the Korean model reads Latin letters and icons as Hangul, surely: "Stevieツ" came out "우오리고"
-    for name in ("whiteoutsurvival_20251114_001505.jpg", "whiteoutsurvival_20251112_113936.jpg"):
+    # and "[HEI]⸸WRATH⸸" came out "먼티국 ‚WRATH" (sure of each stroke, unsure of the words)
+    for name in (
+        "whiteoutsurvival_20251114_001505.jpg",
+        "whiteoutsurvival_20251112_113936.jpg",
+        "whiteoutsurvival_20251112_113440.jpg",
+    ):
         image = decode_image_file(DATA / name)
         names = [r.name for r in read_screenshot(image).rows]
         assert not any(reader._HANGUL.search(n) for n in names), (name, names)

@@ -41,6 +41,7 @@ def clean_read(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"(?<=[^\W\d_])[:;](?=[^\W\d_])", "", text)  # "Roí:e": a piece of an accent, inside a word
+    text = re.sub(r"(?<=\s)[‚„‘’“”'\"`]+(?=\w)", "", text)  # "[HEI ‚WRATH": a decoration read as a quote mark
     return text.strip(" .,;:'\"`~-_|/\\‘’“”") if len(text) > 2 else text
 
 
@@ -48,7 +49,8 @@ def fix_tag(text: str) -> str:
     """``[HEI|xBes`` -> ``[HEI]xBes``: a tag's closing bracket read as a lookalike (``|``, ``)``, ``}``, or
     ``J`` after an upper-case tag: ``[RHPJüowrael68``);
     ``[HE!]Jayy`` -> ``[HEI]Jayy``: an I of an upper-case tag read as ``!`` or ``|``;
-    ``(VENi) 라디꿀벌`` -> ``[VENi] 라디꿀벌``: a tag's brackets read as parentheses (small text)."""
+    ``(VENi) 라디꿀벌`` -> ``[VENi] 라디꿀벌``: a tag's brackets read as parentheses (small text);
+    ``[HEI WRATH`` -> ``[HEI] WRATH``: an upper-case tag's closing bracket not read at all."""
     paren = re.match(r"\(([A-Za-z0-9]{2,5})[)\]](?=.)", text)
     if paren:
         text = f"[{paren.group(1)}]{text[paren.end() :]}"
@@ -59,6 +61,8 @@ def fix_tag(text: str) -> str:
         return "[" + upper.group(1).replace("!", "I").replace("|", "I") + text[upper.end() - 1 :]
     if "]" in text[:8]:
         return text
+    if "]" not in text and re.match(r"\[[A-Z0-9]{2,5} \S", text):
+        return text.replace(" ", "] ", 1)  # "[HEI ‚WRATH": the closing bracket lost
     match = re.match(r"\[([A-Za-z0-9]{2,5})[|)}](?=.)", text)
     if match is None and "]" not in text:
         match = re.match(r"\[([A-Z0-9]{2,5}?)J(?=.)", text)  # an upper-case tag closed by a J

@@ -597,6 +597,10 @@ def _with_hangul(latin: ocr.OcrResult, korean: ocr.OcrResult, *, unsure: float =
 
     if not all(_SYLLABLE.search(text) for text, _, _ in hangul):
         return none  # letters (jamo) alone, no syllable: strokes of something else
+    if np.median([c for w, c in korean.words if _HANGUL.search(w)]) < 55:
+        # sure of each stroke but not of the words ("[HEI]" read as "먼티국": 41, 49, 0; real
+        # names 65 and up)
+        return none
     for *_, box in hangul:
         replaced = under(box)
         if not replaced or any(c >= unsure or re.search(r"[^\W\d_]{4,}", w) for w, c in replaced):
