@@ -2,6 +2,7 @@ import csv
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from looplab.alliance.names import fold
@@ -342,3 +343,49 @@ def test_real_screen_sword_icon_before_a_number_read_surely_is_no_digit():
     rows = {r.name: r.values for r in read_screenshot(image).rows}
     assert rows.get("CanariasMP") == [1051], rows
     assert rows.get("Sari n Spice") == [893], rows
+
+
+def test_a_name_whose_kana_the_japanese_model_made_up_keeps_its_latin_letters(monkeypatch):
+    # "D A D D Y≋" (whiteoutsurvival_20251112_114619.jpg): the English model reads "DADDYZ-" (2), the
+    # Japanese one the spaced letters surely (96) and the decoration as kana it is unsure of (55, 70)
+    from looplab.alliance import ocr
+    from looplab.alliance.reader import _cjk, _trim_words
+
+    letters = [(ch, 96.0) for ch in "DADDY"]
+
+    def read_line(prepared, *, digits=False, single_word=False, kind=None, symbols=False):
+        if kind == "cjk":
+            words = (*letters, ("タ", 55.0), ("ヌ", 70.0), ("ー", 91.0))
+            return ocr.OcrResult("D A D D Y タ ヌ ー", 87.0, words)
+        return ocr.OcrResult("", 0.0)
+
+    monkeypatch.setattr(ocr, "read_line", read_line)
+    monkeypatch.setattr(ocr, "has_languages", lambda kind: kind == "cjk")
+    latin = ocr.OcrResult("DADDYZ-", 2.1, (("DADDYZ-", 2.1),))
+    read = _cjk(np.full((40, 200), 255, np.uint8), [], latin)
+    assert read is not None and _trim_words(read) == "D A D D Y"
+    # the single letters of a spaced-out name are no icons; one beside a name still is
+    assert _trim_words(ocr.OcrResult("", 0.0, (("©", 70.0), ("Bob", 90.0), ("k", 90.0)))) == "Bob"
+
+
+def test_a_number_with_letters_glued_to_it_loses_to_a_clean_reading():
+    # "211.5M" behind a fist icon, read at the icon's height as "@ 2nsm" (73: the number 2 and a unit
+    # "nsm"), at its own height as "211.5M" (63)
+    from looplab.alliance import ocr
+    from looplab.alliance.reader import _reading_rank
+
+    glued, clean = ocr.OcrResult("@ 2nsm", 72.9, (("@", 80.0), ("2nsm", 65.0))), ocr.OcrResult("211.5M", 63.5)
+    assert max([(glued,), (clean,)], key=_reading_rank)[0] is clean
+    apart = ocr.OcrResult("215,600 points", 70.0)  # a unit apart from its number is still a number
+    assert max([(apart,), (clean,)], key=_reading_rank)[0] is apart
+
+
+@pytest.mark.skipif(
+    not (DATA / "whiteoutsurvival_20251112_114619.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_real_screen_rows_with_decorated_names_keep_their_numbers():
+    rows = read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_114619.jpg")).rows
+    values = {v for r in rows for v in r.values}
+    assert {211_500_000, 505_900_000, 282_300_000, 226_700_000} <= values, [(r.name, r.values) for r in rows]
+    daddy = [r for r in rows if 211_500_000 in r.values]
+    assert daddy[0].name.startswith("D A D D Y") and daddy[0].needs_review, daddy

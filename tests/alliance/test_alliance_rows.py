@@ -195,3 +195,12 @@ def test_labels_are_no_members_and_take_the_number_before_them():
     items = [name(250, 100, "Dico"), number(250, 140, 141800000), number(100, 160, 1, h=27), label]
     items += [name(250, 300, "LOMAAN"), number(250, 340, 116800000)]
     assert summary(group_rows(items)) == [("Dico", [141800000]), ("LOMAAN", [116800000])]
+
+
+def test_name_pieces_joined_are_tidied_again():
+    # "[HEI]⸸WRATH⸸" found as two pieces, "[HEI" (its bracket lost) and "‚WRATH" (the cross a quote mark)
+    from looplab.alliance.rows import merge_name_pieces
+
+    tag, name = Box(10, 10, 60, 30, 20), Box(80, 10, 90, 30, 20)
+    pieces = [TextItem(tag, "name", "[HEI", 70.0), TextItem(name, "name", "‚WRATH", 80.0)]
+    assert [n.text for n in merge_name_pieces(pieces)] == ["[HEI] WRATH"]

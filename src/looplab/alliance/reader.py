@@ -363,8 +363,10 @@ def _right_of_point(prepared: np.ndarray) -> int | None:
 
 
 def _reading_rank(reading: tuple) -> tuple[bool, float]:
-    """Readings that parse as a number first, then by confidence."""
-    return _as_number(reading[0]) is not None, reading[0].confidence
+    """Readings that parse as a number first, then by confidence; a number with letters glued to its
+    digits is none ("211.5M" behind a fist icon, read at the icon's height as "@ 2nsm": 2 "nsm")."""
+    number = _as_number(reading[0])
+    return number is not None and not _GLUED_WORD.search(number[0]), reading[0].confidence
 
 
 def _edge_junk(word: str, confidence: float) -> bool:
@@ -505,6 +507,14 @@ def _cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: floa
         elif kind == "korean":
             read, sureness = _with_hangul(latin, read)  # the Latin words stay the Latin models'
         if decorated is None and (sureness < max(sure, latin.confidence + 25) or len(_CJK.findall(read.text)) < 2):
+            continue
+        if decorated is None and kind == "cjk" and np.median([c for w, c in read.words if _CJK.search(w)]) < 80:
+            # sure of the Latin letters, not of the kana it made of a decoration ("D A D D Y≋" read
+            # "D A D D Y タ ヌ ー", the kana 55, 70, 91; real kana and kanji names 87 and up)
+            spelt = [(w, c) for w, c in read.words if not _CJK.search(w)]
+            if sum(ch.isalpha() for w, _ in spelt for ch in w) >= 3 and min(c for _, c in spelt) >= 90:
+                read = ocr.OcrResult(" ".join(w for w, _ in spelt), min(c for _, c in spelt), tuple(spelt))
+                best = best or (kind, read)
             continue
         if best is None or read.confidence > best[1].confidence:
             best = (kind, read)
@@ -670,10 +680,13 @@ _TAG_WORD = re.compile(r"\[[A-Za-z0-9]{2,5}[]|)}]")
 def _trim_words(result: ocr.OcrResult) -> str:
     """Drop low-confidence junk words at either end (an icon read as ``©`` or ``|``)."""
     words = list(result.words)
+    # a name spelt with its letters spaced out ("D A D D Y"): its letters are no icons
+    spaced = sum(len(w) == 1 and w.isalpha() and c >= 85 for w, c in words) >= 3
 
     def junk(word: str, conf: float) -> bool:
         alnum = sum(ch.isalnum() for ch in word)
-        if len(word) == 1 and not word.isdigit() and not (_CJK.match(word) and conf >= 85):
+        kept = (_CJK.match(word) or spaced and word.isalpha()) and conf >= 85
+        if len(word) == 1 and not word.isdigit() and not kept:
             return True  # an icon beside the name read as a letter or symbol (a sure Hangul syllable stays)
         if conf < 85 and not _TAG_WORD.fullmatch(word) and (_ODD.search(word) or word.count("[") != word.count("]")):
             return True  # a badge read as "(18§" or "[ty"; not a tag whose "]" was read as ")" (see fix_tag)

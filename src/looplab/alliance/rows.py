@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from looplab.alliance.names import fold
+from looplab.alliance.names import clean_read, fix_tag, fold
 from looplab.imaging.regions import Box
 
 
@@ -62,7 +62,7 @@ def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
                 x, y = prev.box.x, min(prev.box.y, item.box.y)
                 box = Box(x, y, item.box.x2 - x, max(prev.box.y2, item.box.y2) - y)
                 conf = min(prev.confidence, item.confidence)
-                merged[i] = TextItem(box, "name", f"{prev.text} {item.text}", conf)
+                merged[i] = TextItem(box, "name", fix_tag(clean_read(f"{prev.text} {item.text}")), conf)
                 break
         else:
             merged.append(item)
