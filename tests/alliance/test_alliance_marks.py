@@ -143,3 +143,13 @@ def test_mark_over_a_stem_read_as_1_makes_an_accented_i():
 def test_accented_i_read_as_1_on_a_synthetic_screen():
     names = {r.name for r in read_screenshot(make_screenshot(20048).image).rows}
     assert "Laíy64" in names, names
+
+
+def test_an_a_whose_hook_closed_on_its_bowl_is_no_slashed_o():
+    # hole stats (x, y, w, h, area) measured on small blurred type: an a's sliver over its bowl, an ø's
+    # two halves stacked (a bold ø whose slash stands nearly upright) or side by side along the slash
+    assert not marks._side_by_side(np.array([4, 4, 7, 2, 13]), np.array([4, 9, 8, 4, 27]), 13)
+    assert marks._side_by_side(np.array([10, 4, 8, 9, 60]), np.array([11, 15, 9, 12, 94]), 26)
+    assert marks._side_by_side(np.array([8, 5, 6, 10, 35]), np.array([9, 13, 5, 10, 32]), 20)
+    names = {r.name for r in read_screenshot(make_screenshot(20132).image).rows}
+    assert {"Zufin Lady", "LikaixStorm"} <= names, names  # were "Zufin Lødy", "LikøixStorm"

@@ -245,11 +245,23 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
         if not (0.65 <= w / h <= 1.4 and y + h <= baseline + 0.15 * cap):
             continue
         inside = (labels[y : y + h, x : x + w] != i + 1).astype(np.uint8)
-        holes = cv2.connectedComponents(np.pad(inside, 1, constant_values=1), connectivity=4)[0] - 2
-        if holes == 2:
+        n, _, stats, _ = cv2.connectedComponentsWithStats(np.pad(inside, 1, constant_values=1), connectivity=4)
+        holes = [st for st in stats[1:] if st[0] > 0 and st[1] > 0 and st[0] + st[2] < w + 2 and st[1] + st[3] < h + 2]
+        if len(holes) == 2 and _side_by_side(*holes, int(w)):
             capital = h >= 0.85 * cap and (h >= 1.15 * usual or usual >= 0.95 * cap)
             spans.append((int(x), int(x + w), bool(capital)))
     return spans
+
+
+def _side_by_side(a: np.ndarray, b: np.ndarray, width: int) -> bool:
+    """Two holes (component stats) as a slash leaves them in an o: halves of one counter, alike in size,
+    or the upper one left of the lower one and sharing rows with it (a slash from bottom left to top
+    right). An a whose hook closed on its bowl (small, blurred type) has a sliver over its bowl, less
+    than half its size."""
+    upper, lower = sorted((a, b), key=lambda st: st[1] + st[3] / 2)
+    shared = upper[1] + upper[3] - lower[1]
+    diagonal = shared >= 1 and (lower[0] + lower[2] / 2) - (upper[0] + upper[2] / 2) >= 0.02 * width
+    return diagonal or min(a[4], b[4]) >= 0.55 * max(a[4], b[4])
 
 
 def lone_dot_umlauts(symbols, prepared: np.ndarray) -> list[tuple[str, int]] | None:
