@@ -389,3 +389,20 @@ def test_real_screen_rows_with_decorated_names_keep_their_numbers():
     assert {211_500_000, 505_900_000, 282_300_000, 226_700_000} <= values, [(r.name, r.values) for r in rows]
     daddy = [r for r in rows if 211_500_000 in r.values]
     assert daddy[0].name.startswith("D A D D Y") and daddy[0].needs_review, daddy
+
+
+def test_a_lone_rank_is_read_with_as_many_digits_as_it_has_glyphs():
+    # the line model made "7" into "74" and "11" into "14", or read "5" as "3]" and "7" unsurely
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20113).image).rows}
+    assert rows.get("Bramor") == [5, 10219012] and rows.get("Drígon_Terzu") == [7, 848841984], rows
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20176).image).rows}
+    assert rows.get("Frost_Letbradow") == [7, 100000] and rows.get("[PVM] íight") == [11, 100000], rows
+    # the word model reads this small "3" as "8" (98): the line model's sure "3" stays
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20028).image).rows}
+    assert rows.get("Downå") == [3, 86876, 82598], rows
+
+
+@pytest.mark.skipif(not (DATA / "riseofkingdoms_4.png").exists(), reason="shared real screenshots not present")
+def test_real_screen_two_digit_value_keeps_both_digits():
+    rows = {r.name: r.values for r in read_screenshot(decode_image_file(DATA / "riseofkingdoms_4.png")).rows}
+    assert rows.get("RoycieeTest2") == [74], rows  # the word model reads it "4"

@@ -139,6 +139,8 @@ class AllianceReader:
             cjk = _cjk(prepared, found_marks, result, below=self.retry_below)
             if cjk is not None:
                 return TextItem(region, "name", _trim_words(cjk), cjk.confidence)
+        if p[NUMBER] >= 0.5 and region.w <= 1.5 * region.h and has_digits(result.text):
+            result = _digits_as_drawn(prepared, result)
         if split_pair(result.text) is not None:
             return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
         number = _as_number(result)
@@ -298,6 +300,24 @@ def _split_leading_rank(item: TextItem) -> list[TextItem]:
     rank = TextItem(Box(b.x, b.y, max(cut, 1), b.h, b.char_h), "number", first, item.confidence, int(first))
     name = TextItem(Box(b.x + cut, b.y, b.w - cut, b.h, b.char_h), "name", rest, item.confidence)
     return [rank, name]
+
+
+def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult) -> ocr.OcrResult:
+    """A digit or two alone (a rank) read by the line model, which makes up a neighbour ("7" read
+    "74", "5" read "3]", "7" read unsurely), or by the word model, which drops one ("74" read "4",
+    "11" read "1"): the word model's reading where it has as many digits as the crop has glyphs and the
+    line model's has not, or is unsure (the word model also reads a small "3" as "8", surely)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats((prepared < 128).astype(np.uint8), connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    glyphs = int((heights >= 0.6 * heights.max()).sum()) if count > 1 else 0
+
+    def drawn(reading: ocr.OcrResult) -> bool:
+        return parse_number(reading.text) is not None and sum(ch.isdigit() for ch in reading.text) == glyphs
+
+    word = ocr.read_line(prepared, digits=True, single_word=True)
+    if drawn(word) and word.confidence >= 90 and (not drawn(line) or line.confidence < 80):
+        return word
+    return line
 
 
 def _as_number(result: ocr.OcrResult) -> tuple[str, float, int] | None:
