@@ -19,7 +19,7 @@ from looplab.alliance import marks
 CAPITALS = set("BDEFHKLMNPRTUZ57")  # flat tops at the cap line
 ASCENDERS = set("bdhk")  # flat tops at the ascender line (an f rises above it in some fonts)
 BARS = set("Ili")  # an i whose stem stands as tall as a capital has lost its dot: an I
-MIN_GAP = 0.025  # of the cap height: how far apart the two lines must be to be told apart
+MIN_GAP = 0.02  # of the cap height: how far apart the two lines must be to be told apart
 MAX_GAP = 0.09  # ascenders rise 2 to 7 % above capitals: a bar higher than that is something else
 
 
