@@ -406,3 +406,21 @@ def test_a_lone_rank_is_read_with_as_many_digits_as_it_has_glyphs():
 def test_real_screen_two_digit_value_keeps_both_digits():
     rows = {r.name: r.values for r in read_screenshot(decode_image_file(DATA / "riseofkingdoms_4.png")).rows}
     assert rows.get("RoycieeTest2") == [74], rows  # the word model reads it "4"
+
+
+def test_a_number_behind_an_icon_read_as_a_symbol_is_a_number():
+    # seed 20129: a ring icon glued before "95M" read as "p®95M", a name that took the row's other
+    # number while "Luxka_Rose" lost its two
+    from looplab.alliance import ocr
+    from looplab.alliance.reader import _from_first_digit
+
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20129).image).rows}
+    assert rows.get("Luxka_Rose") == [95_000_000, 100_000], rows
+    crop, prepared = np.full((30, 100), 255, np.uint8), np.full((50, 220), 255, np.uint8)
+    symbols = (("p", (10, 10, 40, 40), 0), ("®", (45, 10, 70, 40), 0), ("9", (120, 10, 140, 40), 0))
+    name_like = np.array([0.9, 0.05, 0.05])
+    glued = ocr.OcrResult("p®95M", 76.0, (("p®95M", 76.0),), (), symbols)
+    cut = _from_first_digit(crop, prepared, glued, name_like)
+    assert cut is not None and cut[0].shape[1] < 100 - 45  # from about the 9 on
+    for name in ("Ace08", "Vio910"):  # letters before digits, and a name the classifier is sure of
+        assert _from_first_digit(crop, prepared, ocr.OcrResult(name, 90.0, (), (), symbols), name_like) is None

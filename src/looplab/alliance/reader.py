@@ -176,6 +176,10 @@ class AllianceReader:
             if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5:
                 return TextItem(region, "number", result.text, 0.0, None)
         result = _respell(prepared, result)
+        number = _icon_glued_number(best[2], prepared, result, p)
+        if number is not None:
+            text, confidence, value = _with_decimal_point(*number)
+            return TextItem(region, "number", text, confidence, value)
         bars = stems.measure_bars(prepared, result.symbols) if result.symbols else stems.Bars()
         apart = _with_bars(result, bars.if_apart)
         result = _with_underscores(prepared, _with_bars(result, bars.sure))
@@ -435,6 +439,43 @@ def _without_edge_picture(crop: np.ndarray, region: Box) -> tuple[np.ndarray, in
         return None
     left = max(0, int(rest[:, 0].min()) - max(2, region.char_h // 6))
     return crop[:, left:], region.char_h
+
+
+_GLUED_ICON = re.compile(r"([^\d\s]{1,3})(\d[\d,.' ]*[KkMmBb]?)")
+
+
+def _from_first_digit(
+    crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult, p: np.ndarray
+) -> tuple[np.ndarray, int] | None:
+    """The part of ``crop`` from the first digit on, where an icon as tall as the digits is glued before
+    a number and read as a symbol or two ("p®95M" for a ring and "95M"): a prefix with a symbol in it,
+    or any prefix where the classifier sees no name; None else."""
+    match = _GLUED_ICON.fullmatch(result.text)
+    if match is None or not (re.search(r"[^\w]", match.group(1)) or p[NAME] < 0.5):
+        return None
+    first = next((box for text, box, _ in result.symbols if text.isdigit()), None)
+    if first is None:
+        return None
+    scale = (prepared.shape[1] - 2 * ocr.BORDER) / max(crop.shape[1], 1)
+    height = prepared.shape[0] - 2 * ocr.BORDER
+    left = max(0, int((first[0] - ocr.BORDER - 0.1 * height) / scale))
+    if crop.shape[1] - left < 4:
+        return None
+    return crop[:, left:], max(4, round((first[3] - first[1]) / scale))
+
+
+def _icon_glued_number(
+    crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult, p: np.ndarray
+) -> tuple[str, float, int, np.ndarray] | None:
+    """(text, confidence, value, prepared crop) of a number read as a name because an icon glued
+    before it was read as a symbol or two ("p®95M"): the crop from the first digit on, read again,
+    when that reads surely as a number; None else."""
+    found = _from_first_digit(crop, prepared, result, p)
+    if found is None:
+        return None
+    again = ocr.prepare_crop(found[0], text_height=found[1])
+    number = _as_number(ocr.read_line(again))
+    return (*number, again) if number is not None and number[1] >= 80 else None
 
 
 def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, float]]:
