@@ -76,6 +76,12 @@ def test_fix_tag_takes_parentheses_for_a_tags_brackets():
     assert fix_tag("Bob (x)") == "Bob (x)"
 
 
+def test_a_tag_closed_by_an_l():
+    assert fix_tag("[XLGlíerter") == "[XLG]íerter"  # seed 20191
+    assert fix_tag("[HEIlflying") == "[HEI]flying"
+    assert fix_tag("[ABl") == "[ABl"  # nothing after it: no tag
+
+
 def test_a_tag_whose_closing_bracket_was_not_read():
     # whiteoutsurvival_20251112_113440.jpg: "[HEI]⸸WRATH⸸", the cross read as a low quote mark
     assert fix_tag(clean_read("[HEI ‚WRATH")) == "[HEI] WRATH"

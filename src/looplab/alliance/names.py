@@ -47,7 +47,7 @@ def clean_read(text: str) -> str:
 
 def fix_tag(text: str) -> str:
     """``[HEI|xBes`` -> ``[HEI]xBes``: a tag's closing bracket read as a lookalike (``|``, ``)``, ``}``, or
-    ``J`` after an upper-case tag: ``[RHPJüowrael68``);
+    ``J`` or ``l`` after an upper-case tag: ``[RHPJüowrael68``, ``[XLGlíerter``);
     ``[HE!]Jayy`` -> ``[HEI]Jayy``: an I of an upper-case tag read as ``!`` or ``|``;
     ``(VENi) 라디꿀벌`` -> ``[VENi] 라디꿀벌``: a tag's brackets read as parentheses (small text);
     ``[HEI WRATH`` -> ``[HEI] WRATH``: an upper-case tag's closing bracket not read at all."""
@@ -66,6 +66,8 @@ def fix_tag(text: str) -> str:
     match = re.match(r"\[([A-Za-z0-9]{2,5})[|)}](?=.)", text)
     if match is None and "]" not in text:
         match = re.match(r"\[([A-Z0-9]{2,5}?)J(?=.)", text)  # an upper-case tag closed by a J
+    if match is None and "]" not in text:
+        match = re.match(r"\[([A-Z0-9]{2,5})l(?=.)", text)  # or by an l ("[XLGlíerter")
     return f"[{match.group(1)}]{text[match.end() :]}" if match else text
 
 
