@@ -37,6 +37,8 @@ def test_an_i_read_as_l_stands_at_the_cap_line():
     bars = stems.measure_bars(prepared, symbols)
     # only capitals to measure against: an I, if this font's ascenders rise above its capitals
     assert bars.if_apart == ((4, "I"),) and bars.sure == ()
+    prepared, symbols = _drawn("AioIron", "Aiolron")  # an A's flat apex stands at the cap line too
+    assert stems.measure_bars(prepared, symbols).if_apart == ((3, "I"),)
     prepared, symbols = _drawn("NezuIxgonby", "Nezulxgonby")  # N and b: both lines on the line itself
     bars = stems.measure_bars(prepared, symbols)
     assert bars.sure == ((4, "I"),) and bars.gaps[0] >= stems.MIN_GAP

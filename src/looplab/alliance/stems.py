@@ -16,7 +16,7 @@ import numpy as np
 
 from looplab.alliance import marks
 
-CAPITALS = set("BDEFHKLMNPRTUZ57")  # flat tops at the cap line
+CAPITALS = set("ABDEFHKLMNPRTUVWXYZ57")  # tops at the cap line
 ASCENDERS = set("bdhk")  # flat tops at the ascender line (an f rises above it in some fonts)
 BARS = set("Ili")  # an i whose stem stands as tall as a capital has lost its dot: an I
 MIN_GAP = 0.02  # of the cap height: how far apart the two lines must be to be told apart
