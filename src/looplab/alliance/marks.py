@@ -178,7 +178,8 @@ def _compose(base: str, mark: str) -> str:
 
 def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -> bool:
     """Whether the letter in ``box`` (a c read without its cedilla) has ink hanging under the baseline;
-    with ``open_only``, also that it encloses no hole (a ç read as g: a g's bowl is closed)."""
+    with ``open_only``, also that it encloses no hole and opens to the right (a ç read as g: a g's bowl
+    is closed, or its stem runs down its right side)."""
     labels, boxes, _, baseline, cap = found
     x1, y1, x2, y2 = box
     patch = labels[max(y1, 0) : y2, max(x1, 0) : x2]
@@ -190,8 +191,15 @@ def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -
     if not (y + h >= baseline + 0.15 * cap and h <= 1.6 * cap):
         return False
     if open_only:
-        inside = (labels[y : y + h, x : x + w] != label).astype(np.uint8)
-        return cv2.connectedComponents(np.pad(inside, 1, constant_values=1), connectivity=4)[0] == 2
+        mask = labels[y : y + h, x : x + w] == label
+        inside = (~mask).astype(np.uint8)
+        if cv2.connectedComponents(np.pad(inside, 1, constant_values=1), connectivity=4)[0] != 2:
+            return False
+        # a c's mouth: rows of the body with no ink in its right third, where a g whose bowl did not
+        # close (small blurred type) has its stem running down
+        body = mask[: max(int(baseline) - y, 1), 2 * w // 3 :]
+        middle = body[len(body) // 4 : max(3 * len(body) // 4, len(body) // 4 + 1)]
+        return float(middle.any(axis=1).mean()) < 0.5
     return True
 
 
