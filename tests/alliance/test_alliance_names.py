@@ -76,6 +76,15 @@ def test_fix_tag_takes_parentheses_for_a_tags_brackets():
     assert fix_tag("Bob (x)") == "Bob (x)"
 
 
+def test_a_zero_that_starts_a_word_of_letters_is_an_o():
+    from looplab.alliance.names import fix_leading_zero
+
+    assert fix_leading_zero("0zço456") == "Ozço456"
+    assert fix_leading_zero("[AB] 0scar") == "[AB] Oscar"
+    for kept in ("007Bond", "x0y", "10ab"):
+        assert fix_leading_zero(kept) == kept
+
+
 def test_a_tag_closed_by_an_l():
     assert fix_tag("[XLGlíerter") == "[XLG]íerter"  # seed 20191
     assert fix_tag("[HEIlflying") == "[HEI]flying"

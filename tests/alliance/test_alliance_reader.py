@@ -424,3 +424,10 @@ def test_a_number_behind_an_icon_read_as_a_symbol_is_a_number():
     assert cut is not None and cut[0].shape[1] < 100 - 45  # from about the 9 on
     for name in ("Ace08", "Vio910"):  # letters before digits, and a name the classifier is sure of
         assert _from_first_digit(crop, prepared, ocr.OcrResult(name, 90.0, (), (), symbols), name_like) is None
+
+
+def test_a_name_with_digits_read_unsurely_is_not_taken_for_a_number():
+    # seed 20145: "Ozço456" read "0z¢0456" (33), at another scale as the number 260456: the row lost
+    # its name and its two numbers
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20145).image).rows}
+    assert rows.get("Ozço456") == [519_100_000, 346_772], rows

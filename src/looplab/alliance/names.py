@@ -87,6 +87,12 @@ def fix_capital_i(text: str) -> str:
     return re.sub(r"(?:(?<=^)|(?<=[\s\]_)]))l(?=[bcdfghkmnpqrstvwxz])", "I", text)
 
 
+def fix_leading_zero(text: str) -> str:
+    """``0zço456`` -> ``Ozço456``: a zero that starts a word and runs into letters is an O (a zero
+    starts numbers: ``007Bond`` keeps its)."""
+    return re.sub(r"(?:(?<=^)|(?<=[\s\]_]))0(?=[^\W\d_])", "O", text)
+
+
 def fold(name: str) -> str:
     """A key under which OCR lookalikes collide: ``0/O``, ``1/l/I``, ``5/S``, ``8/B``, ``rn/m``, accents."""
     text = unicodedata.normalize("NFKD", name)

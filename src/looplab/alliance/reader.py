@@ -15,7 +15,7 @@ import numpy as np
 
 from looplab.alliance import marks, ocr, stems
 from looplab.alliance.classifier import CLASSES, RegionClassifier, normalise_crop
-from looplab.alliance.names import clean_read, fix_capital_i, fix_tag, fold
+from looplab.alliance.names import clean_read, fix_capital_i, fix_leading_zero, fix_tag, fold
 from looplab.alliance.numbers import has_digits, parse_number, split_pair
 from looplab.alliance.rows import TextItem, group_rows, usual_count
 from looplab.imaging.regions import Box, character_boxes, edge_mask, find_text_regions, to_gray
@@ -144,6 +144,13 @@ class AllianceReader:
         if split_pair(result.text) is not None:
             return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
         number = _as_number(result)
+        lettered_first = re.search(r"[^\W\d_]", readings[0][0].text) and readings[0][0].confidence < 60
+        if p[NAME] >= 0.5 and lettered_first and number is not None and number[1] < 60:
+            # "Ozço456" read "0z¢0456" (33), at another scale "0260456": the names models read its
+            # letters ("0zco456", 78)
+            named = ocr.read_line(readings[0][1], kind="names", symbols=True)
+            if named.confidence >= 70 and re.search(r"[^\W\d_]{3,}", named.text):
+                result, prepared, number = named, readings[0][1], None
         if number is not None and p[NAME] >= 0.5 and _GLUED_WORD.search(number[0]):
             number = None  # "4haak": a name with a picture's edge read as a digit, no number with a unit
         if number is not None and p[NAME] >= 0.9 and re.search(r"[^\W\d_]{3,}", number[0]):
@@ -758,7 +765,7 @@ def _trim_words(result: ocr.OcrResult) -> str:
     while len(words) > 1 and junk(*words[0]):
         words.pop(0)
     text = " ".join(w for w, _ in words) if words else ""
-    return fix_tag(fix_capital_i(clean_read(text)))
+    return fix_tag(fix_leading_zero(fix_capital_i(clean_read(text))))
 
 
 _lock = threading.Lock()
