@@ -76,6 +76,11 @@ def test_fix_tag_takes_parentheses_for_a_tags_brackets():
     assert fix_tag("Bob (x)") == "Bob (x)"
 
 
+def test_a_dotless_i_is_an_i():
+    # the German model's "áyfın": the i's dot taken for an accent and wiped; no bundled model spells Turkish
+    assert clean_read("áyfın Night") == "áyfin Night"
+
+
 def test_a_zero_that_starts_a_word_of_letters_is_an_o():
     from looplab.alliance.names import fix_leading_zero
 

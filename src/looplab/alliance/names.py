@@ -40,6 +40,9 @@ def clean_read(text: str) -> str:
     """Tidy OCR output for display and storage: NFC, single spaces, no stray edge punctuation."""
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"\s+", " ", text).strip()
+    # the German model's dotless ı, where the i's dot was taken for an accent and wiped: none of the
+    # bundled models spells Turkish, so it is an i (fold() makes the two one anyway)
+    text = text.replace("ı", "i")
     text = re.sub(r"(?<=[^\W\d_])[:;](?=[^\W\d_])", "", text)  # "Roí:e": a piece of an accent, inside a word
     text = re.sub(r"(?<=\s)[‚„‘’“”'\"`]+(?=\w)", "", text)  # "[HEI ‚WRATH": a decoration read as a quote mark
     return text.strip(" .,;:'\"`~-_|/\\‘’“”") if len(text) > 2 else text
