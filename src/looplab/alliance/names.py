@@ -9,6 +9,10 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 # Multi-character confusions first, then single characters; everything lowercased first.
+# an alliance tag before a name ("[K178]"), as printed and as read (its "]" read as "|", ")" or "}")
+TAG = re.compile(r"\[[A-Za-z0-9]{2,5}\]")
+TAG_AS_READ = re.compile(r"\[[A-Za-z0-9]{2,5}[]|)}]")
+
 _MULTI = [("rn", "m"), ("vv", "w"), ("cl", "d")]
 _SINGLE = str.maketrans(
     {

@@ -15,7 +15,7 @@ import numpy as np
 
 from looplab.alliance import marks, ocr, stems
 from looplab.alliance.classifier import CLASSES, RegionClassifier, normalise_crop
-from looplab.alliance.names import clean_read, fix_capital_i, fix_leading_zero, fix_tag, fold
+from looplab.alliance.names import TAG_AS_READ, clean_read, fix_capital_i, fix_leading_zero, fix_tag, fold
 from looplab.alliance.numbers import has_digits, parse_number, split_pair
 from looplab.alliance.rows import TextItem, group_rows, usual_count
 from looplab.imaging.regions import Box, character_boxes, edge_mask, find_text_regions, to_gray
@@ -742,9 +742,6 @@ def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.
     return ocr.OcrResult(" ".join(spelt), result.confidence, words, result.boxes, result.symbols)
 
 
-_TAG_WORD = re.compile(r"\[[A-Za-z0-9]{2,5}[]|)}]")
-
-
 def _trim_words(result: ocr.OcrResult) -> str:
     """Drop low-confidence junk words at either end (an icon read as ``©`` or ``|``)."""
     words = list(result.words)
@@ -756,7 +753,7 @@ def _trim_words(result: ocr.OcrResult) -> str:
         kept = (_CJK.match(word) or spaced and word.isalpha()) and conf >= 85
         if len(word) == 1 and not word.isdigit() and not kept:
             return True  # an icon beside the name read as a letter or symbol (a sure Hangul syllable stays)
-        if conf < 85 and not _TAG_WORD.fullmatch(word) and (_ODD.search(word) or word.count("[") != word.count("]")):
+        if conf < 85 and not TAG_AS_READ.fullmatch(word) and (_ODD.search(word) or word.count("[") != word.count("]")):
             return True  # a badge read as "(18§" or "[ty"; not a tag whose "]" was read as ")" (see fix_tag)
         return conf < 65 and (alnum == 0 or len(word) <= 2 or alnum < len(word) / 2)
 

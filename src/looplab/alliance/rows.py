@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from looplab.alliance.names import clean_read, fix_tag, fold
+from looplab.alliance.names import TAG, clean_read, fix_tag, fold
 from looplab.imaging.regions import Box
 
 
@@ -40,9 +40,6 @@ def _same_line(a: Box, b: Box, overlap: float = 0.5) -> bool:
     return min(a.y2, b.y2) - max(a.y, b.y) >= overlap * min(a.h, b.h)
 
 
-_TAG = re.compile(r"\[[A-Za-z0-9]{2,5}\]")
-
-
 def _just_left_of(a: Box, b: Box, reach: float) -> bool:
     """``a`` ends on ``b``'s line at most ``reach`` before ``b`` starts."""
     return _same_line(a, b) and 0 <= b.x - a.x2 <= reach
@@ -56,7 +53,7 @@ def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
         for i, prev in enumerate(merged):
             gap = item.box.x - prev.box.x2
             if _same_line(prev.box, item.box) and -0.2 * item.box.h <= gap <= 1.6 * max(prev.box.h, item.box.h):
-                if _TAG.match(item.text) and prev.confidence < 80:
+                if TAG.match(item.text) and prev.confidence < 80:
                     merged[i] = item  # a tag starts a name: an unsure piece before it is an icon's
                     break
                 x, y = prev.box.x, min(prev.box.y, item.box.y)
