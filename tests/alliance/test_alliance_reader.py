@@ -378,6 +378,8 @@ def test_a_number_with_letters_glued_to_it_loses_to_a_clean_reading():
     assert max([(glued,), (clean,)], key=_reading_rank)[0] is clean
     apart = ocr.OcrResult("215,600 points", 70.0)  # a unit apart from its number is still a number
     assert max([(apart,), (clean,)], key=_reading_rank)[0] is apart
+    doubled, short = ocr.OcrResult("882Mm", 90.0), ocr.OcrResult("88", 50.0)  # its unit letter read twice
+    assert max([(doubled,), (short,)], key=_reading_rank)[0] is doubled
 
 
 @pytest.mark.skipif(

@@ -397,7 +397,10 @@ def _reading_rank(reading: tuple) -> tuple[bool, float]:
     """Readings that parse as a number first, then by confidence; a number with letters glued to its
     digits is none ("211.5M" behind a fist icon, read at the icon's height as "@ 2nsm": 2 "nsm")."""
     number = _as_number(reading[0])
-    return number is not None and not _GLUED_WORD.search(number[0]), reading[0].confidence
+    glued = number is not None and any(
+        not re.fullmatch(r"[KkMmBb]+", m.group(1)) for m in re.finditer(r"\d([^\W\d_]{2,})", number[0])
+    )  # a unit letter read twice ("882Mm") is no word
+    return number is not None and not glued, reading[0].confidence
 
 
 def _edge_junk(word: str, confidence: float) -> bool:
