@@ -398,7 +398,7 @@ def _reading_rank(reading: tuple) -> tuple[bool, float]:
     digits is none ("211.5M" behind a fist icon, read at the icon's height as "@ 2nsm": 2 "nsm")."""
     number = _as_number(reading[0])
     glued = number is not None and any(
-        not re.fullmatch(r"[KkMmBb]+", m.group(1)) for m in re.finditer(r"\d([^\W\d_]{2,})", number[0])
+        not re.fullmatch(r"[KkMmBb]+", m.group(0)[1:]) for m in _GLUED_WORD.finditer(number[0])
     )  # a unit letter read twice ("882Mm") is no word
     return number is not None and not glued, reading[0].confidence
 

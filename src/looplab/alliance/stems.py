@@ -42,11 +42,11 @@ def edge_top(prepared: np.ndarray, box: tuple[int, int, int, int], mask: np.ndar
     return float(np.median(tops)) if tops else None
 
 
-def letter_tops(prepared: np.ndarray, symbols) -> list[tuple[float, int] | None] | None:
+def letter_tops(prepared: np.ndarray, symbols, found=None) -> list[tuple[float, int] | None] | None:
     """The measured top and the width of each symbol's letter blob (a huge width for a blob whose
     middle is no single even stroke), None for a symbol paired with none; None overall when the crop
-    holds no line of letters."""
-    found = marks.components(prepared)
+    holds no line of letters. ``found``: ``marks.components(prepared)``, when the caller has it."""
+    found = marks.components(prepared) if found is None else found
     if found is None:
         return None
     labels, boxes, tall, _, _ = found
@@ -117,7 +117,7 @@ def measure_bars(prepared: np.ndarray, symbols) -> Bars:
     if not any(text in BARS for text, _, _ in symbols):
         return Bars()
     found = marks.components(prepared)
-    tops = letter_tops(prepared, symbols)
+    tops = None if found is None else letter_tops(prepared, symbols, found)
     if found is None or tops is None:
         return Bars()
     _, _, _, baseline, cap = found
