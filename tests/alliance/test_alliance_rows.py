@@ -60,6 +60,13 @@ def test_merge_overlapping_screenshots():
     ]
 
 
+def test_merge_keeps_a_nameless_row_once_and_tells_nameless_rows_apart_by_their_numbers():
+    first = ScreenshotReading([_row("Alpha", [1]), _row("", [17, 2885]), _row("Beta", [2])], 0.1)
+    second = ScreenshotReading([_row("", [17, 2885]), _row("Beta", [2]), _row("", [15, 2886])], 0.1)
+    merged = merge_screenshots([first, second])
+    assert [(r.name, r.values) for r in merged] == [("Alpha", [1]), ("", [17, 2885]), ("Beta", [2]), ("", [15, 2886])]
+
+
 def test_merge_flags_conflicting_numbers():
     merged = merge_screenshots([ScreenshotReading([_row("Alpha", [1])], 0), ScreenshotReading([_row("Alpha", [7])], 0)])
     assert len(merged) == 1
@@ -204,3 +211,37 @@ def test_name_pieces_joined_are_tidied_again():
     tag, name = Box(10, 10, 60, 30, 20), Box(80, 10, 90, 30, 20)
     pieces = [TextItem(tag, "name", "[HEI", 70.0), TextItem(name, "name", "‚WRATH", 80.0)]
     assert [n.text for n in merge_name_pieces(pieces)] == ["[HEI] WRATH"]
+
+
+def _list_with_a_gap(values_in_gap):
+    """Five rows of name + rank + points (whiteoutsurvival_20251112_113936), the fourth one's name not
+    read: only its numbers are left."""
+    items = []
+    for i, member in enumerate(["KSA", "Grl", "flying", None, "kaito"]):
+        y = 900 + 200 * i
+        if member:
+            items.append(name(400, y, member, h=45))
+        items += [number(130, y + 20, 20 - i, h=40), number(400, y + 55, 2898 - i, h=32)][
+            : values_in_gap if not member else 2
+        ]
+    return items
+
+
+def test_numbers_of_a_row_whose_name_was_not_read_make_a_nameless_row():
+    rows = group_rows(_list_with_a_gap(2))
+    assert summary(rows) == [
+        ("KSA", [20, 2898]),
+        ("Grl", [19, 2897]),
+        ("flying", [18, 2896]),
+        ("", [17, 2895]),
+        ("kaito", [16, 2894]),
+    ]
+    assert rows[3].name.box.x == 400 and 1400 <= rows[3].name.box.y <= 1520  # where its name should be
+
+
+def test_numbers_away_from_the_rows_make_no_nameless_row():
+    items = _list_with_a_gap(0)
+    items.append(number(120, 600, 18730, h=32))  # a header's "Join 18/30" above the list
+    items.append(number(900, 1300, 269, h=32))  # a section line's "6/9" at the right edge
+    items.append(number(400, 1555, 12, h=80))  # a badge's digits, twice as tall as the points
+    assert [n for n, _ in summary(group_rows(items))] == ["KSA", "Grl", "flying", "kaito"]

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from looplab.alliance import alerts, service
 from looplab.alliance.models import Member, Reading, ReviewItem
+from looplab.alliance.reader import Row
 from looplab.notify.models import Notification
 from tests.alliance.books_helpers import D1, D2, D3, D4, book, counters_by_name, open_platform, row, set_rules
 
@@ -90,6 +91,24 @@ def test_assigning_a_name_adds_an_alias_and_new_member_books_the_reading(platfor
     assert (result.booked, result.review) == (3, 0)
     with platform.db.session() as session, pytest.raises(service.BooksError, match="already"):
         service.dismiss(session, items["Zed"].id)
+
+
+def test_a_row_whose_name_was_not_read_is_named_in_review(platform):
+    set_rules(platform, columns=["points"])
+    book(platform, D1, row("Ana", 10), row("⸸WRATH⸸", 20))
+    nameless = Row("", [21], [0.0, 95.0], [], True, ["name not read: numbers where the screen's other rows have them"])
+    result = book(platform, D2, row("Ana", 11), nameless)
+    assert (result.booked, result.review) == (1, 1)
+    [item] = _open_items(platform)
+    assert item.name_read == "" and any("name not read" in r for r in item.reasons)
+    with platform.db.session() as session, pytest.raises(service.BooksError, match="no name"):
+        service.resolve_new_member(session, item.id)
+    with platform.db.session() as session:
+        assert service.resolve_all_new(session) == []  # a nameless row is never made a member by itself
+    with platform.db.session() as session:
+        service.resolve_assign(session, item.id, _member(platform, "⸸WRATH⸸").id)
+    assert counters_by_name(platform)["⸸WRATH⸸"].trend["points"] == [20, 21]
+    assert _member(platform, "⸸WRATH⸸").aliases == []  # an empty read is no alias
 
 
 def test_same_member_twice_on_one_day_is_booked_once(platform):

@@ -209,7 +209,9 @@ class AllianceReader:
         rows = []
         for g in groups:
             reasons = []
-            if g.name.confidence < self.min_confidence:
+            if not g.name.text:
+                reasons.append("name not read: numbers where the screen's other rows have them")
+            elif g.name.confidence < self.min_confidence:
                 reasons.append(f"name read with low confidence ({g.name.confidence:.0f})")
             for n in g.numbers:
                 if n.value is None:
@@ -794,8 +796,12 @@ def merge_screenshots(readings: list[ScreenshotReading], *, min_similarity: floa
     keys: list[str] = []
     for reading in readings:
         for row in reading.rows:
-            key = fold(row.name)
-            match = next((i for i, k in enumerate(keys) if k == key or fuzz.ratio(k, key) >= min_similarity), None)
+            # a row whose name was not read is known by its numbers: the same on two screenshots of a day
+            key = fold(row.name) or f"#{row.values}"
+            match = next(
+                (i for i, k in enumerate(keys) if k == key or (key[0] != "#" and fuzz.ratio(k, key) >= min_similarity)),
+                None,
+            )
             if match is None:
                 merged.append(row)
                 keys.append(key)

@@ -149,6 +149,23 @@ def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | N
     return best
 
 
+def _written_alike(number: TextItem, others: list[TextItem]) -> bool:
+    """Whether ``number`` is written as most of ``others`` are: with the same unit letter (or none), as
+    tall, and with about as many digits ("343.1M" among "505.9M"s; not a badge's "4")."""
+
+    def unit(n: TextItem) -> str:
+        return n.text.rstrip()[-1:].upper() if n.text.rstrip()[-1:].isalpha() else ""
+
+    digits = float(np.median([sum(ch.isdigit() for ch in n.text) for n in others]))
+    units = Counter(unit(n) for n in others).most_common(1)[0][0]
+    height = float(np.median([n.box.h for n in others]))
+    return (
+        unit(number) == units
+        and abs(sum(ch.isdigit() for ch in number.text) - digits) <= 2
+        and 0.6 * height <= number.box.h <= 1.5 * height
+    )
+
+
 def _told_by_a_label(number: TextItem, labels: list[TextItem]) -> bool:
     """A number a word's space left of a label on its line: the label's ("55" of "55 minute(s) ago")."""
     return any(_just_left_of(number.box, lb.box, max(number.box.h, lb.box.h)) for lb in labels)
@@ -167,15 +184,69 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | No
     names = _without_labels(names, numbers)
     names = _without_titles(names, numbers, width=width)
     groups = [RowGroup(n) for n in names]
+    orphans = []
     for number in numbers:
         owner = _owner(number, names, max_block)
         if owner is not None:
             groups[owner].numbers.append(number)
+        else:
+            orphans.append(number)
     for g in groups:
         g.numbers.sort(key=lambda n: n.box.x)
     if any(g.numbers for g in groups):
         groups = [g for g in groups if g.numbers]
+    groups = sorted(groups + _nameless_rows(groups, orphans), key=lambda g: (g.name.box.y, g.name.box.x))
     return _without_off_pitch_head(_without_odd_blocks(groups))
+
+
+def _nameless_rows(groups: list[RowGroup], orphans: list[TextItem]) -> list[RowGroup]:
+    """Rows for numbers no name owns that sit where the screen's other rows have a number: the row of a
+    member whose name was not read (a name in letters no model knows, found as no text or as an icon).
+    Each gets an empty name where its name should be, to be named in review; a member left out would
+    be counted absent. Only places among the list's rows and in its names' column count, so a header's
+    "18/30" or a section's "6/9" makes no row."""
+    if len(groups) < 3 or not orphans:
+        return []
+    height = float(np.median([g.name.box.h for g in groups]))
+    width = float(np.median([g.name.box.w for g in groups]))
+    # from the name's left edge to each number's middle: a rank centred in its badge keeps its place
+    # whether it has one digit or two
+    offsets = [
+        [((n.box.cx - g.name.box.x) / height, (n.box.cy - g.name.box.cy) / height) for n in g.numbers] for g in groups
+    ]
+    lefts = [g.name.box.x for g in groups]
+    left = float(np.median(lefts))
+    top = min(g.name.box.y for g in groups) - 0.5 * height
+    bottom = max(g.name.box.y2 for g in groups) + 2 * height
+    rows: list[RowGroup] = []
+    for number in orphans:
+        if number.value is None or number.confidence < 60:
+            continue
+        places = []
+        for x, y in {o for row in offsets for o in row}:
+            slot = [
+                n
+                for g, row in zip(groups, offsets, strict=True)
+                for n, (ox, oy) in zip(g.numbers, row, strict=True)
+                if abs(x - ox) <= 0.5 and abs(y - oy) <= 0.4
+            ]
+            if len(slot) < max(3, len(groups) // 2) or not _written_alike(number, slot):
+                continue
+            name_x, name_y = number.box.cx - x * height, number.box.cy - y * height - height / 2
+            if top <= name_y <= bottom and min(lefts) - height <= name_x <= max(lefts) + height:
+                places.append((abs(name_x - left), name_x, name_y))
+        if not places:
+            continue
+        _, name_x, name_y = min(places)  # the place whose name lines up best with the others'
+        box = Box(max(int(name_x), 0), int(name_y), int(width), int(height))
+        if any(_same_line(box, g.name.box) and abs(g.name.box.x - box.x) < width for g in groups):
+            continue  # a name is there: the number is no row's (a badge, a label's)
+        same = next((r for r in rows if _same_line(r.name.box, box)), None)
+        if same is None:
+            rows.append(RowGroup(TextItem(box, "name", "", 0.0), [number]))
+        else:
+            same.numbers = sorted([*same.numbers, number], key=lambda n: n.box.x)
+    return rows
 
 
 def _offsets(g: RowGroup, height: float) -> list[tuple[float, float]]:

@@ -389,6 +389,8 @@ def resolve_assign(
 
 def resolve_new_member(session: Session, item_id: str, name: str | None = None, user: str | None = None) -> ReviewItem:
     item = get_item(session, item_id)
+    if not (name or item.name_read).strip():
+        raise BooksError("the reader found this row's numbers but no name: give the new member a name")
     member = create_member(session, name or item.name_read, item.alliance, first_day=item.day)
     if name and name != item.name_read:
         add_alias(member, item.name_read)
