@@ -124,6 +124,31 @@ def test_c_cedilla_read_as_g_is_told_by_its_open_bowl():
     assert [marks._hooked(found, box, open_only=True) for box in letters] == [False, True, False, False, False, False]
 
 
+def _letters(prepared):
+    _, boxes, tall, _, _ = marks.components(prepared)
+    return sorted((int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in boxes[tall])
+
+
+def test_c_cedilla_is_found_on_its_own_blob_when_the_symbol_boxes_drift():
+    # seed 20157 "Bralçt": the c's symbol box spans the l's blob and the ç's; the l's is bigger
+    prepared = _line("Bralçt")
+    boxes = _letters(prepared)
+    drifted = [(text, box, 0) for text, box in zip("Bralct", boxes, strict=True)]
+    drifted[4] = ("c", (boxes[3][0], boxes[3][1], boxes[4][0] + 3, boxes[4][3]), 0)
+    drifted[3] = ("l", (boxes[3][0] - 8, boxes[3][1], boxes[3][2] - 2, boxes[3][3]), 0)
+    assert "".join(t for t, _ in marks.put_marks(drifted, [], prepared)) == "Bralçt"
+
+
+def test_c_cedilla_read_as_e_hangs_under_the_line():
+    # seed 20196 "Drçgon" read "Dregon": an e never reaches under the baseline
+    prepared = _line("Drçgon")
+    symbols = [(text, box, 0) for text, box in zip("Dregon", _letters(prepared), strict=True)]
+    assert "".join(t for t, _ in marks.put_marks(symbols, [], prepared)) == "Drçgon"
+    prepared = _line("Dregon")
+    symbols = [(text, box, 0) for text, box in zip("Dregon", _letters(prepared), strict=True)]
+    assert "".join(t for t, _ in marks.put_marks(symbols, [], prepared)) == "Dregon"
+
+
 def test_c_cedilla_read_as_g_on_a_synthetic_screen():
     names = {r.name for r in read_screenshot(make_screenshot(20044).image).rows}
     assert "Stoçm" in names, names

@@ -94,3 +94,20 @@ def test_the_screen_decides_for_lines_that_cannot():
     level = [named("Blade", 0.0), named("Dowd", 0.005)]
     assert _bars_by_screen([unsure, *level])[0].text == "Zuanlron"
     assert _bars_by_screen([unsure, apart[0]])[0].text == "Zuanlron"  # one line is no evidence
+
+
+def test_letters_whose_cases_differ_only_in_size_are_told_by_their_height():
+    prepared, symbols = _drawn("Ixnevi", "IXnevi")  # seed 20275
+    assert stems.case_by_height(prepared, symbols) == ((1, "x"),)
+    prepared, symbols = _drawn("Oscar", "oscar")
+    assert stems.case_by_height(prepared, symbols) == ((0, "O"),)
+    prepared, symbols = _drawn("LOXAWS", "LOXAWS")  # all capitals: nothing to change
+    assert stems.case_by_height(prepared, symbols) == ()
+    prepared, symbols = _drawn("xoxo", "XOXO")  # no ruler but the letters themselves: nothing decided
+    assert stems.case_by_height(prepared, symbols) == ()
+
+
+def test_case_is_kept_with_an_accent_put_back():
+    words = (("AÇli", 90.0),)
+    symbols = tuple((t, (0, 0, 1, 1), 0) for t in "ACli")
+    assert stems.recased(words, symbols, ((1, "c"),)) == (("Açli", 90.0),)

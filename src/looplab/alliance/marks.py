@@ -198,12 +198,48 @@ def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -
         # a c's mouth: rows of the body with no ink in its right third, where a g whose bowl did not
         # close (small blurred type) has its stem running down
         body = mask[: max(int(baseline) - y, 1), 2 * w // 3 :]
-        middle = body[len(body) // 4 : max(3 * len(body) // 4, len(body) // 4 + 1)]
+        middle = body[len(body) // 3 : max(2 * len(body) // 3, len(body) // 3 + 1)]  # a c's ends curl in
         return float(middle.any(axis=1).mean()) < 0.5
     return True
 
 
 FLAT = set("_-.,'\"`:;~^*·")  # symbols that make no letter-sized blob
+
+
+def letter_pairs(symbols, found) -> tuple[list[tuple[int, int]], bool]:
+    """(symbol, blob) pairs for a line's letters, and whether they were paired by order (one blob a
+    letter); else each is the other's best by shared columns."""
+    _, boxes, tall, _, _ = found
+    order = [int(i) for i in np.nonzero(tall)[0]]
+    order.sort(key=lambda i: boxes[i][0])
+    letters = [i for i, (text, _, _) in enumerate(symbols) if text not in FLAT and not text.isspace()]
+    if not letters:
+        return [], False
+    pairs = list(zip(letters, order, strict=True)) if len(letters) == len(order) else []
+    if pairs and all(_shared(symbols[s][1], boxes[i]) > 0 for s, i in pairs):
+        return pairs, True
+    return _paired(symbols, boxes, order), False  # as many symbols as blobs, but not the same letters
+
+
+def _paired(symbols, boxes: np.ndarray, order: list[int]) -> list[tuple[int, int]]:
+    """(symbol, blob) pairs where each is the other's best by shared columns: when the letters are not
+    one blob each (a "fi" drawn as one ligature), Tesseract's symbol boxes, which drift, decide."""
+
+    def shared(s: int, i: int) -> int:
+        return _shared(symbols[s][1], boxes[i])
+
+    best_blob = {s: max(order, key=lambda i: shared(s, i)) for s in range(len(symbols))}
+    pairs = []
+    for i in order:
+        s = max(range(len(symbols)), key=lambda s: shared(s, i))
+        if best_blob[s] == i and shared(s, i) > 0:
+            pairs.append((s, i))
+    return pairs
+
+
+def _shared(box: tuple[int, int, int, int], blob: np.ndarray) -> int:
+    """Columns a symbol box (x1, y1, x2, y2) shares with a blob's stats (x, y, w, h, area)."""
+    return min(box[2], int(blob[0] + blob[2])) - max(box[0], int(blob[0]))
 
 
 def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None:
@@ -304,11 +340,16 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         return [(text, word) for text, word in out]
     _, boxes, tall, _, _ = found
     spans = sorted((int(b[0]), int(b[0] + b[2])) for b in boxes[tall])
+    # the letter's own blob where each letter is one, as Tesseract's symbol boxes drift onto the
+    # neighbour ("Bralçt": the c's box covers the l's blob and the ç's)
+    pairs, by_order = letter_pairs(symbols, found)
+    blob = {s: (int(b[0]), int(b[1]), int(b[0] + b[2]), int(b[1] + b[3])) for s, b in ((s, boxes[i]) for s, i in pairs)}
     for i, (text, box, _) in enumerate(symbols):
+        box = blob[i] if by_order and i in blob else box
         if text in ("c", "C") and _hooked(found, box):
             out[i][0] = _compose(text, CEDILLA)
-        elif text == "g" and _hooked(found, box, open_only=True):
-            out[i][0] = "ç"
+        elif text in ("g", "e") and _hooked(found, box, open_only=True):
+            out[i][0] = "ç"  # an e never hangs under the line; a g's bowl is closed
     for m in marks:
         best = _symbol_for(symbols, spans, m)
         if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS):

@@ -189,7 +189,7 @@ class AllianceReader:
             return TextItem(region, "number", text, confidence, value)
         bars = stems.measure_bars(prepared, result.symbols) if result.symbols else stems.Bars()
         apart = _with_bars(result, bars.if_apart)
-        result = _with_underscores(prepared, _with_bars(result, bars.sure))
+        result = _with_underscores(prepared, _with_case(_with_bars(result, bars.sure), prepared))
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
@@ -720,6 +720,15 @@ def _with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrRes
 def _with_bars(result: ocr.OcrResult, letters: tuple[tuple[int, str], ...]) -> ocr.OcrResult:
     """``result`` with the I/l bars that ``stems.measure_bars`` told apart spelt as told."""
     words = stems.respelt(result.words, result.symbols, letters)
+    if words == result.words:
+        return result
+    return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, result.boxes, result.symbols)
+
+
+def _with_case(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``result`` with letters such as c, o, s and x in the case their height shows (see ``stems``)."""
+    letters = stems.case_by_height(prepared, result.symbols) if result.symbols else ()
+    words = stems.recased(result.words, result.symbols, letters)
     if words == result.words:
         return result
     return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, result.boxes, result.symbols)

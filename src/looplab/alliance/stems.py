@@ -49,13 +49,8 @@ def letter_tops(prepared: np.ndarray, symbols, found=None) -> list[tuple[float, 
     found = marks.components(prepared) if found is None else found
     if found is None:
         return None
-    labels, boxes, tall, _, _ = found
-    order = [int(i) for i in np.nonzero(tall)[0]]
-    order.sort(key=lambda i: boxes[i][0])
-    letters = [i for i, (text, _, _) in enumerate(symbols) if text not in marks.FLAT and not text.isspace()]
-    pairs = list(zip(letters, order, strict=True)) if len(letters) == len(order) else []
-    if not pairs or any(_shared(symbols[s][1], boxes[i]) <= 0 for s, i in pairs):
-        pairs = _paired(symbols, boxes, order)  # as many symbols as blobs, but not the same letters
+    labels, boxes, _, _, _ = found
+    pairs, _ = marks.letter_pairs(symbols, found)
     tops: list[tuple[float, int] | None] = [None] * len(symbols)
     for s, i in pairs:
         x, y, w, h, _ = boxes[i]
@@ -68,33 +63,12 @@ def letter_tops(prepared: np.ndarray, symbols, found=None) -> list[tuple[float, 
     return tops
 
 
-def _paired(symbols, boxes: np.ndarray, order: list[int]) -> list[tuple[int, int]]:
-    """(symbol, blob) pairs where each is the other's best by shared columns: when the letters are not
-    one blob each (a "fi" drawn as one ligature), Tesseract's symbol boxes, which drift, decide."""
-
-    def shared(s: int, i: int) -> int:
-        return _shared(symbols[s][1], boxes[i])
-
-    best_blob = {s: max(order, key=lambda i: shared(s, i)) for s in range(len(symbols))}
-    pairs = []
-    for i in order:
-        s = max(range(len(symbols)), key=lambda s: shared(s, i))
-        if best_blob[s] == i and shared(s, i) > 0:
-            pairs.append((s, i))
-    return pairs
-
-
 def _widest(text: str, symbols, i: int) -> float:
     """How wide, in cap heights, the blob of bar ``i`` may be: a sans I or l is a thin stroke, a serif
     I wider, a one read as an l wider still with its flag and foot."""
     word = [t for t, _, w in symbols if w == symbols[i][2]]
     position = [j for j, (_, _, w) in enumerate(symbols) if w == symbols[i][2]].index(i)
     return 0.7 if text != "i" and _among_digits(word, position) else 0.45
-
-
-def _shared(box: tuple[int, int, int, int], blob: np.ndarray) -> int:
-    """Columns a symbol box (x1, y1, x2, y2) shares with a blob's stats (x, y, w, h, area)."""
-    return min(box[2], int(blob[0] + blob[2])) - max(box[0], int(blob[0]))
 
 
 SAME = 0.012  # of the cap height: a top this near a line is on it
@@ -167,6 +141,28 @@ def measure_bars(prepared: np.ndarray, symbols) -> Bars:
 def respelt(words: tuple[tuple[str, float], ...], symbols, letters: tuple[tuple[int, str], ...]):
     """``words`` ((text, confidence)) with the given symbols' letters changed, in words that still
     spell one character per symbol (an accent put back keeps it so; a letter made of two does not)."""
+
+    def bar(spelt: list[str], position: int, letter: str) -> str | None:
+        if spelt[position] in BARS and not (letter == "l" and spelt[position] == "i"):
+            return "1" if letter == "I" and _among_digits(spelt, position) else letter
+        return None
+
+    return _changed(words, symbols, letters, bar)
+
+
+def recased(words: tuple[tuple[str, float], ...], symbols, letters: tuple[tuple[int, str], ...]):
+    """``words`` with the case of the given symbols' letters as told by ``case_by_height`` (accents
+    put back since the symbols were read are kept: "Ç" made "ç")."""
+
+    def case(spelt: list[str], position: int, letter: str) -> str | None:
+        if _bare(spelt[position]).lower() != letter.lower():
+            return None
+        return spelt[position].lower() if letter.islower() else spelt[position].upper()
+
+    return _changed(words, symbols, letters, case)
+
+
+def _changed(words, symbols, letters, change) -> tuple[tuple[str, float], ...]:
     if not letters:
         return words
     spelt = [list(unicodedata.normalize("NFC", w)) for w, _ in words]
@@ -178,8 +174,9 @@ def respelt(words: tuple[tuple[str, float], ...], symbols, letters: tuple[tuple[
         if word >= len(spelt) or len(at[word]) != len(spelt[word]):
             continue
         position = at[word].index(i)
-        if spelt[word][position] in BARS and not (letter == "l" and spelt[word][position] == "i"):
-            spelt[word][position] = "1" if letter == "I" and _among_digits(spelt[word], position) else letter
+        new = change(spelt[word], position, letter)
+        if new is not None:
+            spelt[word][position] = new
     return tuple(("".join(s), c) for s, (_, c) in zip(spelt, words, strict=True))
 
 
@@ -194,3 +191,59 @@ def _among_digits(word: list[str], position: int) -> bool:
         start -= 1
     run = word[start : end + 1]
     return end == len(word) - 1 and any(ch.isdigit() for ch in run)
+
+
+ONE_SHAPE = set("cosvwxzCOSVWXZ")  # letters whose capital is their small letter made bigger
+X_HEIGHT = set("aemnru")  # tops at the x-height line
+
+
+def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]:
+    """Capital or small for each letter whose two cases differ only in size ("BUBBLEs" read as
+    "BUBBLES", "Açli" as "ACli"), from its top against the line's capitals and x-height letters:
+    (symbol index, letter) where the case read was wrong. A line with neither ruler decides nothing."""
+    letters = [i for i, (text, _, _) in enumerate(symbols) if _bare(text) in ONE_SHAPE]
+    if not letters:
+        return ()
+    found = marks.components(prepared)
+    tops = None if found is None else letter_tops(prepared, symbols, found)
+    if found is None or tops is None:
+        return ()
+    _, _, _, baseline, _ = found
+    if not marks.letter_pairs(symbols, found)[1]:
+        return ()  # letters paired with blobs by drifting symbol boxes: a top may be a neighbour's
+
+    def level(kind: set[str], but: int) -> float | None:
+        measured = [
+            baseline - t[0]
+            for j, ((text, _, _), t) in enumerate(zip(symbols, tops, strict=True))
+            if j != but and _bare(text) in kind and t is not None
+        ]
+        return float(np.median(measured)) if measured else None
+
+    changed = []
+    for i in letters:
+        if tops[i] is None:
+            continue
+        height = baseline - tops[i][0]
+        # the other letters of one shape count too, as the case they were read in
+        caps = level(CAPITALS | ASCENDERS | set("COSVWXZ"), i)
+        small = level(X_HEIGHT | set("cosvwxz"), i)
+        if caps is None and small is None:
+            continue
+        if caps is not None and small is not None:
+            if caps < 1.15 * small:
+                continue  # no two lines to tell apart: misread rulers
+            is_small = height < (caps + small) / 2
+        elif caps is not None:
+            is_small = height < 0.85 * caps if height < 0.8 * caps or height > 0.9 * caps else None
+        else:
+            is_small = height < 1.15 * small if height < 1.1 * small or height > 1.2 * small else None
+        text = symbols[i][0]
+        if is_small is None or is_small == text.islower():
+            continue
+        changed.append((i, text.lower() if is_small else text.upper()))
+    return tuple(changed)
+
+
+def _bare(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
