@@ -445,3 +445,22 @@ def test_real_screen_rows_whose_names_no_model_reads_are_kept_for_review():
     rows = read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_113936.jpg")).rows
     assert [(r.name, r.values) for r in rows][2:4] == [("[HEI]flying", [18, 2888]), ("", [17, 2885])]
     assert [r.values for r in rows if r.name == ""] == [[17, 2885]]
+
+
+def test_a_rank_glued_to_a_short_name_that_the_classifier_calls_a_number_is_split():
+    # "7 Wolf" and "3 Obñ" found as one region, read as the number 7 (and 3) with words after it
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20200).image).rows}
+    assert rows.get("Wolf") == [7, 967989] and rows.get("Obñ") == [3, 818762299], rows
+
+
+@pytest.mark.parametrize(("seed", "name"), [(20201, "Dowvira815"), (20219, "LadyDragon")])
+def test_a_rank_whose_two_digits_touch_keeps_both(seed, name):
+    # the serifs of "11" join the two ones into one blob: the line model reads "1"
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name, [None])[0] == 11, rows
+
+
+def test_a_number_only_the_names_models_read_cleanly_stays_a_number():
+    # "0.1M" read "0.1IM" by the line model, "0.1M" by the names models: no name
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20267).image).rows}
+    assert rows.get("Dowquaka", [])[-1:] == [100000] and rows.get("Iron_Gonro871", [])[-1:] == [100000], rows

@@ -139,7 +139,11 @@ class AllianceReader:
             cjk = _cjk(prepared, found_marks, result, below=self.retry_below)
             if cjk is not None:
                 return TextItem(region, "name", _trim_words(cjk), cjk.confidence)
-        if p[NUMBER] >= 0.5 and region.w <= 1.5 * region.h and has_digits(result.text):
+        if (
+            p[NUMBER] >= 0.5
+            and has_digits(result.text)
+            and (region.w <= 1.5 * region.h or _LONE_RANK.fullmatch(result.text))
+        ):
             result = _digits_as_drawn(prepared, result)
         if split_pair(result.text) is not None:
             return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
@@ -155,6 +159,8 @@ class AllianceReader:
             number = None  # "4haak": a name with a picture's edge read as a digit, no number with a unit
         if number is not None and p[NAME] >= 0.9 and re.search(r"[^\W\d_]{3,}", number[0]):
             number = None  # "5 Akakfin": a rank and a name (see _split_leading_rank), not "215,600 points"
+        if number is not None and p[NAME] >= 0.2 and _RANK_AND_WORD.match(number[0]) and not _LABEL.search(number[0]):
+            number = None  # "7 Wolf", "3 Obi" that the classifier finds partly a name: a rank and a name
         if number is not None:
             text, confidence, value = _with_decimal_point(*number, prepared)
             iconish = p[OTHER] >= (0.9 if confidence >= 95 else 0.8)
@@ -183,6 +189,11 @@ class AllianceReader:
             if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5:
                 return TextItem(region, "number", result.text, 0.0, None)
         result = _respell(prepared, result)
+        respelt_number = _as_number(result) if p[NAME] < 0.5 and p[OTHER] < 0.8 else None
+        if respelt_number is not None and respelt_number[1] >= 70 and not re.search(r"[^\W\d_]{2,}", respelt_number[0]):
+            # a number the names models read cleanly where the line model made up a letter ("0.1IM")
+            text, confidence, value = _with_decimal_point(*respelt_number, prepared)
+            return TextItem(region, "number", text, confidence, value)
         number = _icon_glued_number(best[2], prepared, result, p)
         if number is not None:
             text, confidence, value = _with_decimal_point(*number)
@@ -302,6 +313,10 @@ def _split_pair(item: TextItem) -> list[TextItem]:
     ]
 
 
+_LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
+_RANK_AND_WORD = re.compile(r"\d{1,2} +[^\W\d_]{3,}")
+
+
 def _split_leading_rank(item: TextItem) -> list[TextItem]:
     """``6 [RHK] Wolf`` (a rank glued to the name by the region finder) -> number 6 and name."""
     first, _, rest = item.text.partition(" ")
@@ -321,8 +336,11 @@ def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult) -> ocr.OcrResult
     "11" read "1"): the word model's reading where it has as many digits as the crop has glyphs and the
     line model's has not, or is unsure (the word model also reads a small "3" as "8", surely)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats((prepared < 128).astype(np.uint8), connectivity=8)
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
-    glyphs = int((heights >= 0.6 * heights.max()).sum()) if count > 1 else 0
+    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    tall = heights >= 0.6 * heights.max() if count > 1 else np.zeros(0, bool)
+    # a blob as wide as tall is two digits touching ("11" joined by its serifs): a digit is about
+    # 0.6 of its height wide
+    glyphs = int(sum(max(1, round(w / (0.62 * h))) for w, h in zip(widths[tall], heights[tall], strict=True)))
 
     def drawn(reading: ocr.OcrResult) -> bool:
         return parse_number(reading.text) is not None and sum(ch.isdigit() for ch in reading.text) == glyphs
