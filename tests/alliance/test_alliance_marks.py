@@ -247,3 +247,43 @@ def test_a_c_with_a_hook_is_told_from_a_g_whose_bowl_did_not_close(art, baseline
     boxes = np.array([[2, 2, w, h, int(mask.sum())]])
     found = (labels, boxes, np.array([True]), baseline + 2, cap)
     assert marks._hooked(found, (2, 2, 2 + w, 2 + h), open_only=True) is cedilla
+
+
+@pytest.mark.parametrize("font", font_paths())
+def test_a_q_read_as_g_is_told_by_its_straight_tail(font):
+    # seeds 20203 "Luxqáa", 20276 "Letthuqía" read with a g; serif q's have a foot, g's a hook
+    def read_as_g(word: str) -> str:
+        image = Image.new("L", (240, 120), 255)
+        ImageDraw.Draw(image).text((40, 20), word, font=ImageFont.truetype(font, 40), fill=0)
+        prepared = ocr.prepare_crop(np.array(image), text_height=29)
+        symbols = [(t, box, 0) for t, box in zip(word.replace("q", "g"), _letters(prepared), strict=True)]
+        return "".join(t for t, _ in marks.put_marks(symbols, [], prepared))
+
+    assert read_as_g("oqo") == "oqo"
+    assert read_as_g("ogo") == "ogo"
+
+
+def test_a_small_slashed_o_in_a_short_word_with_capitals_and_descenders_is_small():
+    # seed 20248 "Kiøg": K and g make the usual height a capital's; the ø's top is at the x-height
+    bold = next((f for f in font_paths() if f.endswith("LiberationSans-Bold.ttf")), font_paths()[0])
+    image = Image.new("L", (260, 120), 255)
+    ImageDraw.Draw(image).text((40, 20), "Kiøg", font=ImageFont.truetype(bold, 40), fill=0)
+    prepared = ocr.prepare_crop(np.array(image), text_height=29)
+    assert [capital for _, _, capital in marks.slashed_os(prepared)] == [False]
+    letters = _letters(prepared)  # K, i's stem, ø, g (the i's dot is no letter blob)
+    symbols = [(t, box, 0) for t, box in zip("Kigg", letters, strict=True)]
+    assert "".join(t for t, _ in marks.put_marks(symbols, [], prepared)) == "Kiøg"
+
+
+def test_a_slashed_o_is_found_when_the_next_letters_box_drifted_over_it():
+    # seed 20208 "DragonLaøy": the y's symbol box starts where the ø's does
+    prepared = _line("Laøy")
+    letters = _letters(prepared)
+    symbols = [(t, box, 0) for t, box in zip("Laoy", letters, strict=True)]
+    symbols[3] = ("y", (letters[2][0], letters[3][1], letters[3][2], letters[3][3]), 0)
+    assert "".join(t for t, _ in marks.put_marks(symbols, [], prepared)) == "Laøy"
+
+
+def test_a_zero_among_digits_stays_a_digit():
+    # seed 20121 "Oradow940": the 4 and the 0 touch, one blob with two holes, under the 0's box
+    assert "Oradow940" in {r.name for r in read_screenshot(make_screenshot(20121).image).rows}

@@ -203,6 +203,27 @@ def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -
     return True
 
 
+def _straight_tail(found, box: tuple[int, int, int, int]) -> bool:
+    """Whether the letter in ``box`` hangs under the baseline by a straight stem at its right, as a q
+    does (a g's tail hooks back left under its bowl, or makes a second bowl)."""
+    labels, boxes, _, baseline, cap = found
+    x1, y1, x2, y2 = box
+    patch = labels[max(y1, 0) : y2, max(x1, 0) : x2]
+    ids, counts = np.unique(patch[patch > 0], return_counts=True)
+    if not len(ids):
+        return False
+    label = int(ids[np.argmax(counts)])
+    x, y, w, h, _ = boxes[label - 1]
+    top = int(baseline + 0.15 * cap)
+    if y + h < baseline + 0.25 * cap or top >= y + h:
+        return False
+    tail = labels[top : y + h, x : x + w] == label
+    columns = np.nonzero(tail.any(axis=0))[0]
+    # under the line a q's stem (and its foot serif) starts half way across or further right; a g's
+    # tail reaches back to within a seventh of its left edge in the generator's eight fonts
+    return len(columns) > 0 and columns[0] >= 0.4 * w
+
+
 FLAT = set("_-.,'\"`:;~^*·")  # symbols that make no letter-sized blob
 
 
@@ -283,6 +304,10 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
     labels, boxes, tall, baseline, cap = found
     # the letters' usual height: a capital is taller than it, unless the word is all capitals
     usual = float(np.median(boxes[tall, cv2.CC_STAT_HEIGHT]))
+    # the x-height line, where the line has small letters: the tops of letters well under the cap line
+    tops = boxes[tall, cv2.CC_STAT_TOP]
+    low = tops[baseline - tops < 0.85 * cap]
+    x_top = float(np.median(low)) if len(low) else None
     spans = []
     for i in np.nonzero(tall)[0]:
         x, y, w, h, _ = boxes[i]
@@ -293,6 +318,10 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
         holes = [st for st in stats[1:] if st[0] > 0 and st[1] > 0 and st[0] + st[2] < w + 2 and st[1] + st[3] < h + 2]
         if len(holes) == 2 and _side_by_side(*holes, int(w)):
             capital = h >= 0.85 * cap and (h >= 1.15 * usual or usual >= 0.95 * cap)
+            if capital and x_top is not None:
+                # its slash pokes out above and below: its top tells (a short word's capitals and
+                # descenders make the usual height no measure)
+                capital = abs(y - (baseline - cap)) < abs(y - x_top)
             spans.append((int(x), int(x + w), bool(capital)))
     return spans
 
@@ -350,6 +379,8 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             out[i][0] = _compose(text, CEDILLA)
         elif text in ("g", "e") and _hooked(found, box, open_only=True):
             out[i][0] = "ç"  # an e never hangs under the line; a g's bowl is closed
+        elif text == "g" and _straight_tail(found, box):
+            out[i][0] = "q"
     for m in marks:
         best = _symbol_for(symbols, spans, m)
         if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS):
@@ -360,6 +391,10 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         if len(under) != 1 and best is not None:
             under = [best] if len(under) == 0 else under
         read = "".join(out[i][0] for i in under)
+        if read not in _ROUND and best in under:
+            under, read = [best], out[best][0]  # a neighbour's box drifted over it ("y" after "ø")
+        if read == "0" and any(out[j][0].isdigit() for j in (under[0] - 1, under[0] + 1) if 0 <= j < len(out)):
+            continue  # a zero among digits, slashed or dotted as some fonts draw it
         if under and read in _ROUND and (not capital or read in ("O", "0", "Q", "D", "@")):
             out[under[0]][0] = "Ø" if capital else "ø"
             for i in under[1:]:
