@@ -287,3 +287,26 @@ def test_a_slashed_o_is_found_when_the_next_letters_box_drifted_over_it():
 def test_a_zero_among_digits_stays_a_digit():
     # seed 20121 "Oradow940": the 4 and the 0 touch, one blob with two holes, under the 0's box
     assert "Oradow940" in {r.name for r in read_screenshot(make_screenshot(20121).image).rows}
+
+
+def test_a_tilde_goes_on_the_n_beside_a_letter_whose_box_drifted_under_it():
+    # seed 20224 "Wñlf715": the l's symbol box spans the ñ's blob; a tilde makes no letter of an l
+    prepared = _line("Wñlf")
+    found = marks.accent_marks(prepared)
+    assert [m.kind for m in found] == [marks.TILDE]
+    bare = marks.wipe(prepared, found)
+    letters = _letters(bare)
+    symbols = [(t, box, 0) for t, box in zip("Wnlf", letters, strict=True)]
+    symbols[1] = ("n", (letters[1][0] - 12, letters[1][1], letters[1][0] + 4, letters[1][3]), 0)
+    symbols[2] = ("l", (letters[1][0] + 2, letters[2][1], letters[2][2], letters[2][3]), 0)
+    spans_drifted = marks.put_marks([*symbols, ("7", (1000, 0, 1010, 5), 0)], found, bare)
+    assert "".join(t for t, _ in spans_drifted) == "Wñlf7"
+
+
+def test_two_blurred_dots_over_a_letter_are_a_diaeresis_whatever_their_shapes():
+    # seed 20168 "Vivü": one of the two dots was named a tilde
+    a = marks.Mark(131, 21, 138, 28, marks.TILDE)
+    b = marks.Mark(143, 21, 149, 28, marks.DOT)
+    assert marks._pair_of_dots([a, b])
+    assert not marks._pair_of_dots([a, marks.Mark(143, 10, 149, 14, marks.DOT)])  # not at one height
+    assert not marks._pair_of_dots([a])

@@ -464,3 +464,9 @@ def test_a_number_only_the_names_models_read_cleanly_stays_a_number():
     # "0.1M" read "0.1IM" by the line model, "0.1M" by the names models: no name
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20267).image).rows}
     assert rows.get("Dowquaka", [])[-1:] == [100000] and rows.get("Iron_Gonro871", [])[-1:] == [100000], rows
+
+
+def test_a_tags_bracket_read_twice_by_the_names_model_is_read_once():
+    # seed 20208 "[HTP]Roóe": the German model reads "]J" where the English one read "]" (and a G)
+    names = {r.name for r in read_screenshot(make_screenshot(20208).image).rows}
+    assert "[HTP]Roóe" in names, names

@@ -57,3 +57,29 @@ def test_chain_characters_joins_a_word_not_far_columns():
     chars = np.array([[10, 10, 18, 30], [30, 12, 18, 28], [50, 10, 18, 30], [400, 10, 18, 30]], np.int32)
     groups = sorted(chain_characters(chars), key=lambda b: b.x)
     assert [(g.x, g.x2) for g in groups] == [(10, 68), (400, 418)]
+
+
+def _drawn_lines(lines: list[tuple[str, int, int]]) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """Dark text on a light screen: (text, y, size) per line, each at x=100; its ink boxes."""
+    image = Image.new("L", (700, 300), 235)
+    draw = ImageDraw.Draw(image)
+    boxes = []
+    for text, y, size in lines:
+        draw.text((100, y), text, font=_font(size), fill=30)
+        boxes.append(draw.textbbox((100, y), text, font=_font(size)))
+    return np.asarray(image), boxes
+
+
+def test_an_accent_over_a_word_with_no_tall_letter_is_in_its_region():
+    # "åiqua", "ñing": no ascender lifts the word's box to the ring or tilde over its first letter
+    for word in ("åiqua", "ñing"):
+        image, [(x1, y1, x2, y2)] = _drawn_lines([(word, 100, 40)])
+        [region] = [r for r in find_text_regions(image) if r.x <= x1 + 5 and r.x2 >= x2 - 5]
+        assert region.y <= y1 + 2, (word, region, y1)
+
+
+def test_text_above_a_word_is_no_accent_of_it():
+    # a line of small print just above a number keeps its own region; the number's box does not grow
+    image, [small, number] = _drawn_lines([("Level 12 hours", 105, 16), ("31 702 172", 116, 40)])
+    [region] = [r for r in find_text_regions(image) if r.x <= number[0] + 5 and r.x2 >= number[2] - 5]
+    assert region.y >= small[3] - 1, (region, small)

@@ -146,7 +146,7 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
         lx, _, lw, lh, _ = boxes[letter]
         span = (int(lx), int(lx + lw))
         kinds = sorted(m.kind for m in found_marks)
-        if kinds == [DOT, DOT] or kinds == [ACUTE, GRAVE]:
+        if kinds == [DOT, DOT] or kinds == [ACUTE, GRAVE] or _pair_of_dots(found_marks):
             x1, x2 = min(m.x1 for m in found_marks), max(m.x2 for m in found_marks)
             y1, y2 = min(m.y1 for m in found_marks), max(m.y2 for m in found_marks)
             marks.append(Mark(x1, y1, x2, y2, DIAERESIS, span))
@@ -158,6 +158,21 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
             if abs(lean) >= LEAN:  # a dot-sized blob that clearly slants: a small acute or grave
                 marks.append(Mark(m.x1, m.y1, m.x2, m.y2, ACUTE if lean > 0 else GRAVE, span))
     return marks
+
+
+def _pair_of_dots(found: list[Mark]) -> bool:
+    """Two small blobs side by side at one height, of a size: a diaeresis whatever shape each one's few
+    pixels were named (a blurred dot can look bent like a tilde)."""
+    if len(found) != 2:
+        return False
+    a, b = sorted(found, key=lambda m: m.x1)
+    ha, hb, wa, wb = a.y2 - a.y1, b.y2 - b.y1, a.x2 - a.x1, b.x2 - b.x1
+    return (
+        b.x1 >= a.x2
+        and abs(a.y1 - b.y1) <= 0.3 * max(ha, hb)
+        and 0.7 <= ha / max(hb, 1) <= 1.4
+        and 0.7 <= wa / max(wb, 1) <= 1.4
+    )
 
 
 def wipe(prepared: np.ndarray, marks: list[Mark]) -> np.ndarray:
@@ -261,6 +276,25 @@ def _paired(symbols, boxes: np.ndarray, order: list[int]) -> list[tuple[int, int
 def _shared(box: tuple[int, int, int, int], blob: np.ndarray) -> int:
     """Columns a symbol box (x1, y1, x2, y2) shares with a blob's stats (x, y, w, h, area)."""
     return min(box[2], int(blob[0] + blob[2])) - max(box[0], int(blob[0]))
+
+
+_BASES = {TILDE: set("anoANO"), RING: set("auAU")}  # the letters these marks go on in Latin names
+
+
+def _base_beside(symbols, out: list[list], best: int | None, mark: Mark) -> int | None:
+    """``best``, or the letter beside it where a tilde or ring would make no letter of ``best`` and the
+    neighbour is one it goes on ("Wñlf" whose l's box drifted over the ñ's blob), within half a
+    letter of the mark's."""
+    if best is None or mark.kind not in _BASES or out[best][0] in _BASES[mark.kind]:
+        return best
+    x1, x2 = mark.letter
+    reach = (x2 - x1) / 2
+    for j in (best - 1, best + 1):
+        if 0 <= j < len(out) and out[j][0] in _BASES[mark.kind]:
+            b = symbols[j][1]
+            if b[0] <= x2 + reach and b[2] >= x1 - reach:
+                return j
+    return best
 
 
 def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None:
@@ -383,6 +417,7 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             out[i][0] = "q"
     for m in marks:
         best = _symbol_for(symbols, spans, m)
+        best = _base_beside(symbols, out, best, m)
         if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS):
             out[best][0] = _compose(out[best][0], m.kind)
     for x1, x2, capital in slashed_os(prepared, found):

@@ -537,16 +537,30 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
     latin = first
     near = again.confidence >= first.confidence - (15 if found else 10)
     # the German model reads a tag's "]" twice, as "]J", where the English one read it once
-    doubled = "]J" in again.text and "]J" not in first.text and again.text.replace("]J", "]", 1) == first.text
+    extra_j = "]J" in again.text and "]J" not in first.text and "]" in first.text
+    doubled = extra_j and again.text.replace("]J", "]", 1) == first.text
     if again.words and near and not doubled and (_tags_whole(again) or not _tags_whole(first)):
         latin = _with_symbols(again, marks.put_marks(again.symbols, found, wiped))
         acute = marks.lone_dot_umlauts(again.symbols, wiped)
         if acute is not None:
             latin = _with_symbols(latin, acute)
+        if extra_j:
+            latin = _replaced_once(latin, "]J", "]")  # "[HTP]JRoóe": the rest of its reading is kept
     elif found and first.symbols:
         # the bare line read worse than the first reading: the marks go on the first reading's letters
         latin = _with_symbols(first, marks.put_marks(first.symbols, found, prepared))
     return _cjk(prepared, found, latin) or latin
+
+
+def _replaced_once(result: ocr.OcrResult, old: str, new: str) -> ocr.OcrResult:
+    words = list(result.words)
+    for i, (word, confidence) in enumerate(words):
+        if old in word:
+            words[i] = (word.replace(old, new, 1), confidence)
+            return ocr.OcrResult(
+                " ".join(w for w, _ in words), result.confidence, tuple(words), result.boxes, result.symbols
+            )
+    return result
 
 
 def _with_umlaut_for_ii(first: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:

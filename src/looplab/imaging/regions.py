@@ -65,8 +65,11 @@ def edge_mask(image: np.ndarray, min_contrast: int = 28) -> np.ndarray:
     return (gradient >= max(min_contrast, 0.6 * otsu)).astype(np.uint8)
 
 
-def character_boxes(mask: np.ndarray, min_height: int = 7, max_height: int | None = None) -> np.ndarray:
-    """Boxes ``(x, y, w, h)`` of connected components that could be characters (or glued runs of them)."""
+def character_boxes(
+    mask: np.ndarray, min_height: int = 7, max_height: int | None = None, *, with_specks: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Boxes ``(x, y, w, h)`` of connected components that could be characters (or glued runs of them);
+    with ``with_specks``, also the boxes of the components under ``min_height`` (accents, dots)."""
     height, width = mask.shape
     max_height = max_height or max(40, width // 13)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -74,7 +77,10 @@ def character_boxes(mask: np.ndarray, min_height: int = 7, max_height: int | Non
     x, y, w, h, area = (stats[:, i] for i in range(5))
     keep = (h >= min_height) & (h <= max_height) & (w <= width * 0.6) & (area >= 0.08 * w * h)
     keep &= ~((h < 12) & (w > 12 * h))  # thin rules and separators
-    return stats[keep, :4].astype(np.int32)
+    if not with_specks:
+        return stats[keep, :4].astype(np.int32)
+    specks = (h >= 2) & (h < min_height) & (w <= 3 * min_height)
+    return stats[keep, :4].astype(np.int32), stats[specks, :4].astype(np.int32)
 
 
 def _split_stacked_lines(
@@ -190,10 +196,50 @@ def chain_characters(
 def find_text_regions(image: np.ndarray, *, min_height: int = 7) -> list[Box]:
     """Candidate text regions (words or phrases on one line), top to bottom then left to right."""
     mask = edge_mask(image)
-    boxes = character_boxes(mask, min_height=min_height)
+    boxes, specks = character_boxes(mask, min_height=min_height, with_specks=True)
     regions = [r for r in chain_characters(boxes) if r.h >= min_height + 2 and r.w >= 0.4 * r.h]
-    regions = _drop_nested(regions)
+    loose = _outside_words(np.concatenate([boxes, specks]), regions)
+    regions = _drop_nested([_with_accents(r, loose) for r in regions])
     return sorted(regions, key=lambda r: (round(r.cy / max(r.h, 1)), r.x))
+
+
+def _outside_words(boxes: np.ndarray, regions: list[Box]) -> np.ndarray:
+    """The boxes that lie in no word-shaped region (wider than tall) and hang from none (a Q's tail
+    left out of its word's box): shapes that may be accents."""
+    if not len(boxes):
+        return boxes
+    x, y, w = boxes[:, 0], boxes[:, 1], boxes[:, 2]
+    inside = np.zeros(len(boxes), dtype=bool)
+    for r in regions:
+        if r.w >= 1.5 * r.h:
+            hanging = y <= r.y2 + 0.25 * (r.char_h or r.h)
+            inside |= (x >= r.x) & (y >= r.y) & (x + w <= r.x2) & hanging
+    return boxes[~inside]
+
+
+def _with_accents(region: Box, boxes: np.ndarray) -> Box:
+    """``region`` grown upwards over accent-sized shapes just above its letters: the ring of an å or
+    the tilde of an ñ over a word with no tall letter ("åiqua") lies above the word's box, apart."""
+    if not region.char_h or not len(boxes) or region.w < 1.8 * region.char_h:
+        return region  # no word: an icon, a badge
+    x, y, w, h = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    ch = region.char_h
+    above = (
+        (x >= region.x - 2)
+        & (x + w <= region.x2 + 2)
+        & (h <= 0.5 * ch)
+        & (w <= 0.9 * ch)
+        & (w >= 0.5 * h)  # dots, rings, tildes and slanted strokes; no upright sliver (an edge)
+        & (y + h <= region.y + 0.3 * ch)
+        & (y + h >= region.y - 0.3 * ch)
+        & (y >= region.y - 0.7 * ch)
+    )
+    if not above.any():
+        return region
+    top = int(y[above].min())
+    if top >= region.y:
+        return region
+    return Box(region.x, top, region.w, region.y2 - top, region.char_h)
 
 
 def _drop_nested(regions: list[Box]) -> list[Box]:
