@@ -470,3 +470,15 @@ def test_a_tags_bracket_read_twice_by_the_names_model_is_read_once():
     # seed 20208 "[HTP]Roóe": the German model reads "]J" where the English one read "]" (and a G)
     names = {r.name for r in read_screenshot(make_screenshot(20208).image).rows}
     assert "[HTP]Roóe" in names, names
+
+
+def test_a_value_with_its_unit_word_that_the_classifier_calls_a_name_is_a_number():
+    # seed 20372: "7,216 points" under "Bramiix"; a rank and a name ("5 Akakfin") has no separator
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20372).image).rows}
+    assert rows.get("Bramiix") == [7216] and rows.get("LuxixraBèade") == [7096], rows
+
+
+def test_a_number_glued_to_a_tall_medal_is_read_without_the_medal_or_the_line_above():
+    # seed 20363: a medal taller than wide, a ring icon and "51,889" found as one region
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20363).image).rows}
+    assert rows.get("Kamor713") == [51889], rows

@@ -157,8 +157,9 @@ class AllianceReader:
                 result, prepared, number = named, readings[0][1], None
         if number is not None and p[NAME] >= 0.5 and _GLUED_WORD.search(number[0]):
             number = None  # "4haak": a name with a picture's edge read as a digit, no number with a unit
-        if number is not None and p[NAME] >= 0.9 and re.search(r"[^\W\d_]{3,}", number[0]):
-            number = None  # "5 Akakfin": a rank and a name (see _split_leading_rank), not "215,600 points"
+        worded = number is not None and re.search(r"[^\W\d_]{3,}", number[0])
+        if worded and p[NAME] >= 0.9 and not _VALUE_AND_UNIT.match(number[0]):
+            number = None  # "5 Akakfin": a rank and a name (see _split_leading_rank), not "7,216 points"
         if number is not None and p[NAME] >= 0.2 and _RANK_AND_WORD.match(number[0]) and not _LABEL.search(number[0]):
             number = None  # "7 Wolf", "3 Obi" that the classifier finds partly a name: a rank and a name
         if number is not None:
@@ -313,6 +314,7 @@ def _split_pair(item: TextItem) -> list[TextItem]:
     ]
 
 
+_VALUE_AND_UNIT = re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d{4,})\s*[^\W\d_]+$")  # "7,216 points"
 _LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
 _RANK_AND_WORD = re.compile(r"\d{1,2} +[^\W\d_]{3,}")
 
@@ -460,15 +462,19 @@ def _without_edge_picture(crop: np.ndarray, region: Box) -> tuple[np.ndarray, in
     if not region.char_h or region.h < 1.4 * region.char_h:
         return None
     boxes = character_boxes(edge_mask(crop), min_height=max(3, region.char_h // 3), max_height=crop.shape[0])
-    pictures = [b for b in boxes if b[3] >= 1.4 * region.char_h and b[2] >= 0.9 * b[3]]
+    pictures = [b for b in boxes if b[3] >= 1.4 * region.char_h and b[2] >= 0.5 * b[3]]  # a medal is tall
     if not pictures:
         return None
-    x, _, w, _ = (int(v) for v in min(pictures, key=lambda b: b[0]))
-    rest = boxes[boxes[:, 0] >= x + w]
+    x, y, w, h = (int(v) for v in min(pictures, key=lambda b: b[0]))
+    middles = boxes[:, 1] + boxes[:, 3] / 2
+    rest = boxes[(boxes[:, 0] >= x + w) & (middles >= y) & (middles <= y + h)]  # beside it, not above
     if not len(rest) or float(np.median(rest[:, 3])) > 1.2 * region.char_h:
         return None
-    left = max(0, int(rest[:, 0].min()) - max(2, region.char_h // 6))
-    return crop[:, left:], region.char_h
+    pad = max(2, region.char_h // 6)
+    left = max(0, int(rest[:, 0].min()) - pad)
+    # only the rows of the text beside the picture: a tall picture's padding may reach the line above
+    top, bottom = max(0, int(rest[:, 1].min()) - 2 * pad), int((rest[:, 1] + rest[:, 3]).max()) + 2 * pad
+    return crop[top:bottom, left:], region.char_h
 
 
 _GLUED_ICON = re.compile(r"([^\d\s]{1,3})(\d[\d,.' ]*[KkMmBb]?)")
