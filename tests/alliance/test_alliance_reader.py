@@ -482,3 +482,22 @@ def test_a_number_glued_to_a_tall_medal_is_read_without_the_medal_or_the_line_ab
     # seed 20363: a medal taller than wide, a ring icon and "51,889" found as one region
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20363).image).rows}
     assert rows.get("Kamor713") == [51889], rows
+
+
+def test_a_solid_icon_after_a_name_read_as_a_digit_is_no_part_of_it():
+    # seed 20328: a filled pentagon after "ViluxdeNèel" read "9" by the names model
+    names = {r.name for r in read_screenshot(make_screenshot(20328).image).rows}
+    assert "ViluxdeNèel" in names, names
+
+
+def test_a_digit_after_a_name_stays():
+    from looplab.alliance import ocr
+    from looplab.alliance.reader import _without_solid_ends
+
+    words = (("Player", 90.0), ("8", 90.0))
+    image = np.full((60, 260), 255, np.uint8)
+    cv2.putText(image, "Player 8", (10, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
+    result = ocr.OcrResult("Player 8", 90.0, words, ((10, 10, 150, 50), (200, 10, 232, 50)))
+    assert _without_solid_ends(result, image).text == "Player 8"
+    cv2.rectangle(image, (200, 12), (232, 46), 0, -1)  # the same place filled: an icon
+    assert _without_solid_ends(result, image).text == "Player"

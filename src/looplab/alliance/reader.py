@@ -202,6 +202,7 @@ class AllianceReader:
         bars = stems.measure_bars(prepared, result.symbols) if result.symbols else stems.Bars()
         apart = _with_bars(result, bars.if_apart)
         result = _with_underscores(prepared, _with_case(_with_bars(result, bars.sure), prepared))
+        result = _without_solid_ends(result, prepared)
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
@@ -212,7 +213,9 @@ class AllianceReader:
         if _LABEL.search(name):
             # no member, and its number neither; only a sure reading, as a label drops that number
             return TextItem(region, "label", name, result.confidence) if result.confidence >= 60 else None
-        if_apart = _trim_words(_with_underscores(prepared, apart)) if bars.if_apart else None
+        if_apart = (
+            _trim_words(_without_solid_ends(_with_underscores(prepared, apart), prepared)) if bars.if_apart else None
+        )
         return TextItem(region, "name", name, result.confidence, if_bars_apart=if_apart, bar_gaps=bars.gaps)
 
     def _rows(self, items: list[TextItem], width: int | None = None) -> list[Row]:
@@ -792,6 +795,32 @@ def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.
         return result
     words = tuple((w, c) for w, (_, c) in zip(spelt, result.words, strict=True))
     return ocr.OcrResult(" ".join(spelt), result.confidence, words, result.boxes, result.symbols)
+
+
+def _without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``result`` without a one-character word at either end drawn as one solid blob about as wide as
+    tall: an icon beside the name (a pentagon read "9" or "®"); a digit is strokes, not a filled shape."""
+    if len(result.words) < 2 or len(result.boxes) != len(result.words):
+        return result
+    keep = list(range(len(result.words)))
+
+    def solid(i: int) -> bool:
+        word, _ = result.words[i]
+        x1, y1, x2, y2 = result.boxes[i]
+        ink = prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128
+        if len(word) != 1 or not ink.size or not 0.7 <= (x2 - x1) / max(y2 - y1, 1) <= 1.4:
+            return False
+        return float(ink.mean()) >= 0.65
+
+    while len(keep) > 1 and solid(keep[-1]):
+        keep.pop()
+    while len(keep) > 1 and solid(keep[0]):
+        keep.pop(0)
+    if len(keep) == len(result.words):
+        return result
+    words = tuple(result.words[i] for i in keep)
+    boxes = tuple(result.boxes[i] for i in keep)
+    return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, boxes, result.symbols)
 
 
 def _trim_words(result: ocr.OcrResult) -> str:
