@@ -501,3 +501,13 @@ def test_a_digit_after_a_name_stays():
     assert _without_solid_ends(result, image).text == "Player 8"
     cv2.rectangle(image, (200, 12), (232, 46), 0, -1)  # the same place filled: an icon
     assert _without_solid_ends(result, image).text == "Player"
+
+
+def test_words_joined_by_an_underscore_but_not_a_word_and_a_picture():
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20186).image).rows}
+    assert rows.get("Lady_Night") == [7864294], rows
+    # an avatar or a rank beside a name, with a stroke at their foot, stays apart from the name
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20229).image).rows}
+    assert rows.get("Roneka") == [328605], rows
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20376).image).rows}
+    assert rows.get("èazulet") == [11, 79283586, 761900], rows

@@ -83,3 +83,10 @@ def test_text_above_a_word_is_no_accent_of_it():
     image, [small, number] = _drawn_lines([("Level 12 hours", 105, 16), ("31 702 172", 116, 40)])
     [region] = [r for r in find_text_regions(image) if r.x <= number[0] + 5 and r.x2 >= number[2] - 5]
     assert region.y >= small[3] - 1, (region, small)
+
+
+def test_words_joined_by_an_underscore_are_one_region():
+    # "Akzu_Quefinvi227": the underscore is no character, so the two words were chained apart
+    image, [(x1, y1, x2, y2)] = _drawn_lines([("Akzu_Quefinvi227", 100, 40)])
+    regions = [r for r in find_text_regions(image) if r.y <= y2 and r.y2 >= y1]
+    assert len(regions) == 1 and regions[0].x <= x1 + 3 and regions[0].x2 >= x2 - 3, regions

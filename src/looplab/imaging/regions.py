@@ -79,7 +79,7 @@ def character_boxes(
     keep &= ~((h < 12) & (w > 12 * h))  # thin rules and separators
     if not with_specks:
         return stats[keep, :4].astype(np.int32)
-    specks = (h >= 2) & (h < min_height) & (w <= 3 * min_height)
+    specks = (h >= 2) & (h < min_height) & (w <= 12 * h)  # dots, accents, underscores
     return stats[keep, :4].astype(np.int32), stats[specks, :4].astype(np.int32)
 
 
@@ -199,7 +199,7 @@ def find_text_regions(image: np.ndarray, *, min_height: int = 7) -> list[Box]:
     boxes, specks = character_boxes(mask, min_height=min_height, with_specks=True)
     regions = [r for r in chain_characters(boxes) if r.h >= min_height + 2 and r.w >= 0.4 * r.h]
     loose = _outside_words(np.concatenate([boxes, specks]), regions)
-    regions = _drop_nested([_with_accents(r, loose) for r in regions])
+    regions = _drop_nested(_joined_by_underscores([_with_accents(r, loose) for r in regions], loose))
     return sorted(regions, key=lambda r: (round(r.cy / max(r.h, 1)), r.x))
 
 
@@ -215,6 +215,46 @@ def _outside_words(boxes: np.ndarray, regions: list[Box]) -> np.ndarray:
             hanging = y <= r.y2 + 0.25 * (r.char_h or r.h)
             inside |= (x >= r.x) & (y >= r.y) & (x + w <= r.x2) & hanging
     return boxes[~inside]
+
+
+def _joined_by_underscores(regions: list[Box], boxes: np.ndarray) -> list[Box]:
+    """Words on one line with an underscore between them made one region ("Akzu_Quéfinvi227"): the
+    underscore, a flat stroke at the words' foot, is no character and chains nothing."""
+    if not len(boxes):
+        return regions
+    x, y, w, h = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+    out = sorted(regions, key=lambda r: r.x)
+    joined = True
+    while joined:
+        joined = False
+        for i, a in enumerate(out):
+            for j, b in enumerate(out):
+                ch = max(a.char_h, b.char_h)
+                if j == i or not ch or not 0 <= b.x - a.x2 <= 1.2 * ch:
+                    continue
+                if min(a.y2, b.y2) - max(a.y, b.y) < 0.5 * min(a.h, b.h):
+                    continue
+                if max(a.h, b.h) > 1.4 * min(a.h, b.h) or min(a.w / a.h, b.w / b.h) < 1.0:
+                    continue  # words of one size, not an avatar, a badge or a rank beside a word
+                foot = min(a.y2, b.y2)
+                flat = (
+                    (h <= 0.3 * ch)
+                    & (w >= 2 * h)
+                    & (w >= 0.4 * ch)
+                    & (x <= a.x2 + 0.3 * ch)
+                    & (x + w >= b.x - 0.3 * ch)
+                    & (y >= foot - 0.35 * ch)
+                    & (y <= foot + 0.25 * ch)
+                )
+                if flat.any():
+                    top, bottom = min(a.y, b.y), max(a.y2, b.y2)
+                    merged = Box(a.x, top, max(a.x2, b.x2) - a.x, bottom - top, ch)
+                    out = [r for k, r in enumerate(out) if k not in (i, j)] + [merged]
+                    joined = True
+                    break
+            if joined:
+                break
+    return out
 
 
 def _with_accents(region: Box, boxes: np.ndarray) -> Box:
