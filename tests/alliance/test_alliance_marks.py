@@ -310,3 +310,10 @@ def test_two_blurred_dots_over_a_letter_are_a_diaeresis_whatever_their_shapes():
     assert marks._pair_of_dots([a, b])
     assert not marks._pair_of_dots([a, marks.Mark(143, 10, 149, 14, marks.DOT)])  # not at one height
     assert not marks._pair_of_dots([a])
+
+
+def test_a_ring_inside_an_icon_after_a_name_goes_on_no_letter_of_it():
+    # seed 20055 "Finlibra ◎": the icon's inner ring was taken for a mark over the icon, and put on
+    # the a before it
+    names = {r.name for r in read_screenshot(make_screenshot(20055).image).rows}
+    assert "Finlibra" in names, names

@@ -283,17 +283,15 @@ _BASES = {TILDE: set("anoANO"), RING: set("auAU")}  # the letters these marks go
 
 def _base_beside(symbols, out: list[list], best: int | None, mark: Mark) -> int | None:
     """``best``, or the letter beside it where a tilde or ring would make no letter of ``best`` and the
-    neighbour is one it goes on ("Wñlf" whose l's box drifted over the ñ's blob), within half a
-    letter of the mark's."""
+    neighbour is one it goes on ("Wñlf" whose l's box drifted over the ñ's blob), its box under the
+    mark (not an "a" before an icon whose inner ring was taken for a mark)."""
     if best is None or mark.kind not in _BASES or out[best][0] in _BASES[mark.kind]:
         return best
-    x1, x2 = mark.letter
-    reach = (x2 - x1) / 2
     for j in (best - 1, best + 1):
         if 0 <= j < len(out) and out[j][0] in _BASES[mark.kind]:
             b = symbols[j][1]
-            if b[0] <= x2 + reach and b[2] >= x1 - reach:
-                return j
+            if b[0] < mark.x2 and b[2] > mark.x1:
+                return j  # its box reaches under the mark itself
     return best
 
 
