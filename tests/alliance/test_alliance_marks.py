@@ -317,3 +317,16 @@ def test_a_ring_inside_an_icon_after_a_name_goes_on_no_letter_of_it():
     # the a before it
     names = {r.name for r in read_screenshot(make_screenshot(20055).image).rows}
     assert "Finlibra" in names, names
+
+
+def test_a_cards_edge_beside_a_name_is_no_letter_and_sets_no_cap_height():
+    # seed 20008: a card's rounded edge, twice the letters' height, left of "Kiçg" made the cap height
+    # a third too big, and the ç's hook no longer hung far enough under the baseline to count
+    image = Image.new("L", (260, 140), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((60, 40), "Kiçg", font=ImageFont.truetype(font_paths()[0], 40), fill=0)
+    plain = ocr.prepare_crop(np.array(image), text_height=29)
+    draw.rectangle((20, 10, 28, 130), fill=0)
+    edged = ocr.prepare_crop(np.array(image), text_height=29)
+    cap_plain, cap_edged = marks.components(plain)[4], marks.components(edged)[4]
+    assert abs(cap_edged - cap_plain) <= 0.1 * cap_plain, (cap_plain, cap_edged)

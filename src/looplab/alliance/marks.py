@@ -99,7 +99,10 @@ def components(prepared: np.ndarray):
         return None
     boxes = stats[1:]
     heights = boxes[:, cv2.CC_STAT_HEIGHT]
-    tall = heights >= 0.6 * np.median(heights[boxes[:, cv2.CC_STAT_AREA] >= 4])
+    sized = heights[boxes[:, cv2.CC_STAT_AREA] >= 4]
+    # letters: not dots or accents, nor a card's edge or a picture's outline twice a capital's height
+    # (brackets and capitals are well under that)
+    tall = (heights >= 0.6 * np.median(sized)) & (heights <= 1.8 * np.percentile(sized, 75))
     if tall.sum() < 2:
         return None
     tops = boxes[tall, cv2.CC_STAT_TOP]
