@@ -194,17 +194,22 @@ def _compose(base: str, mark: str) -> str:
     return composed if len(composed) == 1 and composed.isalpha() else base
 
 
+def _blob_in(labels: np.ndarray, box: tuple[int, int, int, int]) -> int | None:
+    """The label of the component with the most ink in ``box`` (x1, y1, x2, y2), None if none."""
+    x1, y1, x2, y2 = box
+    patch = labels[max(y1, 0) : y2, max(x1, 0) : x2]
+    ids, counts = np.unique(patch[patch > 0], return_counts=True)
+    return int(ids[np.argmax(counts)]) if len(ids) else None
+
+
 def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -> bool:
     """Whether the letter in ``box`` (a c read without its cedilla) has ink hanging under the baseline;
     with ``open_only``, also that it encloses no hole and opens to the right (a ç read as g: a g's bowl
     is closed, or its stem runs down its right side)."""
     labels, boxes, _, baseline, cap = found
-    x1, y1, x2, y2 = box
-    patch = labels[max(y1, 0) : y2, max(x1, 0) : x2]
-    ids, counts = np.unique(patch[patch > 0], return_counts=True)
-    if not len(ids):
+    label = _blob_in(labels, box)
+    if label is None:
         return False
-    label = int(ids[np.argmax(counts)])
     x, y, w, h, _ = boxes[label - 1]
     if not (y + h >= baseline + 0.15 * cap and h <= 1.6 * cap):
         return False
@@ -225,12 +230,9 @@ def _straight_tail(found, box: tuple[int, int, int, int]) -> bool:
     """Whether the letter in ``box`` hangs under the baseline by a straight stem at its right, as a q
     does (a g's tail hooks back left under its bowl, or makes a second bowl)."""
     labels, boxes, _, baseline, cap = found
-    x1, y1, x2, y2 = box
-    patch = labels[max(y1, 0) : y2, max(x1, 0) : x2]
-    ids, counts = np.unique(patch[patch > 0], return_counts=True)
-    if not len(ids):
+    label = _blob_in(labels, box)
+    if label is None:
         return False
-    label = int(ids[np.argmax(counts)])
     x, y, w, h, _ = boxes[label - 1]
     top = int(baseline + 0.15 * cap)
     if y + h < baseline + 0.25 * cap or top >= y + h:
