@@ -409,9 +409,11 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
     # the letter's own blob where each letter is one, as Tesseract's symbol boxes drift onto the
     # neighbour ("Bralçt": the c's box covers the l's blob and the ç's)
     pairs, by_order = letter_pairs(symbols, found)
-    blob = {s: (int(b[0]), int(b[1]), int(b[0] + b[2]), int(b[1] + b[3])) for s, b in ((s, boxes[i]) for s, i in pairs)}
+    own = {s: boxes[i] for s, i in pairs} if by_order else {}
     for i, (text, box, _) in enumerate(symbols):
-        box = blob[i] if by_order and i in blob else box
+        if i in own:
+            x, y, w, h, _ = (int(v) for v in own[i])
+            box = (x, y, x + w, y + h)
         if text in ("c", "C") and _hooked(found, box):
             out[i][0] = _compose(text, CEDILLA)
         elif text in ("g", "e") and _hooked(found, box, open_only=True):

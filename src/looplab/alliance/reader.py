@@ -566,9 +566,7 @@ def _replaced_once(result: ocr.OcrResult, old: str, new: str) -> ocr.OcrResult:
     for i, (word, confidence) in enumerate(words):
         if old in word:
             words[i] = (word.replace(old, new, 1), confidence)
-            return ocr.OcrResult(
-                " ".join(w for w, _ in words), result.confidence, tuple(words), result.boxes, result.symbols
-            )
+            return _with_words(result, tuple(words))
     return result
 
 
@@ -758,21 +756,22 @@ def _with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrRes
     return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, tuple(words), tuple(boxes))
 
 
-def _with_bars(result: ocr.OcrResult, letters: tuple[tuple[int, str], ...]) -> ocr.OcrResult:
-    """``result`` with the I/l bars that ``stems.measure_bars`` told apart spelt as told."""
-    words = stems.respelt(result.words, result.symbols, letters)
+def _with_words(result: ocr.OcrResult, words: tuple[tuple[str, float], ...]) -> ocr.OcrResult:
+    """``result`` respelt as ``words`` (one per word, confidences kept), its boxes and symbols kept."""
     if words == result.words:
         return result
     return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, result.boxes, result.symbols)
+
+
+def _with_bars(result: ocr.OcrResult, letters: tuple[tuple[int, str], ...]) -> ocr.OcrResult:
+    """``result`` with the I/l bars that ``stems.measure_bars`` told apart spelt as told."""
+    return _with_words(result, stems.respelt(result.words, result.symbols, letters))
 
 
 def _with_case(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
     """``result`` with letters such as c, o, s and x in the case their height shows (see ``stems``)."""
     letters = stems.case_by_height(prepared, result.symbols) if result.symbols else ()
-    words = stems.recased(result.words, result.symbols, letters)
-    if words == result.words:
-        return result
-    return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, result.boxes, result.symbols)
+    return _with_words(result, stems.recased(result.words, result.symbols, letters))
 
 
 def _bars_by_screen(items: list[TextItem]) -> list[TextItem]:
@@ -793,8 +792,7 @@ def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.
         spelt[word] += text
     if not all(spelt):
         return result
-    words = tuple((w, c) for w, (_, c) in zip(spelt, result.words, strict=True))
-    return ocr.OcrResult(" ".join(spelt), result.confidence, words, result.boxes, result.symbols)
+    return _with_words(result, tuple((w, c) for w, (_, c) in zip(spelt, result.words, strict=True)))
 
 
 def _without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:

@@ -209,11 +209,8 @@ def _nameless_rows(groups: list[RowGroup], orphans: list[TextItem]) -> list[RowG
         return []
     height = float(np.median([g.name.box.h for g in groups]))
     width = float(np.median([g.name.box.w for g in groups]))
-    # from the name's left edge to each number's middle: a rank centred in its badge keeps its place
-    # whether it has one digit or two
-    offsets = [
-        [((n.box.cx - g.name.box.x) / height, (n.box.cy - g.name.box.cy) / height) for n in g.numbers] for g in groups
-    ]
+    # to each number's middle: a rank centred in its badge keeps its place whether it has one digit or two
+    offsets = [_offsets(g, height, to_middle=True) for g in groups]
     lefts = [g.name.box.x for g in groups]
     left = float(np.median(lefts))
     top = min(g.name.box.y for g in groups) - 0.5 * height
@@ -249,10 +246,11 @@ def _nameless_rows(groups: list[RowGroup], orphans: list[TextItem]) -> list[RowG
     return rows
 
 
-def _offsets(g: RowGroup, height: float) -> list[tuple[float, float]]:
-    """Where each number of ``g`` sits from the name's left edge and middle, in ``height`` units."""
+def _offsets(g: RowGroup, height: float, *, to_middle: bool = False) -> list[tuple[float, float]]:
+    """Where each number of ``g`` (its left edge, or with ``to_middle`` its middle) sits from the name's
+    left edge and middle, in ``height`` units."""
     b = g.name.box
-    return [((n.box.x - b.x) / height, (n.box.cy - b.cy) / height) for n in g.numbers]
+    return [(((n.box.cx if to_middle else n.box.x) - b.x) / height, (n.box.cy - b.cy) / height) for n in g.numbers]
 
 
 def _without_odd_blocks(groups: list[RowGroup], *, dy: float = 0.8, dx: float = 4.0) -> list[RowGroup]:

@@ -42,15 +42,16 @@ def edge_top(prepared: np.ndarray, box: tuple[int, int, int, int], mask: np.ndar
     return float(np.median(tops)) if tops else None
 
 
-def letter_tops(prepared: np.ndarray, symbols, found=None) -> list[tuple[float, int] | None] | None:
+def letter_tops(prepared: np.ndarray, symbols, found=None, pairs=None) -> list[tuple[float, int] | None] | None:
     """The measured top and the width of each symbol's letter blob (a huge width for a blob whose
     middle is no single even stroke), None for a symbol paired with none; None overall when the crop
-    holds no line of letters. ``found``: ``marks.components(prepared)``, when the caller has it."""
+    holds no line of letters. ``found``: ``marks.components(prepared)`` and ``pairs``:
+    ``marks.letter_pairs(symbols, found)[0]``, when the caller has them."""
     found = marks.components(prepared) if found is None else found
     if found is None:
         return None
     labels, boxes, _, _, _ = found
-    pairs, _ = marks.letter_pairs(symbols, found)
+    pairs = marks.letter_pairs(symbols, found)[0] if pairs is None else pairs
     tops: list[tuple[float, int] | None] = [None] * len(symbols)
     for s, i in pairs:
         x, y, w, h, _ = boxes[i]
@@ -205,12 +206,13 @@ def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]
     if not letters:
         return ()
     found = marks.components(prepared)
-    tops = None if found is None else letter_tops(prepared, symbols, found)
-    if found is None or tops is None:
+    if found is None:
         return ()
-    _, _, _, baseline, _ = found
-    if not marks.letter_pairs(symbols, found)[1]:
+    pairs, by_order = marks.letter_pairs(symbols, found)
+    if not by_order:
         return ()  # letters paired with blobs by drifting symbol boxes: a top may be a neighbour's
+    tops = letter_tops(prepared, symbols, found, pairs)
+    _, _, _, baseline, _ = found
 
     def level(kind: set[str], but: int) -> float | None:
         measured = [
