@@ -126,3 +126,53 @@ def test_a_wide_picture_left_of_a_name_is_not_chained_to_it():
     boxes = np.array([[38, 236, 58, 42], [126, 227, 14, 24], [141, 229, 37, 27]], dtype=np.int32)
     regions = sorted(chain_characters(boxes), key=lambda b: b.x)
     assert len(regions) == 2 and regions[1].x == 126, regions
+
+
+def _rank_beside_an_avatar() -> np.ndarray:
+    """A rank "8" and, a word's space to its right, an avatar: a square with an L of the rank's size
+    drawn inside it (seed 20599)."""
+    import cv2
+
+    image = np.full((200, 1200), 120, np.uint8)  # wide enough that an L of 60 px may be a character
+    cv2.putText(image, "8", (40, 122), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 230, 5)
+    cv2.rectangle(image, (100, 20), (280, 180), 200, -1)  # the avatar's face
+    cv2.rectangle(image, (118, 70), (132, 128), 60, -1)  # an L, a word's space from the rank
+    cv2.rectangle(image, (118, 114), (170, 128), 60, -1)
+    return image
+
+
+def test_a_shape_inside_an_avatar_is_not_chained_to_the_rank_beside_it():
+    from looplab.imaging.regions import character_boxes, edge_mask, enclosing_pictures, find_text_regions
+
+    image = _rank_beside_an_avatar()
+    rank = [r for r in find_text_regions(image) if r.x < 80]
+    assert len(rank) == 1 and rank[0].x2 < 100, find_text_regions(image)
+    boxes = character_boxes(edge_mask(image))
+    inside = enclosing_pictures(edge_mask(image), boxes)
+    assert [bool(e) for e in inside] == [bool(b[0] > 100) for b in boxes], (boxes, inside)
+
+
+def test_a_digits_counter_is_no_picture():
+    # "0/10" on a real screen (whiteoutsurvival_20251114_000354.jpg) is one glued outline: the counters
+    # of its zeros lie inside it, but it is wider than a picture of their height would be, and a zero
+    # alone is narrower than tall
+    import cv2
+
+    from looplab.imaging.regions import enclosing_pictures
+
+    mask = np.zeros((60, 120), np.uint8)
+    cv2.ellipse(mask, (30, 30), (12, 22), 0, 0, 360, 1, 2)  # a zero's outline: 25 x 45
+    cv2.ellipse(mask, (30, 30), (4, 12), 0, 0, 360, 1, 1)  # its counter: 9 x 25
+    boxes = np.array([[26, 18, 9, 25], [17, 7, 27, 47]], dtype=np.int32)
+    assert enclosing_pictures(mask, boxes).tolist() == [0, 0]
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [(20599, "Lady", [8, 65782100]), (20569, "Terrode Ixmi", [11, 3916]), (20596, "Limor", [13, 63016413])],
+)
+def test_rank_beside_an_avatar_with_shapes_inside_is_read(seed, name, values):
+    # the rank had been chained to a shape inside the avatar: lost ("8 L" read as nothing) or read
+    # with that shape as a digit ("118", "138")
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows

@@ -141,17 +141,20 @@ def chain_characters(
     height_ratio: float = 2.2,
     min_overlap: float = 0.55,
     split_tall: bool = True,
+    enclosures: np.ndarray | None = None,
 ) -> list[Box]:
     """Group character boxes into words/phrases: same band, similar height, gap < ``gap`` x height.
 
     A group much taller than its characters (text chained through the shapes of a picture beside
-    it) is chained again from its character-sized members only, with stricter rules.
+    it) is chained again from its character-sized members only, with stricter rules. With
+    ``enclosures`` (one id per box, see ``enclosing_pictures``), boxes in different pictures never chain.
     """
     n = len(boxes)
     if n == 0:
         return []
     order = np.argsort(boxes[:, 0], kind="stable")
     b = boxes[order]
+    inside = np.zeros(n, dtype=np.int64) if enclosures is None else np.asarray(enclosures)[order]
     x1, y1, w, h = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
     x2, y2 = x1 + w, y1 + h
     uf = _UnionFind(n)
@@ -160,7 +163,7 @@ def chain_characters(
         j_end = int(np.searchsorted(x1, reach, side="right"))
         for j in range(i + 1, j_end):
             hi, hj = h[i], h[j]
-            if max(hi, hj) > height_ratio * min(hi, hj):
+            if max(hi, hj) > height_ratio * min(hi, hj) or inside[i] != inside[j]:
                 continue
             overlap = min(y2[i], y2[j]) - max(y1[i], y1[j])
             if overlap < min_overlap * min(hi, hj):
@@ -187,9 +190,51 @@ def chain_characters(
         box_h = int(y2[m].max()) - gy1
         if split_tall and len(m) >= 3 and box_h >= 2.0 * char_h:
             sized = m[(h[m] >= 0.6 * char_h) & (h[m] <= 1.6 * char_h)]
-            out += chain_characters(b[sized], gap=gap, height_ratio=1.6, min_overlap=0.7, split_tall=False)
+            out += chain_characters(
+                b[sized], gap=gap, height_ratio=1.6, min_overlap=0.7, split_tall=False, enclosures=inside[sized]
+            )
             continue
         out.append(Box(gx1, gy1, int(x2[m].max()) - gx1, box_h, char_h))
+    return out
+
+
+def enclosing_pictures(
+    mask: np.ndarray, boxes: np.ndarray, *, taller: float = 1.8, at_most: float = 10.0
+) -> np.ndarray:
+    """For each box, the label of the smallest picture-sized outline around it (0: none).
+
+    A shape drawn inside an avatar or a badge (a square, an L) is no letter of the rank or the name
+    beside the picture, though it may be of their size and as near as a word's space. A picture is a
+    component ``taller``..``at_most`` times the box's height, about as wide as tall or up to three
+    times wider (no glyph, whose counter it would enclose: a "0" is 0.6 as wide as tall; no card, no
+    rule), with its pixels on all four sides of the box.
+    """
+    out = np.zeros(len(boxes), dtype=np.int64)
+    if not len(boxes):
+        return out
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    px, py, pw, ph = (stats[1:, i] for i in range(4))
+    pictures = np.flatnonzero((ph >= taller * boxes[:, 3].min()) & (pw >= 0.85 * ph) & (pw <= 3 * ph)) + 1
+    if not len(pictures):
+        return out
+    for k, (x, y, w, h) in enumerate(boxes):
+        around = pictures[
+            (px[pictures - 1] < x)
+            & (py[pictures - 1] < y)
+            & (px[pictures - 1] + pw[pictures - 1] > x + w)
+            & (py[pictures - 1] + ph[pictures - 1] > y + h)
+            & (ph[pictures - 1] >= taller * h)
+            & (ph[pictures - 1] <= at_most * h)
+        ]
+        for label in sorted(around, key=lambda c: stats[c, 2] * stats[c, 3]):
+            cx, cy, cw, ch = stats[label, :4]
+            rows = labels[y : y + h, cx : cx + cw] == label
+            cols = labels[cy : cy + ch, x : x + w] == label
+            left, right = rows[:, : x - cx].any(), rows[:, x + w - cx :].any()
+            above, below = cols[: y - cy].any(), cols[y + h - cy :].any()
+            if left and right and above and below:
+                out[k] = label
+                break
     return out
 
 
@@ -197,7 +242,8 @@ def find_text_regions(image: np.ndarray, *, min_height: int = 7) -> list[Box]:
     """Candidate text regions (words or phrases on one line), top to bottom then left to right."""
     mask = edge_mask(image)
     boxes, specks = character_boxes(mask, min_height=min_height, with_specks=True)
-    regions = [r for r in chain_characters(boxes) if r.h >= min_height + 2 and r.w >= 0.4 * r.h]
+    chained = chain_characters(boxes, enclosures=enclosing_pictures(mask, boxes))
+    regions = [r for r in chained if r.h >= min_height + 2 and r.w >= 0.4 * r.h]
     loose = _outside_words(np.concatenate([boxes, specks]), regions)
     regions = _drop_nested(_joined_by_underscores([_with_accents(r, loose) for r in regions], loose))
     return sorted(regions, key=lambda r: (round(r.cy / max(r.h, 1)), r.x))
