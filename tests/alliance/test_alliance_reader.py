@@ -402,6 +402,9 @@ def test_a_lone_rank_is_read_with_as_many_digits_as_it_has_glyphs():
     # the word model reads this small "3" as "8" (98): the line model's sure "3" stays
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20028).image).rows}
     assert rows.get("Downå") == [3, 86876, 82598], rows
+    # the word model reads this "11" as "1.1." though no point is drawn
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20514).image).rows}
+    assert rows.get("Frost") == [11, 4600, 45802400], rows
 
 
 @pytest.mark.skipif(not (DATA / "riseofkingdoms_4.png").exists(), reason="shared real screenshots not present")
@@ -511,3 +514,41 @@ def test_words_joined_by_an_underscore_but_not_a_word_and_a_picture():
     assert rows.get("Roneka") == [328605], rows
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20376).image).rows}
     assert rows.get("èazulet") == [11, 79283586, 761900], rows
+
+
+def _text_image(text: str, size: int = 34) -> np.ndarray:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.alliance.synth import font_paths
+
+    font = ImageFont.truetype(font_paths()[0], size) if font_paths() else ImageFont.load_default(size)
+    image = Image.new("L", (40 + size * len(text), 2 * size), 225)
+    ImageDraw.Draw(image).text((20, size // 3), text, font=font, fill=70)
+    return np.asarray(image)
+
+
+def _read_as_number_crop(gray: np.ndarray):
+    from looplab.alliance.reader import default_reader
+    from looplab.imaging.regions import Box
+
+    ys, xs = np.nonzero(gray < 150)
+    region = Box(int(xs.min()), int(ys.min()), int(np.ptp(xs)) + 1, int(np.ptp(ys)) + 1, int(np.ptp(ys)) + 1)
+    return default_reader()._read_one(gray, region, np.array([0.0, 1.0, 0.0]))
+
+
+def test_a_count_out_of_a_limit_is_no_number():
+    # "Join 18/30", "Substitute 0/10" above a real list (whiteoutsurvival_20251114_000354.jpg): read as
+    # digits alone, the slash became a 7 ("18730") and the labels became members with numbers
+    item = _read_as_number_crop(_text_image("18/30"))
+    assert item is not None and item.kind == "label" and item.value is None, item
+    assert _read_as_number_crop(_text_image("18,300")).value == 18300  # a separator is no slash
+
+
+def test_an_icon_read_as_a_sure_symbol_before_a_number_is_cut_off():
+    # seed 20579: a target icon before "4,141" read "® 414" (88), the icon surely a symbol and the
+    # number short of a digit; read alone, "4,141" (93)
+    from looplab.alliance.reader import _edge_junk
+
+    assert _edge_junk("®", 88.0) and not _edge_junk("414", 88.0) and not _edge_junk("[AB]", 90.0)
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20579).image).rows}
+    assert rows.get("Storm") == [4141, 925927], rows

@@ -176,6 +176,10 @@ class AllianceReader:
         # letters enough that the classifier, sure of a name, is believed ("èose469" read "eo0se469")
         lettered = p[NAME] >= 0.9 and len(re.findall(r"[^\W\d_]", result.text)) >= 3
         digity = has_digits(result.text) and not wordy and not lettered
+        if _FRACTION.fullmatch(result.text) and result.confidence >= 80:
+            # "Join 18/30", "0/10": a count out of a limit, no member's value; read as digits alone its
+            # slash becomes a 7 ("18730")
+            return TextItem(region, "label", result.text, result.confidence)
         if symbols_only or digity and (unsure or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
             if " " not in result.text:
@@ -319,6 +323,7 @@ def _split_pair(item: TextItem) -> list[TextItem]:
 
 _VALUE_AND_UNIT = re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d{4,})\s*[^\W\d_]+$")  # "7,216 points"
 _LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
+_FRACTION = re.compile(r"\s*\d+\s?/\s?\d+\s*")
 _RANK_AND_WORD = re.compile(r"\d{1,2} +[^\W\d_]{3,}")
 
 
@@ -351,6 +356,8 @@ def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult) -> ocr.OcrResult
         return parse_number(reading.text) is not None and sum(ch.isdigit() for ch in reading.text) == glyphs
 
     word = ocr.read_line(prepared, digits=True, single_word=True)
+    if count > 1 and tall.all():  # no point drawn: the word model's are made up ("11" read "1.1.")
+        word = _with_words(word, tuple((re.sub(r"[.,]", "", w), c) for w, c in word.words))
     if drawn(word) and word.confidence >= 90 and (not drawn(line) or line.confidence < 80):
         return word
     return line
@@ -429,8 +436,11 @@ def _reading_rank(reading: tuple) -> tuple[bool, float]:
 
 
 def _edge_junk(word: str, confidence: float) -> bool:
+    """A word at a crop's end read off an icon: short and unsure, mostly symbols and unsure, or
+    symbols alone however sure (a target icon before "4,141" read "®", which made "414" of the rest)."""
     alnum = sum(ch.isalnum() for ch in word)
-    return (len(word) <= 2 and not word.isdigit() and confidence < 85) or (alnum < len(word) / 2 and confidence < 60)
+    unsure_short = len(word) <= 2 and not word.isdigit() and confidence < 85
+    return unsure_short or not alnum or (alnum < len(word) / 2 and confidence < 60)
 
 
 def _without_edge_icons(crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult) -> tuple[np.ndarray, int] | None:
