@@ -1,3 +1,5 @@
+import pytest
+
 from looplab.alliance.reader import Row, ScreenshotReading, merge_screenshots
 from looplab.alliance.rows import TextItem, group_rows
 from looplab.imaging.regions import Box
@@ -245,3 +247,39 @@ def test_numbers_away_from_the_rows_make_no_nameless_row():
     items.append(number(900, 1300, 269, h=32))  # a section line's "6/9" at the right edge
     items.append(number(400, 1555, 12, h=80))  # a badge's digits, twice as tall as the points
     assert [n for n, _ in summary(group_rows(items))] == ["KSA", "Grl", "flying", "kaito"]
+
+
+def test_an_icon_read_unsurely_as_a_number_where_no_row_has_one_is_left_out():
+    # seeds 20454, 20518: a badge with ears left of the avatar read "18" (35), a target right of the
+    # name read "10" (36); the other rows' badges read as nothing
+    items = []
+    for i, who in enumerate(["Alpha", "Beta", "Gamma", "Delta"]):
+        y = 100 + 150 * i
+        items += [name(300, y, who), number(300, y + 60, 1000 + i)]
+    badge = TextItem(Box(40, 400, 50, 50), "number", "18", 35.0, 18)
+    rank = TextItem(Box(40, 400, 30, 30), "number", "7", 92.0, 7)  # a sure rank stays
+    assert summary(group_rows([*items, badge])) == [
+        ("Alpha", [1000]),
+        ("Beta", [1001]),
+        ("Gamma", [1002]),
+        ("Delta", [1003]),
+    ]
+    assert summary(group_rows([*items, rank]))[2] == ("Gamma", [7, 1002])
+    # a rank every row has keeps its unsure reading: it has its like in the other rows
+    ranks = [
+        TextItem(Box(40, 100 + 150 * i, 30, 30), "number", str(i + 1), 90.0 if i != 2 else 40.0, i + 1)
+        for i in range(4)
+    ]
+    assert summary(group_rows(items + ranks))[2] == ("Gamma", [3, 1002])
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [(20425, "Ixdow336", [9398600]), (20455, "DoímiBrathuvi", [2019200]), (20565, "Thuanak54", [35405])],
+)
+def test_a_badge_read_as_a_number_is_no_value_of_the_row(seed, name, values):
+    from looplab.alliance.reader import read_screenshot
+    from tests.alliance.synth import make_screenshot
+
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows

@@ -196,7 +196,7 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | No
     if any(g.numbers for g in groups):
         groups = [g for g in groups if g.numbers]
     groups = sorted(groups + _nameless_rows(groups, orphans), key=lambda g: (g.name.box.y, g.name.box.x))
-    return _without_off_pitch_head(_without_odd_blocks(groups))
+    return _without_stray_numbers(_without_off_pitch_head(_without_odd_blocks(groups)))
 
 
 def _nameless_rows(groups: list[RowGroup], orphans: list[TextItem]) -> list[RowGroup]:
@@ -251,6 +251,32 @@ def _offsets(g: RowGroup, height: float, *, to_middle: bool = False) -> list[tup
     left edge and middle, in ``height`` units."""
     b = g.name.box
     return [(((n.box.cx if to_middle else n.box.x) - b.x) / height, (n.box.cy - b.cy) / height) for n in g.numbers]
+
+
+def _without_stray_numbers(groups: list[RowGroup], *, sure: float = 75.0) -> list[RowGroup]:
+    """Leave out of a row with more numbers than the screen's rows have a number read unsurely (or a
+    lone small one under ``sure`` + 15) where no other row has a number: an icon or badge read as a
+    digit ("18" for a badge with ears, "10" for a target). A rank has its like in the other rows."""
+    if len(groups) < 3:
+        return groups
+    usual = usual_count(groups)
+    height = float(np.median([g.name.box.h for g in groups]))
+    offsets = [_offsets(g, height, to_middle=True) for g in groups]
+
+    def stray(i: int, n: TextItem, place: tuple[float, float]) -> bool:
+        unsure = n.confidence < sure or (n.value is not None and n.value < 100 and n.confidence < sure + 15)
+        alike = any(
+            abs(place[0] - ox) <= 1.0 and abs(place[1] - oy) <= 0.6
+            for j, other in enumerate(offsets)
+            if j != i
+            for ox, oy in other
+        )
+        return unsure and not alike
+
+    for i, g in enumerate(groups):
+        if len(g.numbers) > usual:
+            g.numbers = [n for n, place in zip(g.numbers, offsets[i], strict=True) if not stray(i, n, place)]
+    return groups
 
 
 def _without_odd_blocks(groups: list[RowGroup], *, dy: float = 0.8, dx: float = 4.0) -> list[RowGroup]:
