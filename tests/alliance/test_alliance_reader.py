@@ -552,3 +552,31 @@ def test_an_icon_read_as_a_sure_symbol_before_a_number_is_cut_off():
     assert _edge_junk("®", 88.0) and not _edge_junk("414", 88.0) and not _edge_junk("[AB]", 90.0)
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20579).image).rows}
     assert rows.get("Storm") == [4141, 925927], rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (20515, "Oíi743", [76780233]),  # read "0ii743", as digits "0743": no number has a leading zero
+        (20542, "Ora772", [47394]),  # "Ora" taken for an icon read as letters before "772"
+        (20549, "Ovi244", [848395442, 16667982]),
+        (20420, "Byç41", [400000, 325916958]),
+    ],
+)
+def test_a_short_name_ending_in_digits_is_no_number(seed, name, values):
+    # the classifier took these names for numbers (0.59 to 1.0) though they were read right
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+def test_letters_among_digits_that_no_digit_looks_like_make_a_name():
+    from looplab.alliance.reader import _LETTER_AMONG_DIGITS
+
+    assert _LETTER_AMONG_DIGITS.search("16on30")  # "Iöon30": an n is no digit
+    assert not _LETTER_AMONG_DIGITS.search("1O5") and not _LETTER_AMONG_DIGITS.search("2l,4S0")
+
+
+def test_two_letters_read_off_a_picture_are_no_name():
+    # seed 20579: a badge and a pentagon read "Oe" (79) took the row of "Delux" under it
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20579).image).rows}
+    assert rows.get("Delux") == [96354, 7201333] and "Oe" not in rows, rows

@@ -173,8 +173,11 @@ class AllianceReader:
         # a lone digit the line model took for symbols ("4" read as "/]"): the classifier says number
         # and the reading holds no letter, so read it again as digits
         symbols_only = p[NUMBER] >= 0.5 and result.text and not re.search(r"[^\W\d_]", result.text)
-        # letters enough that the classifier, sure of a name, is believed ("èose469" read "eo0se469")
-        lettered = p[NAME] >= 0.9 and len(re.findall(r"[^\W\d_]", result.text)) >= 3
+        # letters enough that the classifier, sure of a name, is believed ("èose469" read "eo0se469"), or
+        # a letter no digit looks like between digits ("Iöon30" read "16on30")
+        lettered = p[NAME] >= 0.9 and (
+            len(re.findall(r"[^\W\d_]", result.text)) >= 3 or _LETTER_AMONG_DIGITS.search(result.text) is not None
+        )
         digity = has_digits(result.text) and not wordy and not lettered
         if _FRACTION.fullmatch(result.text) and result.confidence >= 80:
             # "Join 18/30", "0/10": a count out of a limit, no member's value; read as digits alone its
@@ -188,10 +191,13 @@ class AllianceReader:
                 if parse_number(line.text) is not None and line.confidence > digits.confidence:
                     digits = line
             value = parse_number(digits.text)
-            if value is not None:
+            # no number is written with a leading zero: with letters read, a name's O ("Oíi743" read
+            # "0ii743", as digits "0743")
+            named = _LEADING_ZERO.match(digits.text.strip()) and re.search(r"[^\W\d_]", result.text)
+            if value is not None and not named:
                 text, confidence, value = _with_decimal_point(digits.text, digits.confidence, value, prepared)
                 return TextItem(region, "number", text, confidence, value)
-            if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5:
+            if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5 and not named:
                 return TextItem(region, "number", result.text, 0.0, None)
         result = _respell(prepared, result)
         respelt_number = _as_number(result) if p[NAME] < 0.5 and p[OTHER] < 0.8 else None
@@ -212,8 +218,9 @@ class AllianceReader:
             return None
         if sum(ch.isalnum() for ch in name) < 2:
             return None
-        if result.confidence < 40 and p[NAME] < 0.5 or p[OTHER] >= self.other_threshold and result.confidence < 70:
-            return None  # garbage read off an icon or picture
+        iconic = p[OTHER] >= self.other_threshold
+        if result.confidence < 40 and p[NAME] < 0.5 or iconic and (result.confidence < 70 or len(name) < 3):
+            return None  # garbage read off an icon or picture ("Oe" off a badge and a pentagon)
         if _LABEL.search(name):
             # no member, and its number neither; only a sure reading, as a label drops that number
             return TextItem(region, "label", name, result.confidence) if result.confidence >= 60 else None
@@ -323,6 +330,8 @@ def _split_pair(item: TextItem) -> list[TextItem]:
 
 _VALUE_AND_UNIT = re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d{4,})\s*[^\W\d_]+$")  # "7,216 points"
 _LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
+_LETTER_AMONG_DIGITS = re.compile(r"\d[^\W\d_]*[^\W\d_OoDQlIi|LSsBZzGgbqTt][^\W\d_]*\d")  # no digit's lookalike
+_LEADING_ZERO = re.compile(r"0\d")
 _FRACTION = re.compile(r"\s*\d+\s?/\s?\d+\s*")
 _RANK_AND_WORD = re.compile(r"\d{1,2} +[^\W\d_]{3,}")
 
@@ -498,9 +507,9 @@ def _from_first_digit(
 ) -> tuple[np.ndarray, int] | None:
     """The part of ``crop`` from the first digit on, where an icon as tall as the digits is glued before
     a number and read as a symbol or two ("p®95M" for a ring and "95M"): a prefix with a symbol in it,
-    or any prefix where the classifier sees no name; None else."""
+    or a letter or two where the classifier sees no name (three letters are a word: "Ora772"); None else."""
     match = _GLUED_ICON.fullmatch(result.text)
-    if match is None or not (re.search(r"[^\w]", match.group(1)) or p[NAME] < 0.5):
+    if match is None or not (re.search(r"[^\w]", match.group(1)) or p[NAME] < 0.5 and len(match.group(1)) <= 2):
         return None
     first = next((box for text, box, _ in result.symbols if text.isdigit()), None)
     if first is None:
