@@ -143,6 +143,8 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
             continue
         mask = labels[y : y + h, x : x + w] == i + 1
         kind = CEDILLA if below else _shape(mask)
+        if kind == DOT and _flat_tilde(mask, cap):
+            kind = TILDE
         by_letter.setdefault(letter, []).append(Mark(int(x), int(y), int(x + w), int(y + h), kind))
     marks = []
     for letter, found_marks in by_letter.items():
@@ -161,6 +163,16 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
             if abs(lean) >= LEAN:  # a dot-sized blob that clearly slants: a small acute or grave
                 marks.append(Mark(m.x1, m.y1, m.x2, m.y2, ACUTE if lean > 0 else GRAVE, span))
     return marks
+
+
+def _flat_tilde(mask: np.ndarray, cap: float) -> bool:
+    """A blob named a dot that is a tilde whose wave the blur took: flat, as wide as a small letter and
+    as thick in its middle as at its ends (an i's dot is as wide as a stroke; two dots run together
+    are thin between them)."""
+    h, w = mask.shape
+    columns = mask.sum(axis=0)
+    middle = columns[w // 3 : max(w - w // 3, w // 3 + 1)]
+    return w >= 1.8 * h and w >= 0.3 * cap and float(middle.min()) >= 0.5 * float(columns.max())
 
 
 def _pair_of_dots(found: list[Mark]) -> bool:
