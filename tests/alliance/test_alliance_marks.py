@@ -348,3 +348,13 @@ def test_a_flat_blurred_tilde_is_no_dot():
 @pytest.mark.parametrize(("seed", "name"), [(20412, "Shañow"), (20584, "Elçow Zuixtñr")])
 def test_a_flat_blurred_tilde_is_put_on_its_n(seed, name):
     assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+
+
+def test_an_a_with_a_hole_of_its_bowls_size_a_thick_stroke_above_it_is_no_slashed_o():
+    # seed 20641 ("Anixsha" at 15 px, bold): the hook's hole (7 px) and the bowl's (12 px), four rows
+    # apart in a 19 px wide a, were taken for the halves of an ø's counter on a whole screen of names
+    hook, bowl = np.array([7, 5, 4, 2, 7]), np.array([8, 11, 4, 4, 12])
+    assert not marks._side_by_side(hook, bowl, 19)
+    assert marks._side_by_side(np.array([10, 4, 8, 9, 60]), np.array([11, 15, 9, 12, 94]), 26)  # an ø's
+    rows = {r.name for r in read_screenshot(make_screenshot(20641).image).rows}
+    assert {"Anixsha", "Quaka Karomi", "[LWS]ZunebraKabra"} <= rows, rows

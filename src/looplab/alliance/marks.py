@@ -376,14 +376,17 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
 
 
 def _side_by_side(a: np.ndarray, b: np.ndarray, width: int) -> bool:
-    """Two holes (component stats) as a slash leaves them in an o: halves of one counter, alike in size,
-    or the upper one left of the lower one and sharing rows with it (a slash from bottom left to top
-    right). An a whose hook closed on its bowl (small, blurred type) has a sliver over its bowl, less
-    than half its size."""
+    """Two holes (component stats) as a slash leaves them in an o: the upper one left of the lower one
+    and sharing rows with it (a slash from bottom left to top right), or halves of one counter alike in
+    size, no more than a thin slash apart or clearly one up-left of the other. An a whose hook closed on
+    its bowl (small, blurred type) has a sliver over its bowl, less than half its size, or, smaller
+    still, a hole of its bowl's size a thick stroke above it ("Anixsha" at 15 px)."""
     upper, lower = sorted((a, b), key=lambda st: st[1] + st[3] / 2)
     shared = upper[1] + upper[3] - lower[1]
-    diagonal = shared >= 1 and (lower[0] + lower[2] / 2) - (upper[0] + upper[2] / 2) >= 0.02 * width
-    return diagonal or min(a[4], b[4]) >= 0.55 * max(a[4], b[4])
+    offset = (lower[0] + lower[2] / 2) - (upper[0] + upper[2] / 2)
+    if shared >= 1 and offset >= 0.02 * width:
+        return True
+    return min(a[4], b[4]) >= 0.55 * max(a[4], b[4]) and (-shared <= max(1, 0.12 * width) or offset >= 0.15 * width)
 
 
 def lone_dot_umlauts(symbols, prepared: np.ndarray) -> list[tuple[str, int]] | None:
