@@ -55,3 +55,17 @@ def test_a_suffix_letter_read_twice_is_one_suffix():
     assert parse_number("882Mm") == 882_000_000
     assert parse_number("12kK") == 12_000
     assert parse_number("1,234 pts") == 1234
+
+
+def test_a_bar_glued_before_the_suffix_letter_is_no_unit_word():
+    # seed 20679: "51M" read "51IM" (its M's first stem read again as an I), taken for 51 and a unit
+    # word "IM"
+    assert parse_number("51IM") == 51_000_000
+    assert parse_number("0.1lM") == 100_000
+    assert parse_number("51 IM") == 51  # apart, it is a word after the number
+
+
+def test_a_comma_read_as_a_point_in_a_grouped_number_is_a_slip():
+    # seed 20630: "4.018.417" read "4,018.417" by the line model, its word model lost two digits ("08417")
+    assert parse_number("4,018.417") == 4_018_417
+    assert parse_number("1,234.56") is None  # a decimal part is no group

@@ -580,3 +580,15 @@ def test_two_letters_read_off_a_picture_are_no_name():
     # seed 20579: a badge and a pentagon read "Oe" (79) took the row of "Delux" under it
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20579).image).rows}
     assert rows.get("Delux") == [96354, 7201333] and "Oe" not in rows, rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (20630, "[GXD] Ixlet", [2, 4018417]),  # the word model's "08417": a digit lost, never a number
+        (20679, "Iron_Dedow", [1928, 51000000]),  # "51IM": 51 and a unit word
+    ],
+)
+def test_a_number_is_not_taken_short_of_digits_or_unit(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows

@@ -33,8 +33,9 @@ def _group_value(num: str) -> int | None:
     """An integer written with optional thousands separators (``,`` ``.`` ``'`` or space)."""
     sign = -1 if num.startswith("-") else 1
     num = num.lstrip("+-")
-    if len(set(re.findall(r"[,.' ]", num))) > 1:
-        return None  # "5,362 324,374,300": two numbers side by side, not one
+    separators = set(re.findall(r"[,.' ]", num))
+    if len(separators) > 1 and separators != {",", "."}:
+        return None  # "5,362 324,374,300": two numbers side by side, not one ("4,018.417": a slip)
     groups = re.split(r"[,.' ]", num)
     if len(groups) == 1:
         return sign * int(groups[0])
@@ -56,6 +57,7 @@ def _suffixed_value(num: str, multiplier: int) -> int | None:
 
 
 _DOUBLED_SUFFIX = re.compile(r"(?<=\d)([KkMmBb])([KkMmBb]+)$")
+_BARRED_SUFFIX = re.compile(r"(?<=\d)[Il|](?=[KkMmBb]$)")  # "51IM": the M's first stem read again
 
 
 def parse_number(text: str) -> int | None:
@@ -64,6 +66,7 @@ def parse_number(text: str) -> int | None:
     doubled = _DOUBLED_SUFFIX.search(text)
     if doubled and set(doubled.group(2).lower()) == {doubled.group(1).lower()}:
         text = text[: doubled.start(2)]  # "882Mm": the suffix letter read twice
+    text = _BARRED_SUFFIX.sub("", text)
     if not text:
         return None
     candidates = list(_TOKEN.finditer(text))

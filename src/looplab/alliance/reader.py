@@ -186,15 +186,18 @@ class AllianceReader:
         if symbols_only or digity and (unsure or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
             if " " not in result.text:
-                # the word mode sometimes drops a character the line mode keeps ("0.1M" read as "0M")
+                # the word mode sometimes drops a character the line mode keeps ("0.1M" read as "0M",
+                # "4.018.417" as "08417": no number has a leading zero)
                 line = ocr.read_line(prepared, digits=True)
-                if parse_number(line.text) is not None and line.confidence > digits.confidence:
+                dropped = _LEADING_ZERO.match(digits.text.strip()) is not None
+                if parse_number(line.text) is not None and (line.confidence > digits.confidence or dropped):
                     digits = line
             value = parse_number(digits.text)
             # no number is written with a leading zero: with letters read, a name's O ("Oíi743" read
-            # "0ii743", as digits "0743")
-            named = _LEADING_ZERO.match(digits.text.strip()) and re.search(r"[^\W\d_]", result.text)
-            if value is not None and not named:
+            # "0ii743", as digits "0743"); else a digit was lost, and the number goes to review
+            leading_zero = _LEADING_ZERO.match(digits.text.strip()) is not None
+            named = leading_zero and re.search(r"[^\W\d_]", result.text)
+            if value is not None and not leading_zero:
                 text, confidence, value = _with_decimal_point(digits.text, digits.confidence, value, prepared)
                 return TextItem(region, "number", text, confidence, value)
             if p[NUMBER] >= 0.5 and _digit_share(result.text) >= 0.5 and not named:
