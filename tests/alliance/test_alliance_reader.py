@@ -402,6 +402,9 @@ def test_a_lone_rank_is_read_with_as_many_digits_as_it_has_glyphs():
     # the word model reads this small "3" as "8" (98): the line model's sure "3" stays
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20028).image).rows}
     assert rows.get("Downå") == [3, 86876, 82598], rows
+    # the classifier half took this "11" for an icon (0.84), and the line model read "1"
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20669).image).rows}
+    assert rows.get("[CZV] Lishñ") == [11, 17921, 107500], rows
     # the word model reads this "11" as "1.1." though no point is drawn
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20514).image).rows}
     assert rows.get("Frost") == [11, 4600, 45802400], rows

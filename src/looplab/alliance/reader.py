@@ -140,7 +140,7 @@ class AllianceReader:
             if cjk is not None:
                 return TextItem(region, "name", _trim_words(cjk), cjk.confidence)
         if (
-            p[NUMBER] >= 0.5
+            (p[NUMBER] >= 0.5 or result.text.isdigit())
             and has_digits(result.text)
             and (region.w <= 1.5 * region.h or _LONE_RANK.fullmatch(result.text))
         ):
