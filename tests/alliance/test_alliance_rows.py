@@ -265,6 +265,8 @@ def test_an_icon_read_unsurely_as_a_number_where_no_row_has_one_is_left_out():
         ("Delta", [1003]),
     ]
     assert summary(group_rows([*items, rank]))[2] == ("Gamma", [7, 1002])
+    unread = TextItem(Box(40, 400, 50, 50), "number", "1B?", 0.0, None)  # no value: kept for review
+    assert summary(group_rows([*items, unread]))[2] == ("Gamma", [None, 1002])
     # a rank every row has keeps its unsure reading: it has its like in the other rows
     ranks = [
         TextItem(Box(40, 100 + 150 * i, 30, 30), "number", str(i + 1), 90.0 if i != 2 else 40.0, i + 1)

@@ -264,7 +264,9 @@ def _without_stray_numbers(groups: list[RowGroup], *, sure: float = 75.0) -> lis
     offsets = [_offsets(g, height, to_middle=True) for g in groups]
 
     def stray(i: int, n: TextItem, place: tuple[float, float]) -> bool:
-        unsure = n.confidence < sure or (n.value is not None and n.value < 100 and n.confidence < sure + 15)
+        if n.value is None:
+            return False  # unreadable: it stays, for review
+        unsure = n.confidence < sure or (n.value < 100 and n.confidence < sure + 15)
         alike = any(
             abs(place[0] - ox) <= 1.0 and abs(place[1] - oy) <= 0.6
             for j, other in enumerate(offsets)
