@@ -405,6 +405,23 @@ def test_a_lone_rank_is_read_with_as_many_digits_as_it_has_glyphs():
     # the classifier half took this "11" for an icon (0.84), and the line model read "1"
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20669).image).rows}
     assert rows.get("[CZV] Lishñ") == [11, 17921, 107500], rows
+    # the line model reads these "9"s as a round "0" (81, 92), the word model as "9" (98, 81): no rank is 0
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20808).image).rows}
+    assert rows.get("Liviby") == [9, 32221], rows
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20741).image).rows}
+    assert rows.get("[KTZ]King") == [9, 4887, 7419], rows
+    # ... and this "6" as the letter "D" (90): the classifier leans to a number, no name is one letter
+    assert rows.get("[XLE] Dowdowqua242") == [6, 2721070, 84123], rows
+    # both models read these "11"s as "1" and this "7" as "74" (57); enlarged, the line model reads them
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20715).image).rows}
+    assert rows.get("[FPX]Elö", [None])[0] == 11, rows
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20784).image).rows}
+    assert rows.get("Frost") == [11, 1909], rows
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20822).image).rows}
+    assert rows.get("Letlet Quaanfin") == [7, 9600000, 3213797], rows
+    # ... but a badge the classifier half takes for a picture is not enlarged into an "8"
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(20841).image).rows}
+    assert rows.get("[KZP]Ixmor_Frost") == [9552453, 1197], rows
     # the word model reads this "11" as "1.1." though no point is drawn
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20514).image).rows}
     assert rows.get("Frost") == [11, 4600, 45802400], rows

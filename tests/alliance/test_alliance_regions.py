@@ -64,9 +64,19 @@ def test_a_cards_edge_is_not_chained_to_the_rank_beside_it():
     assert len(chain_characters(boxes)) == 2
 
 
+def test_a_cards_edge_as_tall_as_the_rank_a_characters_height_away_is_not_chained():
+    # seed 20829: the card's edge (2x51) and the rank "7" (35x49) 47 px to its right, read as "E"
+    boxes = np.array([[31, 1616, 2, 51], [80, 1631, 35, 49]], dtype=np.int32)
+    assert len(chain_characters(boxes)) == 2
+    # an l beside its word, as the edge mask outlines it, still chains
+    boxes = np.array([[31, 1616, 7, 51], [42, 1631, 35, 36]], dtype=np.int32)
+    assert len(chain_characters(boxes)) == 1
+
+
 @pytest.mark.parametrize(
     ("seed", "name", "values"),
     [
+        (20829, "Brabyfin", [7, 669665]),
         (20054, "Quazu", [3, 81961, 6896910]),
         (20074, "Rose", [9, 74272, 662140100]),
         (20088, "Shadow", [6, 63894800, 7561800]),
@@ -174,5 +184,22 @@ def test_a_digits_counter_is_no_picture():
 def test_rank_beside_an_avatar_with_shapes_inside_is_read(seed, name, values):
     # the rank had been chained to a shape inside the avatar: lost ("8 L" read as nothing) or read
     # with that shape as a digit ("118", "138")
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+def test_small_digits_run_together_stay_a_word_when_a_tall_group_is_split():
+    # seed 20729: "45377" at 12 px is one 50x22 blob (JPEG specks), chained with the pieces of the icon
+    # before it (10 px): the group is split by character size, and the blob is kept as a word of its own
+    boxes = np.array([[158, 393, 20, 10], [188, 393, 50, 22], [179, 395, 2, 10], [159, 404, 11, 11]], dtype=np.int32)
+    regions = chain_characters(boxes)
+    assert any(r.x == 188 and r.w == 50 for r in regions), regions
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [(20729, "[XZK]Wolö", [45377, 5508]), (20739, "[TSW] Nelux", [3841, 303401]), (20807, "Vili", [886304, 6674034])],
+)
+def test_a_small_number_under_its_name_beside_an_icon_is_read(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows

@@ -113,7 +113,7 @@ def test_real_screen_tag_and_hangul_name_are_read_together():
     image = decode_image_file(DATA / "riseofkingdoms_1.jpg")
     rows = {r.name: r.values for r in read_screenshot(image).rows}
     assert rows.get("[VENi] 루 나") == [5, 111006835], rows  # 5: its rank
-    assert rows.get("[VENi] 라디꿀벌") == [110713053], rows  # its tag read "(VENi)"
+    assert rows.get("[VENi] 라디꿀벌") == [6, 110713053], rows  # its tag read "(VENi)"; 6: its rank
 
 
 @pytest.mark.skipif(

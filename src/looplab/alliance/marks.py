@@ -259,6 +259,41 @@ def _straight_tail(found, box: tuple[int, int, int, int]) -> bool:
 FLAT = set("_-.,'\"`:;~^*·")  # symbols that make no letter-sized blob
 
 
+def _x_height(found) -> float:
+    """The small letters' height: of the letter blobs clearly under the cap height, or of all where
+    there are none (a word of small letters without ascenders)."""
+    _, boxes, tall, _, cap = found
+    heights = boxes[tall, cv2.CC_STAT_HEIGHT]
+    small = heights[heights < 0.85 * cap]
+    return float(np.median(small if len(small) else heights))
+
+
+def _box_of(stats: np.ndarray) -> tuple[int, int, int, int]:
+    x, y, w, h, _ = (int(v) for v in stats)
+    return x, y, x + w, y + h
+
+
+def _ringed(found, box: tuple[int, int, int, int]) -> bool:
+    """Whether the letter in ``box`` (an a read without its ring) reaches well over the x-height, to
+    the cap line, with a hole in its top: an å whose ring touches the bowl, one blob, so no mark of its
+    own."""
+    labels, boxes, _, baseline, cap = found
+    label = _blob_in(labels, box)
+    if label is None:
+        return False
+    x, y, w, h, _ = boxes[label - 1]
+    if (
+        not box[0] <= x + w / 2 <= box[2]
+        or h < 1.3 * _x_height(found)
+        or y > baseline - 0.85 * cap
+        or y + h > baseline + 0.15 * cap
+    ):
+        return False
+    inside = np.pad((labels[y : y + h, x : x + w] != label).astype(np.uint8), 1, constant_values=1)
+    n, _, stats, centres = cv2.connectedComponentsWithStats(inside, connectivity=4)
+    return any(centres[i][1] - 1 < 0.35 * h for i in range(2, n))
+
+
 def letter_pairs(symbols, found) -> tuple[list[tuple[int, int]], bool]:
     """(symbol, blob) pairs for a line's letters, and whether they were paired by order (one blob a
     letter); else each is the other's best by shared columns."""
@@ -427,14 +462,15 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
     own = {s: boxes[i] for s, i in pairs} if by_order else {}
     for i, (text, box, _) in enumerate(symbols):
         if i in own:
-            x, y, w, h, _ = (int(v) for v in own[i])
-            box = (x, y, x + w, y + h)
+            box = _box_of(own[i])
         if text in ("c", "C") and _hooked(found, box):
             out[i][0] = _compose(text, CEDILLA)
         elif text in ("g", "e") and _hooked(found, box, open_only=True):
             out[i][0] = "ç"  # an e never hangs under the line; a g's bowl is closed
         elif text == "g" and _straight_tail(found, box):
             out[i][0] = "q"
+        elif text == "a" and _ringed(found, box):
+            out[i][0] = "å"
     for m in marks:
         best = _symbol_for(symbols, spans, m)
         best = _base_beside(symbols, out, best, m)
@@ -446,12 +482,17 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         if len(under) != 1 and best is not None:
             under = [best] if len(under) == 0 else under
         read = "".join(out[i][0] for i in under)
-        if read not in _ROUND and best in under:
-            under, read = [best], out[best][0]  # a neighbour's box drifted over it ("y" after "ø")
+        if read not in _ROUND and best is not None and (best in under or out[best][0] in _ROUND):
+            # a neighbour's box drifted over it ("y" after "ø"), or its own box drifted onto the next
+            # letter's blob ("Wølf": the o's box spans the W and the ø, the l's the ø)
+            under, read = [best], out[best][0]
         if read == "0" and any(out[j][0].isdigit() for j in (under[0] - 1, under[0] + 1) if 0 <= j < len(out)):
             continue  # a zero among digits, slashed or dotted as some fonts draw it
-        if under and read in _ROUND and (not capital or read in ("O", "0", "Q", "D", "@")):
-            out[under[0]][0] = "Ø" if capital else "ø"
+        # a capital's height in a word of small letters without ascenders ("øose"): read as a small letter
+        # no capital looks like, it is a small ø whose slash pokes out
+        small = not capital or read in ("g", "e", "a")
+        if under and read in _ROUND and (small or read in ("O", "0", "Q", "D", "@")):
+            out[under[0]][0] = "ø" if small else "Ø"
             for i in under[1:]:
                 out[i][0] = ""
     return [(text, word) for text, word in out]

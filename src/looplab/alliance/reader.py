@@ -144,7 +144,7 @@ class AllianceReader:
             and has_digits(result.text)
             and (region.w <= 1.5 * region.h or _LONE_RANK.fullmatch(result.text))
         ):
-            result = _digits_as_drawn(prepared, result)
+            result = _digits_as_drawn(prepared, result, iconish=p[OTHER] >= 0.2)
         if split_pair(result.text) is not None:
             return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
         number = _as_number(result)
@@ -173,6 +173,10 @@ class AllianceReader:
         # a lone digit the line model took for symbols ("4" read as "/]"): the classifier says number
         # and the reading holds no letter, so read it again as digits
         symbols_only = p[NUMBER] >= 0.5 and result.text and not re.search(r"[^\W\d_]", result.text)
+        # a lone rank read as one letter ("6" as "D"), the classifier leaning to a number: no name is one letter
+        lone_letter = (
+            p[NUMBER] >= max(p[NAME], p[OTHER]) and len(result.text.strip()) == 1 and region.w <= 1.5 * region.h
+        )
         # letters enough that the classifier, sure of a name, is believed ("èose469" read "eo0se469"), or
         # a letter no digit looks like between digits ("Iöon30" read "16on30")
         lettered = p[NAME] >= 0.9 and (
@@ -183,8 +187,10 @@ class AllianceReader:
             # "Join 18/30", "0/10": a count out of a limit, no member's value; read as digits alone its
             # slash becomes a 7 ("18730")
             return TextItem(region, "label", result.text, result.confidence)
-        if symbols_only or digity and (unsure or _digit_share(result.text) >= 0.5):
+        if symbols_only or lone_letter or digity and (unsure or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
+            if lone_letter and not symbols_only and (digits.confidence < 80 or parse_number(digits.text) in (None, 0)):
+                return None
             if " " not in result.text:
                 # the word mode sometimes drops a character the line mode keeps ("0.1M" read as "0M",
                 # "4.018.417" as "08417": no number has a leading zero)
@@ -352,7 +358,7 @@ def _split_leading_rank(item: TextItem) -> list[TextItem]:
     return [rank, name]
 
 
-def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult) -> ocr.OcrResult:
+def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = False) -> ocr.OcrResult:
     """A digit or two alone (a rank) read by the line model, which makes up a neighbour ("7" read
     "74", "5" read "3]", "7" read unsurely), or by the word model, which drops one ("74" read "4",
     "11" read "1"): the word model's reading where it has as many digits as the crop has glyphs and the
@@ -372,6 +378,16 @@ def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult) -> ocr.OcrResult
         word = _with_words(word, tuple((re.sub(r"[.,]", "", w), c) for w, c in word.words))
     if drawn(word) and word.confidence >= 90 and (not drawn(line) or line.confidence < 80):
         return word
+    if line.text.strip() == "0" and drawn(word) and word.text.strip() != "0" and word.confidence >= 70:
+        return word  # a rank is never 0: the line model's round "0" for a "9" or a "6"
+    if not iconish and (not drawn(line) or line.confidence < 80):
+        # "11" read "1" by both, "7" read "74": larger, the line model reads such digits as drawn (a
+        # badge the classifier half takes for a picture would be read as an "8" too)
+        for factor in (1.35, 1.65):
+            larger = cv2.resize(prepared, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+            again = ocr.read_line(larger, digits=True)
+            if drawn(again) and again.confidence >= 90:
+                return again
     return line
 
 
@@ -560,7 +576,7 @@ def _respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> 
     found = marks.accent_marks(prepared)
     if not found and first.confidence >= sure:
         first = _with_umlaut_for_ii(first, prepared)
-        if not any(t in ("c", "C", "g") for t, _, _ in first.symbols) and not marks.slashed_os(prepared):
+        if not any(t in ("c", "C", "g", "a") for t, _, _ in first.symbols) and not marks.slashed_os(prepared):
             return first
         return _with_symbols(first, marks.put_marks(first.symbols, [], prepared))
     wiped = marks.wipe(prepared, found) if found else prepared

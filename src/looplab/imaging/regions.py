@@ -174,6 +174,9 @@ def chain_characters(
             thin_tall = (hi > 1.6 * hj and w[i] <= 0.15 * hi) or (hj > 1.6 * hi and w[j] <= 0.15 * hj)
             if thin_tall:
                 continue  # a card's edge or a rule beside a character: an l is never that tall
+            hairline = w[i] <= 0.1 * hi or w[j] <= 0.1 * hj
+            if hairline and space > 0.6 * max(hi, hj):
+                continue  # a card's edge as tall as the rank beside it: an l's outline is wider, a space narrower
             if hi < hj / 1.5 and w[j] <= 1.2 * hj and space > 0.75 * gap * hi:
                 continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
             if hi > 1.2 * hj and 0.6 * hi <= w[i] <= 1.6 * hi and space > 0.4 * hj:
@@ -189,7 +192,9 @@ def chain_characters(
         char_h = int(np.median(h[m])) if len(m) > 2 else int(h[m].max())
         box_h = int(y2[m].max()) - gy1
         if split_tall and len(m) >= 3 and box_h >= 2.0 * char_h:
-            sized = m[(h[m] >= 0.6 * char_h) & (h[m] <= 1.6 * char_h)]
+            # a word-shaped blob (small digits run together, JPEG specks making it taller) stays a word
+            glued = (w[m] >= 1.5 * h[m]) & (h[m] <= 2.5 * char_h)
+            sized = m[(h[m] >= 0.6 * char_h) & (h[m] <= 1.6 * char_h) | glued]
             out += chain_characters(
                 b[sized], gap=gap, height_ratio=1.6, min_overlap=0.7, split_tall=False, enclosures=inside[sized]
             )
