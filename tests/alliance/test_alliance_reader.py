@@ -412,6 +412,9 @@ def test_a_lone_rank_is_read_with_as_many_digits_as_it_has_glyphs():
     assert rows.get("[KTZ]King") == [9, 4887, 7419], rows
     # ... and this "6" as the letter "D" (90): the classifier leans to a number, no name is one letter
     assert rows.get("[XLE] Dowdowqua242") == [6, 2721070, 84123], rows
+    # "11" read "n" (86); the word model reads "1.1" (89), a point no blob is drawn for
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21034).image).rows}
+    assert rows.get("Nüght722") == [11, 5753962, 149035496], rows
     # both models read these "11"s as "1" and this "7" as "74" (57); enlarged, the line model reads them
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20715).image).rows}
     assert rows.get("[FPX]Elö", [None])[0] == 11, rows

@@ -275,8 +275,8 @@ def _box_of(stats: np.ndarray) -> tuple[int, int, int, int]:
 
 def _ringed(found, box: tuple[int, int, int, int]) -> bool:
     """Whether the letter in ``box`` (an a read without its ring) reaches well over the x-height, to
-    the cap line, with a hole in its top: an å whose ring touches the bowl, one blob, so no mark of its
-    own."""
+    the cap line, with a small hole in its top and its bowl's in its bottom half: an å whose ring
+    touches the bowl, one blob, so no mark of its own (an R, whose one hole is in its top, is not)."""
     labels, boxes, _, baseline, cap = found
     label = _blob_in(labels, box)
     if label is None:
@@ -291,7 +291,9 @@ def _ringed(found, box: tuple[int, int, int, int]) -> bool:
         return False
     inside = np.pad((labels[y : y + h, x : x + w] != label).astype(np.uint8), 1, constant_values=1)
     n, _, stats, centres = cv2.connectedComponentsWithStats(inside, connectivity=4)
-    return any(centres[i][1] - 1 < 0.35 * h for i in range(2, n))
+    tops = [stats[i, cv2.CC_STAT_AREA] for i in range(2, n) if centres[i][1] - 1 < 0.35 * h]
+    bowls = [stats[i, cv2.CC_STAT_AREA] for i in range(2, n) if centres[i][1] - 1 > 0.55 * h]
+    return bool(tops and bowls and min(tops) <= max(bowls))
 
 
 def letter_pairs(symbols, found) -> tuple[list[tuple[int, int]], bool]:

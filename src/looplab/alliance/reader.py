@@ -187,10 +187,15 @@ class AllianceReader:
             # "Join 18/30", "0/10": a count out of a limit, no member's value; read as digits alone its
             # slash becomes a 7 ("18730")
             return TextItem(region, "label", result.text, result.confidence)
-        if symbols_only or lone_letter or digity and (unsure or _digit_share(result.text) >= 0.5):
+        if lone_letter and not symbols_only:
+            # read as digits the way a lone rank is ("11" read "n", as digits "1.1" with a made-up point)
+            drawn = _digits_as_drawn(prepared, result, iconish=p[OTHER] >= 0.2)
+            value = parse_number(drawn.text) if drawn is not result else None
+            if value and drawn.confidence >= 80:
+                return TextItem(region, "number", drawn.text, drawn.confidence, value)
+            return None
+        if symbols_only or digity and (unsure or _digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
-            if lone_letter and not symbols_only and (digits.confidence < 80 or parse_number(digits.text) in (None, 0)):
-                return None
             if " " not in result.text:
                 # the word mode sometimes drops a character the line mode keeps ("0.1M" read as "0M",
                 # "4.018.417" as "08417": no number has a leading zero)
@@ -376,7 +381,9 @@ def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = 
     word = ocr.read_line(prepared, digits=True, single_word=True)
     if count > 1 and tall.all():  # no point drawn: the word model's are made up ("11" read "1.1.")
         word = _with_words(word, tuple((re.sub(r"[.,]", "", w), c) for w, c in word.words))
-    if drawn(word) and word.confidence >= 90 and (not drawn(line) or line.confidence < 80):
+    # a line reading without a digit ("11" read "n") is no rival: the word model's is taken less surely
+    sure = 90 if has_digits(line.text) else 80
+    if drawn(word) and word.confidence >= sure and (not drawn(line) or line.confidence < 80):
         return word
     if line.text.strip() == "0" and drawn(word) and word.text.strip() != "0" and word.confidence >= 70:
         return word  # a rank is never 0: the line model's round "0" for a "9" or a "6"
