@@ -111,3 +111,33 @@ def test_case_is_kept_with_an_accent_put_back():
     words = (("AÇli", 90.0),)
     symbols = tuple((t, (0, 0, 1, 1), 0) for t in "ACli")
     assert stems.recased(words, symbols, ((1, "c"),)) == (("Açli", 90.0),)
+
+
+@pytest.mark.parametrize("font", font_paths())
+def test_a_ones_flag_tells_it_from_an_l_or_an_i(font):
+    # the generator's fonts, sans and serif: a one's flag reaches left of its stem a fifth of the way down
+    prepared, symbols = _drawn("l1I", font=font)
+    ink = prepared < 128
+    reaches = []
+    for _, (x1, y1, x2, y2), _ in symbols:
+        rows, cols = np.nonzero(ink[y1:y2, x1:x2])
+        reaches.append(
+            stems.flag_reach(ink[y1 + rows.min() : y1 + rows.max() + 1, x1 + cols.min() : x1 + cols.max() + 1])
+        )
+    assert reaches[1] >= 0.15 and reaches[0] < 0.05 and reaches[2] < 0.05, (font, reaches)
+
+
+def test_a_flagged_bar_among_the_digits_that_end_a_name_is_a_one():
+    # "Kaora128" read "Kaoral28"; "Axel99" keeps its l, which has no flag
+    prepared, symbols = _drawn("Kaora128", "Kaoral28")
+    assert (5, "I") in stems.measure_bars(prepared, symbols).sure
+    prepared, symbols = _drawn("Axel99")
+    assert (3, "I") not in stems.measure_bars(prepared, symbols).sure
+
+
+@pytest.mark.parametrize(("seed", "name"), [(20920, "Ixobra135"), (21076, "Frost Kaora128"), (21094, "Rose176")])
+def test_names_ending_in_a_one_and_digits(seed, name):
+    from looplab.alliance.reader import read_screenshot
+    from tests.alliance.synth import make_screenshot
+
+    assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}

@@ -67,9 +67,7 @@ def letter_tops(prepared: np.ndarray, symbols, found=None, pairs=None) -> list[t
 def _widest(text: str, symbols, i: int) -> float:
     """How wide, in cap heights, the blob of bar ``i`` may be: a sans I or l is a thin stroke, a serif
     I wider, a one read as an l wider still with its flag and foot."""
-    word = [t for t, _, w in symbols if w == symbols[i][2]]
-    position = [j for j, (_, _, w) in enumerate(symbols) if w == symbols[i][2]].index(i)
-    return 0.7 if text != "i" and _among_digits(word, position) else 0.45
+    return 0.7 if text != "i" and _among_digits(*_word_of(symbols, i)) else 0.45
 
 
 SAME = 0.012  # of the cap height: a top this near a line is on it
@@ -87,13 +85,59 @@ class Bars:
     gaps: tuple[float, ...] = ()
 
 
+def _word_of(symbols, i: int) -> tuple[list[str], int]:
+    """The letters of symbol ``i``'s word, and its position in them."""
+    word = [t for t, _, w in symbols if w == symbols[i][2]]
+    return word, [j for j, (_, _, w) in enumerate(symbols) if w == symbols[i][2]].index(i)
+
+
+def flag_reach(mask: np.ndarray) -> float | None:
+    """How far left of its stem, in heights, a bar's ink reaches a fifth of the way down: a one's flag
+    does (0.17 to 0.25 in the fonts measured), an l's or an I's top, serifs and all, does not (0)."""
+    h = mask.shape[0]
+    first = [int(np.argmax(row)) if row.any() else None for row in mask]
+    stem = [f for f in first[int(0.45 * h) : int(0.8 * h)] if f is not None]
+    top = [f for f in first[int(0.12 * h) : int(0.3 * h) + 1] if f is not None]
+    return (float(np.median(stem)) - min(top)) / h if stem and top else None
+
+
+def flagged_ones(symbols, found, pairs) -> list[tuple[int, str]]:
+    """Bars read as l or I in a run of digits that ends the word, drawn with a one's flag ("Kaobra167"
+    read "Kaobral67"): (symbol index, "I"), which ``respelt`` makes a one there."""
+    labels, boxes, _, _, _ = found
+    ones = []
+    for s, i in pairs:
+        if symbols[s][0] not in "lI" or not _among_digits(*_word_of(symbols, s)):
+            continue
+        x, y, w, h, _ = boxes[i]
+        reach = flag_reach(labels[y : y + h, x : x + w] == i + 1)
+        if w <= 0.8 * h and reach is not None and reach >= 0.1:
+            ones.append((s, "I"))
+    return ones
+
+
 def measure_bars(prepared: np.ndarray, symbols) -> Bars:
-    """I or l for each bar read as one, from its top against the line's capitals and ascenders."""
+    """I or l for each bar read as one, from its top against the line's capitals and ascenders; a one
+    for a bar with a one's flag among digits."""
     if not any(text in BARS for text, _, _ in symbols):
         return Bars()
     found = marks.components(prepared)
-    tops = None if found is None else letter_tops(prepared, symbols, found)
-    if found is None or tops is None:
+    if found is None:
+        return Bars()
+    pairs = marks.letter_pairs(symbols, found)[0]
+    ones = flagged_ones(symbols, found, pairs)
+    bars = _bars_by_height(prepared, symbols, found, pairs)
+    flagged = {i for i, _ in ones}
+    return Bars(
+        tuple(ones) + tuple(b for b in bars.sure if b[0] not in flagged),
+        tuple(b for b in bars.if_apart if b[0] not in flagged),
+        bars.gaps,
+    )
+
+
+def _bars_by_height(prepared: np.ndarray, symbols, found, pairs) -> Bars:
+    tops = letter_tops(prepared, symbols, found, pairs)
+    if tops is None:
         return Bars()
     _, _, _, baseline, cap = found
     lines = []
