@@ -367,7 +367,8 @@ def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = 
     """A digit or two alone (a rank) read by the line model, which makes up a neighbour ("7" read
     "74", "5" read "3]", "7" read unsurely), or by the word model, which drops one ("74" read "4",
     "11" read "1"): the word model's reading where it has as many digits as the crop has glyphs and the
-    line model's has not, or is unsure (the word model also reads a small "3" as "8", surely)."""
+    line model's has not, or is unsure (the word model also reads a small "3" as "8", surely); failing
+    that, the line model's on the crop enlarged, unless the classifier half takes it for a picture."""
     count, _, stats, _ = cv2.connectedComponentsWithStats((prepared < 128).astype(np.uint8), connectivity=8)
     heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
     tall = heights >= 0.6 * heights.max() if count > 1 else np.zeros(0, bool)
