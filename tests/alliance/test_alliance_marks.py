@@ -402,3 +402,10 @@ def test_a_ring_touching_its_a_is_found_in_the_blob():
     # an R (its one hole in its top) under an a's drifted box stays an R with an a
     names |= {r.name for r in read_screenshot(make_screenshot(21013).image).rows}
     assert {"ñigonan", "RoseRaixái", "[MPM] Rathu"} <= names, names
+
+
+@pytest.mark.skipif(not (DATA / "whiteoutsurvival_20251114_000442.jpg").exists(), reason="real screenshots not present")
+def test_an_a_whose_hook_closed_in_a_tall_font_is_no_slashed_o():
+    # two holes side by side and a capital's height, but read as an a: only a g is taken for a small ø
+    names = {r.name for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251114_000442.jpg")).rows}
+    assert "Hannibal Barka" in names, names

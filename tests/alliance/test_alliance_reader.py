@@ -615,3 +615,14 @@ def test_two_letters_read_off_a_picture_are_no_name():
 def test_a_number_is_not_taken_short_of_digits_or_unit(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
+
+
+@pytest.mark.skipif(not (DATA / "whiteoutsurvival_20251111_194047.jpg").exists(), reason="real screenshots not present")
+def test_real_screen_ranks_are_read_and_a_banner_is_no_digit():
+    # ranks 4 to 9 are read; the alliance's banner beside rank 7, read "3" at 0 and at 93 when enlarged,
+    # is no number
+    rows = {
+        r.name: r.values for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251111_194047.jpg")).rows
+    }
+    assert rows.get("[CRF]CryoForce") == [7, 1604349760], rows
+    assert rows.get("[kIL]ShadowHunters") == [9, 1131688119], rows

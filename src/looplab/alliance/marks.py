@@ -490,9 +490,10 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             under, read = [best], out[best][0]
         if read == "0" and any(out[j][0].isdigit() for j in (under[0] - 1, under[0] + 1) if 0 <= j < len(out)):
             continue  # a zero among digits, slashed or dotted as some fonts draw it
-        # a capital's height in a word of small letters without ascenders ("øose"): read as a small letter
-        # no capital looks like, it is a small ø whose slash pokes out
-        small = not capital or read in ("g", "e", "a")
+        # a capital's height in a word of small letters without ascenders ("øose"): read as a g, a small
+        # letter no capital looks like, it is a small ø whose slash pokes out (an a read in a tall font,
+        # "Hannibal Barka" on a real screen, is an a whose hook closed)
+        small = not capital or read == "g"
         if under and read in _ROUND and (small or read in ("O", "0", "Q", "D", "@")):
             out[under[0]][0] = "ø" if small else "Ø"
             for i in under[1:]:

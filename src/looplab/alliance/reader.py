@@ -368,7 +368,8 @@ def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = 
     "74", "5" read "3]", "7" read unsurely), or by the word model, which drops one ("74" read "4",
     "11" read "1"): the word model's reading where it has as many digits as the crop has glyphs and the
     line model's has not, or is unsure (the word model also reads a small "3" as "8", surely); failing
-    that, the line model's on the crop enlarged, unless the classifier half takes it for a picture."""
+    that, the line model's on the crop enlarged, unless the classifier half takes it for a picture or the
+    line model's reading is a guess (a banner read "3" at 0 is read "3" at 93 when enlarged)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats((prepared < 128).astype(np.uint8), connectivity=8)
     heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
     tall = heights >= 0.6 * heights.max() if count > 1 else np.zeros(0, bool)
@@ -388,7 +389,7 @@ def _digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = 
         return word
     if line.text.strip() == "0" and drawn(word) and word.text.strip() != "0" and word.confidence >= 70:
         return word  # a rank is never 0: the line model's round "0" for a "9" or a "6"
-    if not iconish and (not drawn(line) or line.confidence < 80):
+    if not iconish and line.confidence >= 40 and (not drawn(line) or line.confidence < 80):
         # "11" read "1" by both, "7" read "74": larger, the line model reads such digits as drawn (a
         # badge the classifier half takes for a picture would be read as an "8" too)
         for factor in (1.35, 1.65):
