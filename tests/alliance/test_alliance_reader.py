@@ -492,6 +492,12 @@ def test_a_number_only_the_names_models_read_cleanly_stays_a_number():
     assert rows.get("Dowquaka", [])[-1:] == [100000] and rows.get("Iron_Gonro871", [])[-1:] == [100000], rows
 
 
+def test_a_number_with_a_bar_made_up_before_its_unit_is_no_word_glued_to_a_digit():
+    # seed 21140: "0.1M" in small type read "0.1IM", the classifier leaning to a name; "1IM" is no "4haak"
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21140).image).rows}
+    assert rows.get("Finluxel") == [100000, 65659] and rows.get("[DCP] Rokasha") == [100000, 6310328], rows
+
+
 def test_a_tags_bracket_read_twice_by_the_names_model_is_read_once():
     # seed 20208 "[HTP]Roóe": the German model reads "]J" where the English one read "]" (and a G)
     names = {r.name for r in read_screenshot(make_screenshot(20208).image).rows}

@@ -155,7 +155,7 @@ class AllianceReader:
             named = ocr.read_line(readings[0][1], kind="names", symbols=True)
             if named.confidence >= 70 and re.search(r"[^\W\d_]{3,}", named.text):
                 result, prepared, number = named, readings[0][1], None
-        if number is not None and p[NAME] >= 0.5 and _GLUED_WORD.search(number[0]):
+        if number is not None and p[NAME] >= 0.5 and _glued_word(number[0]):
             number = None  # "4haak": a name with a picture's edge read as a digit, no number with a unit
         worded = number is not None and re.search(r"[^\W\d_]{3,}", number[0])
         if worded and p[NAME] >= 0.9 and not _VALUE_AND_UNIT.match(number[0]):
@@ -312,6 +312,7 @@ def _digit_share(text: str) -> float:
 # Characters a name may well hold but that Tesseract mostly produces from icons and decorations
 _ODD = re.compile(r"[^\w\s\[\]().'&\-]|['’‘”“]")
 _GLUED_WORD = re.compile(r"\d[^\W\d_]{2,}")  # letters glued to a digit ("4haak"; "215,600 pts" is apart)
+_UNIT_AS_READ = re.compile(r"[Il|]?[KkMmBb]+")  # "882Mm": a unit letter read twice; "0.1IM": a bar made up
 # "Power: 3,244" (when the number was not read), "55 minute(s) ago"
 _LABEL = re.compile(r"\w:(?:\s|\d)|\w\(s\)")
 
@@ -466,10 +467,12 @@ def _reading_rank(reading: tuple) -> tuple[bool, float]:
     """Readings that parse as a number first, then by confidence; a number with letters glued to its
     digits is none ("211.5M" behind a fist icon, read at the icon's height as "@ 2nsm": 2 "nsm")."""
     number = _as_number(reading[0])
-    glued = number is not None and any(
-        not re.fullmatch(r"[KkMmBb]+", m.group(0)[1:]) for m in _GLUED_WORD.finditer(number[0])
-    )  # a unit letter read twice ("882Mm") is no word
-    return number is not None and not glued, reading[0].confidence
+    return number is not None and not _glued_word(number[0]), reading[0].confidence
+
+
+def _glued_word(text: str) -> bool:
+    """Letters glued to a digit that are no unit as read ("4haak", not "0.1IM" or "882Mm")."""
+    return any(not _UNIT_AS_READ.fullmatch(m.group(0)[1:]) for m in _GLUED_WORD.finditer(text))
 
 
 def _edge_junk(word: str, confidence: float) -> bool:
