@@ -273,6 +273,9 @@ def test_an_icon_read_unsurely_as_a_number_where_no_row_has_one_is_left_out():
         for i in range(4)
     ]
     assert summary(group_rows(items + ranks))[2] == ("Gamma", [3, 1002])
+    # seed 21194: the same badge read "8" (71) and "8" (74) on two rows: unsure extras vouch for no one
+    badges = [TextItem(Box(40, 100 + 150 * i, 50, 50), "number", "8", 71.0 + i, 8) for i in (1, 3)]
+    assert summary(group_rows(items + badges))[1::2] == [("Beta", [1001]), ("Delta", [1003])]
 
 
 @pytest.mark.parametrize(

@@ -263,17 +263,24 @@ def _without_stray_numbers(groups: list[RowGroup], *, sure: float = 75.0) -> lis
     height = float(np.median([g.name.box.h for g in groups]))
     offsets = [_offsets(g, height, to_middle=True) for g in groups]
 
+    def unsure(n: TextItem) -> bool:
+        return n.value is not None and (n.confidence < sure or (n.value < 100 and n.confidence < sure + 15))
+
+    # a place is vouched for by a number that is no unsure extra itself: three badges read as digits
+    # ("6", "8", "8" off six rows) do not vouch for each other
+    vouching = [
+        [place for n, place in zip(g.numbers, offsets[j], strict=True) if len(g.numbers) <= usual or not unsure(n)]
+        for j, g in enumerate(groups)
+    ]
+
     def stray(i: int, n: TextItem, place: tuple[float, float]) -> bool:
-        if n.value is None:
-            return False  # unreadable: it stays, for review
-        unsure = n.confidence < sure or (n.value < 100 and n.confidence < sure + 15)
         alike = any(
             abs(place[0] - ox) <= 1.0 and abs(place[1] - oy) <= 0.6
-            for j, other in enumerate(offsets)
+            for j, other in enumerate(vouching)
             if j != i
             for ox, oy in other
         )
-        return unsure and not alike
+        return unsure(n) and not alike  # an unreadable number (no value) stays, for review
 
     for i, g in enumerate(groups):
         if len(g.numbers) > usual:
