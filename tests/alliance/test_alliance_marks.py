@@ -409,3 +409,23 @@ def test_an_a_whose_hook_closed_in_a_tall_font_is_no_slashed_o():
     # two holes side by side and a capital's height, but read as an a: only a g is taken for a small ø
     names = {r.name for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251114_000442.jpg")).rows}
     assert "Hannibal Barka" in names, names
+
+
+def test_letters_are_paired_by_order_when_their_boxes_drift_but_their_heights_agree():
+    # seed 21148 "RoshéIron": from the s on, each symbol box covers the blob before its letter's
+    prepared = _line("Roshelron")
+    found = marks.components(prepared)
+    boxes = _letters(prepared)
+    drifted = [boxes[i - (i >= 2)] for i in range(len(boxes))]
+    pairs, by_order = marks.letter_pairs([(t, b, 0) for t, b in zip("Roshelron", drifted, strict=True)], found)
+    assert by_order and [s for s, _ in pairs] == list(range(9))
+    assert [int(found[1][i][0]) for _, i in pairs] == [b[0] for b in boxes]
+    # a reading whose letters are not the blobs' (a short letter on a tall blob) is not paired by order
+    misread = [(t, b, 0) for t, b in zip("Rosehlron", drifted, strict=True)]
+    assert marks.letter_pairs(misread, found)[1] is False
+
+
+@pytest.mark.parametrize(("seed", "name"), [(21148, "RoshéIron"), (21265, "LetmorIxlux")])
+def test_bars_and_accents_are_measured_on_their_own_blobs_when_the_symbol_boxes_drift(seed, name):
+    names = {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert name in names, names

@@ -308,7 +308,32 @@ def letter_pairs(symbols, found) -> tuple[list[tuple[int, int]], bool]:
     pairs = list(zip(letters, order, strict=True)) if len(letters) == len(order) else []
     if pairs and all(_shared(symbols[s][1], boxes[i]) > 0 for s, i in pairs):
         return pairs, True
+    if pairs and _heights_agree(symbols, pairs, found):
+        return pairs, True  # the boxes drifted a letter off ("Roshélron"), the letters' heights did not
     return _paired(symbols, boxes, order), False  # as many symbols as blobs, but not the same letters
+
+
+_SHORT = set("acegjmnopqrsuvwxyzı")  # letters whose top is the x-height line (an i read may be an I)
+_TALL = set("ABCDEFGHIJKLMNOPQRSTUVWXYZbdfhkl0123456789")  # and those whose top is at a capital's height
+
+
+def _heights_agree(symbols, pairs: list[tuple[int, int]], found) -> bool:
+    """Whether each letter read is as tall as the blob paired with it by order, short letters with
+    short blobs and tall with tall, the line having both: then the letters are those blobs."""
+    _, boxes, _, baseline, cap = found
+    kinds = set()
+    for s, i in pairs:
+        letter = unicodedata.normalize("NFD", symbols[s][0])[:1]
+        if letter not in _SHORT and letter not in _TALL:
+            continue
+        height = (baseline - boxes[i][cv2.CC_STAT_TOP]) / cap
+        if 0.8 < height < 0.88:
+            continue  # between the two lines: a t, or a blob too small to tell
+        tall = height >= 0.88
+        if tall != (letter in _TALL):
+            return False
+        kinds.add(tall)
+    return len(kinds) == 2
 
 
 def _paired(symbols, boxes: np.ndarray, order: list[int]) -> list[tuple[int, int]]:
