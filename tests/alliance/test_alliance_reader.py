@@ -535,6 +535,12 @@ def test_a_digit_after_a_name_stays():
     assert _without_solid_ends(result, image).text == "Player"
 
 
+def test_a_bold_rank_before_a_name_is_no_solid_icon():
+    # seed 21115: "8 Bythune" in DejaVu Sans Bold, the 8's box two-thirds ink: its two holes make it a digit
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21115).image).rows}
+    assert rows.get("Bythune") == [8, 27099], rows
+
+
 def test_words_joined_by_an_underscore_but_not_a_word_and_a_picture():
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20186).image).rows}
     assert rows.get("Lady_Night") == [7864294], rows

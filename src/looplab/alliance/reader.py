@@ -847,7 +847,8 @@ def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.
 
 def _without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
     """``result`` without a one-character word at either end drawn as one solid blob about as wide as
-    tall: an icon beside the name (a pentagon read "9" or "®"); a digit is strokes, not a filled shape."""
+    tall: an icon beside the name (a pentagon read "9" or "®"); a digit is strokes, not a filled shape
+    (a bold 8 is nearly as dark, but with two holes)."""
     if len(result.words) < 2 or len(result.boxes) != len(result.words):
         return result
     keep = list(range(len(result.words)))
@@ -858,7 +859,7 @@ def _without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrR
         ink = prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128
         if len(word) != 1 or not ink.size or not 0.7 <= (x2 - x1) / max(y2 - y1, 1) <= 1.4:
             return False
-        return float(ink.mean()) >= 0.65
+        return float(ink.mean()) >= 0.65 and _holes(ink) < 2
 
     while len(keep) > 1 and solid(keep[-1]):
         keep.pop()
@@ -869,6 +870,13 @@ def _without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrR
     words = tuple(result.words[i] for i in keep)
     boxes = tuple(result.boxes[i] for i in keep)
     return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, boxes, result.symbols)
+
+
+def _holes(ink: np.ndarray) -> int:
+    """Areas of background that ink encloses in a box (an 8 has two, a filled pentagon none)."""
+    n, labels = cv2.connectedComponents((~ink).astype(np.uint8), connectivity=4)
+    edge = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])).tolist())
+    return sum(1 for k in range(1, n) if k not in edge)
 
 
 def _trim_words(result: ocr.OcrResult) -> str:
