@@ -429,3 +429,44 @@ def test_letters_are_paired_by_order_when_their_boxes_drift_but_their_heights_ag
 def test_bars_and_accents_are_measured_on_their_own_blobs_when_the_symbol_boxes_drift(seed, name):
     names = {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
     assert name in names, names
+
+
+@pytest.mark.parametrize("path", font_paths())
+def test_the_dots_of_two_is_side_by_side_are_no_umlaut(path):
+    font = ImageFont.truetype(path, 40)
+    image = Image.new("L", (320, 120), 255)
+    ImageDraw.Draw(image).text((40, 20), "Niin Kiil", font=font, fill=0)
+    prepared = ocr.prepare_crop(np.array(image), text_height=29)
+    assert marks.DIAERESIS not in [m.kind for m in marks.accent_marks(prepared)]
+
+
+@pytest.mark.parametrize(
+    ("seed", "name"),
+    [
+        (20895, "Anaü Storm"),  # the serif ü's bowl broke in two, a dot over each half: read "ii"
+        (20048, "üron_Rose"),
+        # one blob read "ii", the dots found: the u made a ü, the second i dropped from the symbols too,
+        # which then stay one per letter for the flag of the 1 read as an l
+        (21203, "Byquaü144"),
+    ],
+)
+def test_an_umlaut_over_a_u_read_as_two_stems_makes_one_u(seed, name):
+    names = {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert name in names, names
+
+
+def test_a_slashed_o_read_as_two_letters_keeps_no_second_one():
+    # seed 20039 "Rosø" read "Rosgo": the g's box reaches over the s and the ø, the middle of neither
+    prepared = _line("Rosø Egøn")
+    boxes = _letters(prepared)
+    r, o, s, slashed, e, g, slashed2, n = boxes
+    drifted = (s[2] - 4, s[1], slashed[0] + 3, slashed[3])
+    symbols = [(t, b, w) for t, b, w in zip("Rosgo", [r, o, s, drifted, slashed], [0] * 5, strict=True)]
+    symbols += [(t, b, 1) for t, b in zip("Egon", [e, g, slashed2, n], strict=True)]  # a g of its own stays
+    assert "".join(t for t, _ in marks.put_marks(symbols, [], prepared)) == "RosøEgøn"
+
+
+@pytest.mark.parametrize(("seed", "name"), [(20039, "Rosø Blade"), (21181, "WolfOmøra")])
+def test_slashed_o_read_as_g_and_o_on_synthetic_screens(seed, name):
+    names = {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert name in names, names

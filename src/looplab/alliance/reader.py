@@ -842,7 +842,13 @@ def _with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.
         spelt[word] += text
     if not all(spelt):
         return result
-    return _with_words(result, tuple((w, c) for w, (_, c) in zip(spelt, result.words, strict=True)))
+    respelt = _with_words(result, tuple((w, c) for w, (_, c) in zip(spelt, result.words, strict=True)))
+    if all(text for text, _ in symbols) or len(symbols) != len(result.symbols):
+        return respelt
+    # a symbol made part of its neighbour's letter ("ii" made "ü") leaves the symbols, which stay one
+    # per character for what measures letters after this ("Byquaü144": the flagged one of "l44")
+    kept = tuple((text, box, word) for (text, _), (_, box, word) in zip(symbols, result.symbols, strict=True) if text)
+    return ocr.OcrResult(respelt.text, respelt.confidence, respelt.words, respelt.boxes, kept)
 
 
 def _without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
