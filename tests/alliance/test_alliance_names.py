@@ -62,6 +62,11 @@ def test_l_among_capitals_is_a_capital_i():
     assert fix_capital_i("BUBBLEs") == "BUBBLEs"
 
 
+def test_a_cent_sign_beside_a_letter_is_a_c_cedilla():
+    # seeds 21133, 20889: the English model reads a ç as "¢"
+    assert [clean_read(t) for t in ("Nigh¢316", "¢ngonde Blade", "50 ¢")] == ["Nighç316", "çngonde Blade", "50 ¢"]
+
+
 def test_clean_read_drops_a_colon_inside_a_word_only():
     assert clean_read("Roí:e_Letüx") == "Roíe_Letüx"  # a piece of the accent read as a colon
     assert clean_read("Power: 3,244") == "Power: 3,244"

@@ -47,6 +47,8 @@ def clean_read(text: str) -> str:
     # the German model's dotless ı, where the i's dot was taken for an accent and wiped: none of the
     # bundled models spells Turkish, so it is an i (fold() makes the two one anyway)
     text = text.replace("ı", "i")
+    # a ç read as a cent sign ("Nigh¢316"): no name spells money, and the hook is the sign's stroke
+    text = re.sub(r"(?<=[^\W\d_])¢|¢(?=[^\W\d_])", "ç", text)
     text = re.sub(r"(?<=[^\W\d_])[:;](?=[^\W\d_])", "", text)  # "Roí:e": a piece of an accent, inside a word
     text = re.sub(r"(?<=\s)[‚„‘’“”'\"`]+(?=\w)", "", text)  # "[HEI ‚WRATH": a decoration read as a quote mark
     return text.strip(" .,;:'\"`~-_|/\\‘’“”") if len(text) > 2 else text
