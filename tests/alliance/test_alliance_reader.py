@@ -535,6 +535,12 @@ def test_a_digit_after_a_name_stays():
     assert _without_solid_ends(result, image).text == "Player"
 
 
+def test_a_letter_no_digit_looks_like_between_digits_makes_a_name_when_the_classifier_leans_to_one():
+    # seed 21210: "áose739" and an icon read "40se739 @", the classifier 0.88 for a name: the e is no digit
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21210).image).rows}
+    assert rows.get("áose739") == [8, 826295889, 34621706], rows
+
+
 def test_a_bold_rank_before_a_name_is_no_solid_icon():
     # seed 21115: "8 Bythune" in DejaVu Sans Bold, the 8's box two-thirds ink: its two holes make it a digit
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(21115).image).rows}

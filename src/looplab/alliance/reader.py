@@ -179,8 +179,8 @@ class AllianceReader:
         )
         # letters enough that the classifier, sure of a name, is believed ("èose469" read "eo0se469"), or
         # a letter no digit looks like between digits ("Iöon30" read "16on30")
-        lettered = p[NAME] >= 0.9 and (
-            len(re.findall(r"[^\W\d_]", result.text)) >= 3 or _LETTER_AMONG_DIGITS.search(result.text) is not None
+        lettered = (p[NAME] >= 0.9 and len(re.findall(r"[^\W\d_]", result.text)) >= 3) or (
+            p[NAME] >= 0.75 and _LETTER_AMONG_DIGITS.search(result.text) is not None
         )
         digity = has_digits(result.text) and not wordy and not lettered
         if _FRACTION.fullmatch(result.text) and result.confidence >= 80:
