@@ -60,6 +60,24 @@ def test_a_font_whose_ascenders_are_as_tall_as_its_capitals_decides_nothing():
     assert bars.gaps and bars.gaps[0] < stems.MIN_GAP
 
 
+def test_bars_at_two_heights_tell_themselves_apart_where_the_other_letters_cannot():
+    # the L drawn as tall as the b and d: capitals and ascenders measure alike, the two bars do not
+    prepared, symbols = _drawn("LadyIxelby", "Ladylxelby", taller="L")
+    bars = stems.measure_bars(prepared, symbols)
+    assert bars.sure == ((4, "I"), (7, "l")) and bars.gaps[0] >= stems.SPLIT
+    prepared, symbols = _drawn("IxomorIron", "Ixomorlron")  # two bars at one height: nothing to tell
+    assert stems.measure_bars(prepared, symbols).sure == ()
+
+
+@pytest.mark.parametrize(("seed", "name"), [(21265, "LadyIxelby"), (21193, "SharaIxbrathu627")])
+def test_bars_on_synthetic_screens(seed, name):
+    from looplab.alliance.reader import read_screenshot
+    from tests.alliance.synth import make_screenshot
+
+    # 21265: 15 px type; 21193: Liberation Serif Bold, whose I with its serifs is 0.46 of the cap height wide
+    assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+
+
 def test_bars_in_trailing_digits_are_ones():
     words = (("Zuroquall5", 80.0),)
     symbols = tuple((ch, (0, 0, 1, 1), 0) for ch in "Zuroquall5")
