@@ -17,6 +17,8 @@ from looplab.alliance.numbers import parse_number
         ("3M", 3000000),
         ("228.9M", 228900000),
         ("1,5M", 1500000),
+        ("734844 8K", 734844800),  # the point not read: a group after a space has three digits
+        ("1 234K", 1234000),
         ("2B", 2000000000),
         ("Power: 3,244", 3244),
         ("Power:3,817", 3817),

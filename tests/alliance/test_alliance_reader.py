@@ -541,6 +541,12 @@ def test_a_letter_no_digit_looks_like_between_digits_makes_a_name_when_the_class
     assert rows.get("áose739") == [8, 826295889, 34621706], rows
 
 
+def test_the_last_digit_and_unit_of_a_value_are_no_icon_at_its_end():
+    # seed 21255: "734844.8K" in 12 px type read "734844 8K"; "8K" had been taken for an icon and dropped
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21255).image).rows}
+    assert rows.get("Dragon") == [7, 734844800, 9530], rows
+
+
 def test_a_bold_rank_before_a_name_is_no_solid_icon():
     # seed 21115: "8 Bythune" in DejaVu Sans Bold, the 8's box two-thirds ink: its two holes make it a digit
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(21115).image).rows}

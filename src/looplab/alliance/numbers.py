@@ -47,7 +47,8 @@ def _group_value(num: str) -> int | None:
 def _suffixed_value(num: str, multiplier: int) -> int | None:
     """``12.5K`` -> 12500; ``1,5M`` (decimal comma) -> 1500000; ``1,234K`` -> 1234000."""
     num = num.lstrip("+")
-    match = re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", num.replace(" ", ""))
+    # a space before one or two digits is a decimal point not read ("734844 8K"): a group has three
+    match = re.fullmatch(r"(\d+) (\d{1,2})", num) or re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", num.replace(" ", ""))
     if match:
         whole, frac = match.group(1), match.group(2) or ""
         value = int(whole) * multiplier

@@ -475,11 +475,15 @@ def _glued_word(text: str) -> bool:
     return any(not _UNIT_AS_READ.fullmatch(m.group(0)[1:]) for m in _GLUED_WORD.finditer(text))
 
 
+_DIGIT_AND_UNIT = re.compile(r"\d[KkMmBb]")
+
+
 def _edge_junk(word: str, confidence: float) -> bool:
     """A word at a crop's end read off an icon: short and unsure, mostly symbols and unsure, or
     symbols alone however sure (a target icon before "4,141" read "®", which made "414" of the rest)."""
     alnum = sum(ch.isalnum() for ch in word)
-    unsure_short = len(word) <= 2 and not word.isdigit() and confidence < 85
+    # a value's last digit and its unit stay ("734844.8K" read "734844 8K")
+    unsure_short = len(word) <= 2 and not word.isdigit() and confidence < 85 and not _DIGIT_AND_UNIT.fullmatch(word)
     return unsure_short or not alnum or (alnum < len(word) / 2 and confidence < 60)
 
 
