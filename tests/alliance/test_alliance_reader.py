@@ -553,6 +553,30 @@ def test_a_bold_rank_before_a_name_is_no_solid_icon():
     assert rows.get("Bythune") == [8, 27099], rows
 
 
+def test_a_short_word_in_a_lighter_ink_at_a_names_end_is_an_icon():
+    from looplab.alliance import ocr
+    from looplab.alliance.reader import _without_faint_ends
+
+    words = (("Player", 90.0), ("uda", 70.0))
+    image = np.full((60, 300), 255, np.uint8)
+    cv2.putText(image, "Player", (10, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
+    cv2.putText(image, "uda", (200, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 140, 3)  # a grey crown, say
+    result = ocr.OcrResult("Player uda", 80.0, words, ((10, 10, 150, 50), (200, 10, 280, 50)))
+    assert _without_faint_ends(result, image).text == "Player"
+    cv2.putText(image, "uda", (200, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)  # the name's own ink: a word
+    assert _without_faint_ends(result, image).text == "Player uda"
+
+
+@pytest.mark.parametrize(
+    ("seed", "name"),
+    [(21164, "Bragonlux_Luüne"), (21169, "Byli"), (21189, "[WBB] Blade33"), (20747, "öibra_Thurolet978")],
+)
+def test_icons_after_names_read_as_short_words_are_left_out(seed, name):
+    # a crown, a cup, a shield, each in a lighter colour than the name, read "ıM4", "uda", "@&", "ı44"
+    names = {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert name in names, names
+
+
 def test_words_joined_by_an_underscore_but_not_a_word_and_a_picture():
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20186).image).rows}
     assert rows.get("Lady_Night") == [7864294], rows

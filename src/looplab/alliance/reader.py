@@ -226,7 +226,7 @@ class AllianceReader:
         bars = stems.measure_bars(prepared, result.symbols) if result.symbols else stems.Bars()
         apart = _with_bars(result, bars.if_apart)
         result = _with_underscores(prepared, _with_case(_with_bars(result, bars.sure), prepared))
-        result = _without_solid_ends(result, prepared)
+        result = _without_faint_ends(_without_solid_ends(result, prepared), prepared)
         name = _trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
@@ -238,9 +238,10 @@ class AllianceReader:
         if _LABEL.search(name):
             # no member, and its number neither; only a sure reading, as a label drops that number
             return TextItem(region, "label", name, result.confidence) if result.confidence >= 60 else None
-        if_apart = (
-            _trim_words(_without_solid_ends(_with_underscores(prepared, apart), prepared)) if bars.if_apart else None
-        )
+        if_apart = None
+        if bars.if_apart:
+            apart = _without_solid_ends(_with_underscores(prepared, apart), prepared)
+            if_apart = _trim_words(_without_faint_ends(apart, prepared))
         return TextItem(region, "name", name, result.confidence, if_bars_apart=if_apart, bar_gaps=bars.gaps)
 
     def _rows(self, items: list[TextItem], width: int | None = None) -> list[Row]:
@@ -875,11 +876,45 @@ def _without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrR
         keep.pop()
     while len(keep) > 1 and solid(keep[0]):
         keep.pop(0)
+    return _keeping(result, keep)
+
+
+def _keeping(result: ocr.OcrResult, keep: list[int]) -> ocr.OcrResult:
     if len(keep) == len(result.words):
         return result
     words = tuple(result.words[i] for i in keep)
     boxes = tuple(result.boxes[i] for i in keep)
     return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, boxes, result.symbols)
+
+
+FAINTER = 80  # grey levels: how much lighter than the name's ink an icon's is, at the darkest of each
+
+
+def _without_faint_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``result`` without a short word at either end drawn in a lighter ink than the words it ends: an
+    icon in another colour read as letters ("ıM4" off a grey crown after "Bragonlux_Luüne"). A name is
+    written in one colour, and the crop is stretched so that its darkest ink is black. A rank before the
+    name, in the numbers' colour, stays: it is split off as a number later."""
+    if len(result.words) < 2 or len(result.boxes) != len(result.words):
+        return result
+    cores = []
+    for x1, y1, x2, y2 in result.boxes:
+        patch = prepared[max(y1, 0) : y2, max(x1, 0) : x2]
+        ink = patch[patch < 200]
+        cores.append(float(np.percentile(ink, 10)) if ink.size else None)
+    keep = list(range(len(result.words)))
+
+    def faint(i: int) -> bool:
+        word, rest = result.words[i][0], [cores[j] for j in keep if j != i and cores[j] is not None]
+        if len(word) > 3 or word.isdigit() or cores[i] is None or not rest:
+            return False
+        return cores[i] - min(rest) >= FAINTER
+
+    while len(keep) > 1 and faint(keep[-1]):
+        keep.pop()
+    while len(keep) > 1 and faint(keep[0]):
+        keep.pop(0)
+    return _keeping(result, keep)
 
 
 def _holes(ink: np.ndarray) -> int:
