@@ -78,6 +78,35 @@ def test_bars_on_synthetic_screens(seed, name):
     assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
 
 
+@pytest.mark.parametrize("font", [SANS, "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"])
+def test_an_l_with_a_foot_is_an_L(font):
+    # seeds 21196, 21266: "ByeéLiel", "LetelLiliel" read with an l for the L; the l's themselves stay
+    prepared, symbols = _drawn("ByeeLiel", "Byeeliel", font=font)
+    assert stems.measure_bars(prepared, symbols).sure[:1] == ((4, "L"),)
+    assert stems.respelt((("Byeeliel", 90.0),), symbols, ((4, "L"),)) == (("ByeeLiel", 90.0),)
+    prepared, symbols = _drawn("Byeeliel", font=font)
+    assert all(letter != "L" for _, letter in stems.measure_bars(prepared, symbols).sure)
+
+
+@pytest.mark.parametrize(
+    ("seed", "name"),
+    [
+        (21196, "ByeéLiel858"),
+        (21266, "[XSL]LetelLiliel"),
+        (21132, "Aklet_Vianli"),
+        (21232, "Roixlet652"),
+        (20761, "[VGL] Elletro"),
+    ],
+)
+def test_footed_ls_on_synthetic_screens(seed, name):
+    from looplab.alliance.reader import read_screenshot
+    from tests.alliance.synth import make_screenshot
+
+    # 21132, 21232: an l fused with the k or x before it is one blob with a foot, but two strokes above it;
+    # 20761: an E paired with an l's symbol (the boxes drifted) has a foot, but arms above it
+    assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+
+
 def test_bars_in_trailing_digits_are_ones():
     words = (("Zuroquall5", 80.0),)
     symbols = tuple((ch, (0, 0, 1, 1), 0) for ch in "Zuroquall5")

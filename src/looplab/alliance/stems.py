@@ -117,6 +117,29 @@ def flagged_ones(symbols, found, pairs) -> list[tuple[int, str]]:
     return ones
 
 
+def footed_ls(symbols, found, pairs) -> list[tuple[int, str]]:
+    """Bars read as l whose blob is a capital's height and an L's shape, a thin stem with a foot
+    ("ByeéLiel" read "Byeeliel"): (symbol index, "L")."""
+    labels, boxes, _, baseline, cap = found
+    footed = []
+    for s, i in pairs:
+        if symbols[s][0] != "l":
+            continue
+        x, y, w, h, _ = boxes[i]
+        if w < 0.45 * cap or not 0.85 * cap <= baseline - y <= 1.1 * cap:
+            continue
+        mask = labels[y : y + h, x : x + w] == i + 1
+        upper = [np.nonzero(row)[0] for row in mask[: int(0.7 * h)]]
+        # above the foot, all ink in the left part: no arm (an E), no second stroke (a "kl" or "xl" fused
+        # into one blob)
+        ends = [cols[-1] for cols in upper if len(cols)]
+        right = float(np.percentile(ends, 90)) if ends else w
+        foot = float(mask[int(0.85 * h) :].sum(axis=1).max())
+        if right <= 0.5 * w and foot >= 0.8 * w:
+            footed.append((s, "L"))
+    return footed
+
+
 def measure_bars(prepared: np.ndarray, symbols) -> Bars:
     """I or l for each bar read as one, from its top against the line's capitals and ascenders; a one
     for a bar with a one's flag among digits."""
@@ -126,7 +149,7 @@ def measure_bars(prepared: np.ndarray, symbols) -> Bars:
     if found is None:
         return Bars()
     pairs = marks.letter_pairs(symbols, found)[0]
-    ones = flagged_ones(symbols, found, pairs)
+    ones = flagged_ones(symbols, found, pairs) + footed_ls(symbols, found, pairs)
     bars = _bars_by_height(prepared, symbols, found, pairs)
     flagged = {i for i, _ in ones}
     return Bars(
