@@ -126,8 +126,8 @@ def test_decimal_point_is_found_in_the_pixels():
     from PIL import Image, ImageDraw, ImageFont
 
     from looplab.alliance import ocr
+    from looplab.alliance.number_reading import with_decimal_point
     from looplab.alliance.numbers import parse_number
-    from looplab.alliance.reader import _with_decimal_point
     from tests.alliance.synth import font_paths
 
     font = ImageFont.truetype(font_paths()[0], 28) if font_paths() else ImageFont.load_default(28)
@@ -136,7 +136,7 @@ def test_decimal_point_is_found_in_the_pixels():
         ImageDraw.Draw(image).text((8, 6), drawn, font=font, fill=0)
         prepared = ocr.prepare_crop(np.asarray(image), text_height=28)
         read = drawn.replace(".", "")  # what Tesseract gives
-        fixed, _, value = _with_decimal_point(read, 80.0, parse_number(read), prepared)
+        fixed, _, value = with_decimal_point(read, 80.0, parse_number(read), prepared)
         assert (fixed, value) == (drawn, expected)
 
 
@@ -178,11 +178,11 @@ def test_small_text_is_read_enlarged():
 def test_a_tag_closed_by_a_lookalike_is_no_junk_word():
     # riseofkingdoms_1.jpg: "[VENi] <Korean>" read as "[VENi) 2887", the tag word with low confidence
     from looplab.alliance.ocr import OcrResult
-    from looplab.alliance.reader import _trim_words
+    from looplab.alliance.words import trim_words
 
     read = OcrResult("[VENi) 2887", 57.1, (("[VENi)", 59.2), ("2887", 55.0)))
-    assert _trim_words(read) == "[VENi] 2887"
-    assert _trim_words(OcrResult("(18§ Alpha", 70.0, (("(18§", 60.0), ("Alpha", 90.0)))) == "Alpha"
+    assert trim_words(read) == "[VENi] 2887"
+    assert trim_words(OcrResult("(18§ Alpha", 70.0, (("(18§", 60.0), ("Alpha", 90.0)))) == "Alpha"
 
 
 @pytest.mark.skipif(not (DATA / "riseofkingdoms_1.jpg").exists(), reason="shared real screenshots not present")
@@ -251,7 +251,7 @@ def test_a_name_read_at_other_scales_is_chosen_by_the_names_models(monkeypatch):
 def test_a_name_with_characters_latin_models_make_up_is_read_by_the_japanese_model(monkeypatch):
     # riseofkingdoms_3.png: "メBabyRoycîeeツ" read by the names models as "XBabyRoyciee'/" (64)
     from looplab.alliance import ocr
-    from looplab.alliance.reader import _cjk
+    from looplab.alliance.scripts import read_cjk
 
     prepared = ocr.prepare_crop(_drawn_line("BabyRoyciee"), text_height=20)
 
@@ -263,9 +263,9 @@ def test_a_name_with_characters_latin_models_make_up_is_read_by_the_japanese_mod
     monkeypatch.setattr(ocr, "read_line", read_line)
     monkeypatch.setattr(ocr, "has_languages", lambda kind: True)
     latin = ocr.OcrResult("XBabyRoyciee'/", 63.7, (("XBabyRoyciee'/", 63.7),))
-    assert _cjk(prepared, [], latin).text == "メBabyRoycieeツ"
+    assert read_cjk(prepared, [], latin).text == "メBabyRoycieeツ"
     plain = ocr.OcrResult("XBabyRoyciee", 63.7, (("XBabyRoyciee", 63.7),))
-    assert _cjk(prepared, [], plain) is None  # read well enough, nothing made up
+    assert read_cjk(prepared, [], plain) is None  # read well enough, nothing made up
 
 
 @pytest.mark.skipif(
@@ -286,8 +286,8 @@ def test_a_picture_glued_before_a_number_is_cut_off():
     from PIL import Image, ImageDraw, ImageFont
 
     from looplab.alliance import ocr
+    from looplab.alliance.number_reading import without_edge_picture
     from looplab.alliance.numbers import parse_number
-    from looplab.alliance.reader import _without_edge_picture
     from looplab.imaging.regions import Box, find_text_regions, to_gray
     from tests.alliance.synth import font_paths
 
@@ -302,11 +302,11 @@ def test_a_picture_glued_before_a_number_is_cut_off():
     assert region.x <= 12 and region.x2 >= 140, region  # the icon is chained to the digits
     gray = to_gray(rgb)
     crop = gray[region.y - 4 : region.y2 + 4, region.x - 4 : region.x2 + 4]
-    inner, height = _without_edge_picture(crop, region)
+    inner, height = without_edge_picture(crop, region)
     assert crop.shape[1] - 60 <= inner.shape[1] <= crop.shape[1] - 45  # the icon (44 px and a gap) cut off
     assert parse_number(ocr.read_line(ocr.prepare_crop(inner, text_height=height)).text) == 1604
     plain = gray[:, 55:]
-    assert _without_edge_picture(plain, Box(5, 20, 100, 30, 26)) is None
+    assert without_edge_picture(plain, Box(5, 20, 100, 30, 26)) is None
 
 
 @pytest.mark.skipif(
@@ -349,7 +349,8 @@ def test_a_name_whose_kana_the_japanese_model_made_up_keeps_its_latin_letters(mo
     # "D A D D Y≋" (whiteoutsurvival_20251112_114619.jpg): the English model reads "DADDYZ-" (2), the
     # Japanese one the spaced letters surely (96) and the decoration as kana it is unsure of (55, 70)
     from looplab.alliance import ocr
-    from looplab.alliance.reader import _cjk, _trim_words
+    from looplab.alliance.scripts import read_cjk
+    from looplab.alliance.words import trim_words
 
     letters = [(ch, 96.0) for ch in "DADDY"]
 
@@ -362,24 +363,24 @@ def test_a_name_whose_kana_the_japanese_model_made_up_keeps_its_latin_letters(mo
     monkeypatch.setattr(ocr, "read_line", read_line)
     monkeypatch.setattr(ocr, "has_languages", lambda kind: kind == "cjk")
     latin = ocr.OcrResult("DADDYZ-", 2.1, (("DADDYZ-", 2.1),))
-    read = _cjk(np.full((40, 200), 255, np.uint8), [], latin)
-    assert read is not None and _trim_words(read) == "D A D D Y"
+    read = read_cjk(np.full((40, 200), 255, np.uint8), [], latin)
+    assert read is not None and trim_words(read) == "D A D D Y"
     # the single letters of a spaced-out name are no icons; one beside a name still is
-    assert _trim_words(ocr.OcrResult("", 0.0, (("©", 70.0), ("Bob", 90.0), ("k", 90.0)))) == "Bob"
+    assert trim_words(ocr.OcrResult("", 0.0, (("©", 70.0), ("Bob", 90.0), ("k", 90.0)))) == "Bob"
 
 
 def test_a_number_with_letters_glued_to_it_loses_to_a_clean_reading():
     # "211.5M" behind a fist icon, read at the icon's height as "@ 2nsm" (73: the number 2 and a unit
     # "nsm"), at its own height as "211.5M" (63)
     from looplab.alliance import ocr
-    from looplab.alliance.reader import _reading_rank
+    from looplab.alliance.number_reading import reading_rank
 
     glued, clean = ocr.OcrResult("@ 2nsm", 72.9, (("@", 80.0), ("2nsm", 65.0))), ocr.OcrResult("211.5M", 63.5)
-    assert max([(glued,), (clean,)], key=_reading_rank)[0] is clean
+    assert max([(glued,), (clean,)], key=reading_rank)[0] is clean
     apart = ocr.OcrResult("215,600 points", 70.0)  # a unit apart from its number is still a number
-    assert max([(apart,), (clean,)], key=_reading_rank)[0] is apart
+    assert max([(apart,), (clean,)], key=reading_rank)[0] is apart
     doubled, short = ocr.OcrResult("882Mm", 90.0), ocr.OcrResult("88", 50.0)  # its unit letter read twice
-    assert max([(doubled,), (short,)], key=_reading_rank)[0] is doubled
+    assert max([(doubled,), (short,)], key=reading_rank)[0] is doubled
 
 
 @pytest.mark.skipif(
@@ -440,7 +441,7 @@ def test_a_number_behind_an_icon_read_as_a_symbol_is_a_number():
     # seed 20129: a ring icon glued before "95M" read as "p®95M", a name that took the row's other
     # number while "Luxka_Rose" lost its two
     from looplab.alliance import ocr
-    from looplab.alliance.reader import _from_first_digit
+    from looplab.alliance.number_reading import from_first_digit
 
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20129).image).rows}
     assert rows.get("Luxka_Rose") == [95_000_000, 100_000], rows
@@ -448,10 +449,10 @@ def test_a_number_behind_an_icon_read_as_a_symbol_is_a_number():
     symbols = (("p", (10, 10, 40, 40), 0), ("®", (45, 10, 70, 40), 0), ("9", (120, 10, 140, 40), 0))
     name_like = np.array([0.9, 0.05, 0.05])
     glued = ocr.OcrResult("p®95M", 76.0, (("p®95M", 76.0),), (), symbols)
-    cut = _from_first_digit(crop, prepared, glued, name_like)
+    cut = from_first_digit(crop, prepared, glued, name_like)
     assert cut is not None and cut[0].shape[1] < 100 - 45  # from about the 9 on
     for name in ("Ace08", "Vio910"):  # letters before digits, and a name the classifier is sure of
-        assert _from_first_digit(crop, prepared, ocr.OcrResult(name, 90.0, (), (), symbols), name_like) is None
+        assert from_first_digit(crop, prepared, ocr.OcrResult(name, 90.0, (), (), symbols), name_like) is None
 
 
 def test_a_name_with_digits_read_unsurely_is_not_taken_for_a_number():
@@ -524,15 +525,15 @@ def test_a_solid_icon_after_a_name_read_as_a_digit_is_no_part_of_it():
 
 def test_a_digit_after_a_name_stays():
     from looplab.alliance import ocr
-    from looplab.alliance.reader import _without_solid_ends
+    from looplab.alliance.words import without_solid_ends
 
     words = (("Player", 90.0), ("8", 90.0))
     image = np.full((60, 260), 255, np.uint8)
     cv2.putText(image, "Player 8", (10, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
     result = ocr.OcrResult("Player 8", 90.0, words, ((10, 10, 150, 50), (200, 10, 232, 50)))
-    assert _without_solid_ends(result, image).text == "Player 8"
+    assert without_solid_ends(result, image).text == "Player 8"
     cv2.rectangle(image, (200, 12), (232, 46), 0, -1)  # the same place filled: an icon
-    assert _without_solid_ends(result, image).text == "Player"
+    assert without_solid_ends(result, image).text == "Player"
 
 
 def test_a_letter_no_digit_looks_like_between_digits_makes_a_name_when_the_classifier_leans_to_one():
@@ -555,16 +556,16 @@ def test_a_bold_rank_before_a_name_is_no_solid_icon():
 
 def test_a_short_word_in_a_lighter_ink_at_a_names_end_is_an_icon():
     from looplab.alliance import ocr
-    from looplab.alliance.reader import _without_faint_ends
+    from looplab.alliance.words import without_faint_ends
 
     words = (("Player", 90.0), ("uda", 70.0))
     image = np.full((60, 300), 255, np.uint8)
     cv2.putText(image, "Player", (10, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)
     cv2.putText(image, "uda", (200, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 140, 3)  # a grey crown, say
     result = ocr.OcrResult("Player uda", 80.0, words, ((10, 10, 150, 50), (200, 10, 280, 50)))
-    assert _without_faint_ends(result, image).text == "Player"
+    assert without_faint_ends(result, image).text == "Player"
     cv2.putText(image, "uda", (200, 45), cv2.FONT_HERSHEY_SIMPLEX, 1.4, 0, 3)  # the name's own ink: a word
-    assert _without_faint_ends(result, image).text == "Player uda"
+    assert without_faint_ends(result, image).text == "Player uda"
 
 
 @pytest.mark.parametrize(
@@ -618,7 +619,7 @@ def test_a_count_out_of_a_limit_is_no_number():
 def test_an_icon_read_as_a_sure_symbol_before_a_number_is_cut_off():
     # seed 20579: a target icon before "4,141" read "® 414" (88), the icon surely a symbol and the
     # number short of a digit; read alone, "4,141" (93)
-    from looplab.alliance.reader import _edge_junk
+    from looplab.alliance.number_reading import _edge_junk
 
     assert _edge_junk("®", 88.0) and not _edge_junk("414", 88.0) and not _edge_junk("[AB]", 90.0)
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20579).image).rows}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from looplab.alliance import ocr, reader
+from looplab.alliance import ocr, scripts
 from looplab.alliance.reader import read_screenshot
 from looplab.imaging.decode import decode_image_file
 from tests.alliance.synth import make_screenshot
@@ -71,7 +71,7 @@ def test_hangul_takes_the_place_of_the_latin_models_unsure_words():
             ("나", (145, 23, 167, 47), 100.0),
         ],
     )
-    merged, sureness = reader._with_hangul(latin, korean)
+    merged, sureness = scripts.with_hangul(latin, korean)
     assert merged.text == "[VENi] 루 나" and sureness > 99
     assert merged.confidence == 60.0  # no surer than the Latin words it keeps: the row goes to review
 
@@ -87,7 +87,7 @@ def test_hangul_takes_the_place_of_the_latin_models_unsure_words():
 def test_hangul_made_up_from_latin_letters_or_strokes_is_refused(latin_words, korean_text, why):
     latin = ocr.OcrResult(" ".join(w for w, _ in latin_words), 10.0, latin_words, ((10, 10, 120, 40),))
     korean = _korean(korean_text, [(ch, (10 + 25 * i, 10, 35 + 25 * i, 40), 95.0) for i, ch in enumerate(korean_text)])
-    assert reader._with_hangul(latin, korean)[0].text == "", why
+    assert scripts.with_hangul(latin, korean)[0].text == "", why
 
 
 def test_hangul_whose_words_the_model_is_unsure_of_is_refused():
@@ -103,9 +103,9 @@ def test_hangul_whose_words_the_model_is_unsure_of_is_refused():
         tuple((t, b, i) for i, (t, b) in enumerate(symbols)),
         (88.0, 87.0, 88.0),
     )
-    assert reader._with_hangul(latin, korean)[0].text == ""
+    assert scripts.with_hangul(latin, korean)[0].text == ""
     sure = dataclasses.replace(korean, words=(("먼", 86.0), ("티", 17.0), ("국", 93.0)))
-    assert reader._with_hangul(latin, sure)[0].text == "먼티국"  # like "쏘응진갱": one word unsure of three
+    assert scripts.with_hangul(latin, sure)[0].text == "먼티국"  # like "쏘응진갱": one word unsure of three
 
 
 @pytest.mark.skipif(not (DATA / "riseofkingdoms_1.jpg").exists(), reason="shared real screenshots not present")
@@ -129,18 +129,18 @@ def test_real_screens_without_hangul_get_none():
     ):
         image = decode_image_file(DATA / name)
         names = [r.name for r in read_screenshot(image).rows]
-        assert not any(reader._HANGUL.search(n) for n in names), (name, names)
+        assert not any(scripts.HANGUL.search(n) for n in names), (name, names)
 
 
 def test_a_kana_decoration_on_a_latin_name_is_kept():
     latin = ocr.OcrResult("Stevie'/", 22.0, (("Stevie'/", 22.0),))
     japanese = ocr.OcrResult("Stevie ツ ソ", 70.0, (("Stevie", 65.0), ("ツ", 86.0), ("ソ", 59.0)))
-    decorated = reader._kana_decorated(latin, japanese, sure=80.0)
+    decorated = scripts.kana_decorated(latin, japanese, sure=80.0)
     assert decorated is not None and decorated.text == "Stevie ツ"  # the underline's "ソ" left out
     other = ocr.OcrResult("Steve ツ", 70.0, (("Steve", 65.0), ("ツ", 86.0)))
-    assert reader._kana_decorated(latin, other, sure=80.0) is None  # the Latin letters disagree
+    assert scripts.kana_decorated(latin, other, sure=80.0) is None  # the Latin letters disagree
     unsure = ocr.OcrResult("Stevie ツ", 70.0, (("Stevie", 65.0), ("ツ", 70.0)))
-    assert reader._kana_decorated(latin, unsure, sure=80.0) is None
+    assert scripts.kana_decorated(latin, unsure, sure=80.0) is None
 
 
 @pytest.mark.skipif(

@@ -15,6 +15,7 @@ import numpy as np
 from looplab.alliance.ocr import text_is_light
 
 CLASSES = ("name", "number", "other")
+NAME, NUMBER, OTHER = range(3)  # indices into CLASSES and into a prediction's probabilities
 HEIGHT, WIDTH = 24, 96
 DEFAULT_MODEL = "region_classifier.onnx"
 

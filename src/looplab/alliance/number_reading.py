@@ -1,0 +1,244 @@
+"""Numbers read off a line: digits as drawn, decimal points, units, and icons glued to either end."""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+
+from looplab.alliance import ocr
+from looplab.alliance.classifier import NAME
+from looplab.alliance.numbers import has_digits, parse_number
+from looplab.alliance.words import with_words
+from looplab.imaging.regions import Box, character_boxes, edge_mask
+
+
+def digit_share(text: str) -> float:
+    chars = [c for c in text if not c.isspace()]
+    return sum(c.isdigit() for c in chars) / len(chars) if chars else 0.0
+
+
+_GLUED_WORD = re.compile(r"\d[^\W\d_]{2,}")  # letters glued to a digit ("4haak"; "215,600 pts" is apart)
+_UNIT_AS_READ = re.compile(r"[Il|]?[KkMmBb]+")  # "882Mm": a unit letter read twice; "0.1IM": a bar made up
+
+
+def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = False) -> ocr.OcrResult:
+    """A digit or two alone (a rank) read by the line model, which makes up a neighbour ("7" read
+    "74", "5" read "3]", "7" read unsurely), or by the word model, which drops one ("74" read "4",
+    "11" read "1"): the word model's reading where it has as many digits as the crop has glyphs and the
+    line model's has not, or is unsure (the word model also reads a small "3" as "8", surely); failing
+    that, the line model's on the crop enlarged, unless the classifier half takes it for a picture or the
+    line model's reading is a guess (a banner read "3" at 0 is read "3" at 93 when enlarged)."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats((prepared < 128).astype(np.uint8), connectivity=8)
+    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    tall = heights >= 0.6 * heights.max() if count > 1 else np.zeros(0, bool)
+    # a blob as wide as tall is two digits touching ("11" joined by its serifs): a digit is about
+    # 0.6 of its height wide
+    glyphs = int(sum(max(1, round(w / (0.62 * h))) for w, h in zip(widths[tall], heights[tall], strict=True)))
+
+    def drawn(reading: ocr.OcrResult) -> bool:
+        return parse_number(reading.text) is not None and sum(ch.isdigit() for ch in reading.text) == glyphs
+
+    word = ocr.read_line(prepared, digits=True, single_word=True)
+    if count > 1 and tall.all():  # no point drawn: the word model's are made up ("11" read "1.1.")
+        word = with_words(word, tuple((re.sub(r"[.,]", "", w), c) for w, c in word.words))
+    # a line reading without a digit ("11" read "n") is no rival: the word model's is taken less surely
+    sure = 90 if has_digits(line.text) else 80
+    if drawn(word) and word.confidence >= sure and (not drawn(line) or line.confidence < 80):
+        return word
+    if line.text.strip() == "0" and drawn(word) and word.text.strip() != "0" and word.confidence >= 70:
+        return word  # a rank is never 0: the line model's round "0" for a "9" or a "6"
+    if not iconish and line.confidence >= 40 and (not drawn(line) or line.confidence < 80):
+        # "11" read "1" by both, "7" read "74": larger, the line model reads such digits as drawn (a
+        # badge the classifier half takes for a picture would be read as an "8" too)
+        for factor in (1.35, 1.65):
+            larger = cv2.resize(prepared, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+            again = ocr.read_line(larger, digits=True)
+            if drawn(again) and again.confidence >= 90:
+                return again
+    return line
+
+
+def as_number(result: ocr.OcrResult) -> tuple[str, float, int] | None:
+    """(text, confidence, value) when the reading is a number, possibly with an icon read at an end."""
+    value = parse_number(result.text)
+    if value is not None:
+        return result.text, result.confidence, value
+    if len(result.words) > 1:
+        words = _strip_icon_words(result.words)
+        text = " ".join(w for w, _ in words)
+        value = parse_number(text)
+        if value is not None:
+            return text, float(np.mean([c for _, c in words])), value
+    return None
+
+
+_SUFFIXED = re.compile(r"(\d{2,})\s?([KkMmBb])")
+
+
+def with_decimal_point(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
+    """``19K`` -> ``1.9K`` when the crop shows a decimal point the reading dropped (Tesseract often loses
+    a small dot between digits): a blob much smaller than the digits, on their baseline, between two
+    of them. The digits after it are the characters right of it less the suffix letter."""
+    match = _SUFFIXED.fullmatch(text.strip())
+    if match is None:
+        return text, confidence, value
+    right = _right_of_point(prepared)
+    digits, suffix = match.groups()
+    if right is None or not 1 <= right - 1 < len(digits):
+        return text, confidence, value
+    cut = len(digits) - (right - 1)
+    fixed = f"{digits[:cut]}.{digits[cut:]}{suffix}"
+    parsed = parse_number(fixed)
+    return (fixed, confidence, parsed) if parsed is not None else (text, confidence, value)
+
+
+def _right_of_point(prepared: np.ndarray) -> int | None:
+    """How many character-sized shapes lie right of the one point-sized shape on the baseline of a
+    prepared crop (dark on white), or None when there is no such point, or more than one."""
+    ink = (prepared < 128).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    shapes = [tuple(int(v) for v in s[:4]) for s in stats[1:]]
+    if not shapes:
+        return None
+    tall = max(h for _, _, _, h in shapes)
+    chars = [sh for sh in shapes if sh[3] >= 0.6 * tall]
+    if len(chars) < 3:
+        return None
+    baseline = float(np.median([y + h for _, y, _, h in chars]))
+    points = [
+        (x, y, w, h)
+        for x, y, w, h in shapes
+        if 0.1 * tall <= h <= 0.3 * tall and 0.1 * tall <= w <= 0.4 * tall and abs(y + h - baseline) <= 0.15 * tall
+    ]
+    if len(points) != 1:
+        return None
+    px, _, pw, _ = points[0]
+    left = [c for c in chars if c[0] + c[2] <= px]
+    right = [c for c in chars if c[0] >= px + pw]
+    if not left or len(left) + len(right) != len(chars):
+        return None
+    return len(right)
+
+
+def reading_rank(reading: tuple) -> tuple[bool, float]:
+    """Readings that parse as a number first, then by confidence; a number with letters glued to its
+    digits is none ("211.5M" behind a fist icon, read at the icon's height as "@ 2nsm": 2 "nsm")."""
+    number = as_number(reading[0])
+    return number is not None and not glued_word(number[0]), reading[0].confidence
+
+
+def glued_word(text: str) -> bool:
+    """Letters glued to a digit that are no unit as read ("4haak", not "0.1IM" or "882Mm")."""
+    return any(not _UNIT_AS_READ.fullmatch(m.group(0)[1:]) for m in _GLUED_WORD.finditer(text))
+
+
+_DIGIT_AND_UNIT = re.compile(r"\d[KkMmBb]")
+
+
+def _edge_junk(word: str, confidence: float) -> bool:
+    """A word at a crop's end read off an icon: short and unsure, mostly symbols and unsure, or
+    symbols alone however sure (a target icon before "4,141" read "®", which made "414" of the rest)."""
+    alnum = sum(ch.isalnum() for ch in word)
+    # a value's last digit and its unit stay ("734844.8K" read "734844 8K")
+    unsure_short = len(word) <= 2 and not word.isdigit() and confidence < 85 and not _DIGIT_AND_UNIT.fullmatch(word)
+    return unsure_short or not alnum or (alnum < len(word) / 2 and confidence < 60)
+
+
+def without_edge_icons(crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult) -> tuple[np.ndarray, int] | None:
+    """The part of ``crop`` left of/right of junk words read at its ends, or None when there are none."""
+    if len(result.boxes) < 2:
+        return None
+    words = list(zip(result.words, result.boxes, strict=True))
+    start, end = 0, len(words)
+    while end - start > 1 and _edge_junk(*words[start][0]):
+        start += 1
+    while end - start > 1 and _edge_junk(*words[end - 1][0]):
+        end -= 1
+    if (start, end) == (0, len(words)):
+        return None
+    scale = (prepared.shape[1] - 2 * ocr.BORDER) / max(crop.shape[1], 1)
+    x1 = min(b[0] for _, b in words[start:end]) - ocr.BORDER
+    x2 = max(b[2] for _, b in words[start:end]) - ocr.BORDER
+    y1 = min(b[1] for _, b in words[start:end]) - ocr.BORDER
+    y2 = max(b[3] for _, b in words[start:end]) - ocr.BORDER
+    pad = 0.15 * (y2 - y1)
+    left, right = max(0, int((x1 - pad) / scale)), min(crop.shape[1], int((x2 + pad) / scale) + 1)
+    top, bottom = max(0, int((y1 - pad) / scale)), min(crop.shape[0], int((y2 + pad) / scale) + 1)
+    if right - left < 4 or bottom - top < 4:
+        return None
+    return crop[top:bottom, left:right], max(4, round((y2 - y1) / scale))
+
+
+def without_edge_picture(crop: np.ndarray, region: Box) -> tuple[np.ndarray, int] | None:
+    """The part of ``crop`` (``region`` padded) right of a picture glued to the left of the text, or None
+    when there is none: a shape much taller than the region's characters and as wide as it is tall,
+    with character-sized shapes right of it (a sword icon before "1,604", read as "k4" or "7")."""
+    if not region.char_h or region.h < 1.4 * region.char_h:
+        return None
+    boxes = character_boxes(edge_mask(crop), min_height=max(3, region.char_h // 3), max_height=crop.shape[0])
+    pictures = [b for b in boxes if b[3] >= 1.4 * region.char_h and b[2] >= 0.5 * b[3]]  # a medal is tall
+    if not pictures:
+        return None
+    x, y, w, h = (int(v) for v in min(pictures, key=lambda b: b[0]))
+    middles = boxes[:, 1] + boxes[:, 3] / 2
+    rest = boxes[(boxes[:, 0] >= x + w) & (middles >= y) & (middles <= y + h)]  # beside it, not above
+    if not len(rest) or float(np.median(rest[:, 3])) > 1.2 * region.char_h:
+        return None
+    pad = max(2, region.char_h // 6)
+    left = max(0, int(rest[:, 0].min()) - pad)
+    # only the rows of the text beside the picture: a tall picture's padding may reach the line above
+    top, bottom = max(0, int(rest[:, 1].min()) - 2 * pad), int((rest[:, 1] + rest[:, 3]).max()) + 2 * pad
+    return crop[top:bottom, left:], region.char_h
+
+
+_GLUED_ICON = re.compile(r"([^\d\s]{1,3})(\d[\d,.' ]*[KkMmBb]?)")
+
+
+def from_first_digit(
+    crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult, p: np.ndarray
+) -> tuple[np.ndarray, int] | None:
+    """The part of ``crop`` from the first digit on, where an icon as tall as the digits is glued before
+    a number and read as a symbol or two ("p®95M" for a ring and "95M"): a prefix with a symbol in it,
+    or a letter or two where the classifier sees no name (three letters are a word: "Ora772"); None else."""
+    match = _GLUED_ICON.fullmatch(result.text)
+    if match is None or not (re.search(r"[^\w]", match.group(1)) or p[NAME] < 0.5 and len(match.group(1)) <= 2):
+        return None
+    first = next((box for text, box, _ in result.symbols if text.isdigit()), None)
+    if first is None:
+        return None
+    scale = (prepared.shape[1] - 2 * ocr.BORDER) / max(crop.shape[1], 1)
+    height = prepared.shape[0] - 2 * ocr.BORDER
+    left = max(0, int((first[0] - ocr.BORDER - 0.1 * height) / scale))
+    if crop.shape[1] - left < 4:
+        return None
+    return crop[:, left:], max(4, round((first[3] - first[1]) / scale))
+
+
+def icon_glued_number(
+    crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult, p: np.ndarray
+) -> tuple[str, float, int, np.ndarray] | None:
+    """(text, confidence, value, prepared crop) of a number read as a name because an icon glued
+    before it was read as a symbol or two ("p®95M"): the crop from the first digit on, read again,
+    when that reads surely as a number; None else."""
+    found = from_first_digit(crop, prepared, result, p)
+    if found is None:
+        return None
+    again = ocr.prepare_crop(found[0], text_height=found[1])
+    number = as_number(ocr.read_line(again))
+    return (*number, again) if number is not None and number[1] >= 80 else None
+
+
+def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, float]]:
+    """A number's words without a leading/trailing icon read as a letter or two (``W 408,022,375``)."""
+
+    def icon(word: str) -> bool:
+        return len(word) <= 2 and not word.isdigit()
+
+    kept = list(words)
+    while len(kept) > 1 and icon(kept[0][0]):
+        kept.pop(0)
+    while len(kept) > 1 and icon(kept[-1][0]):
+        kept.pop()
+    return kept

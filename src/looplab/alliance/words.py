@@ -1,0 +1,180 @@
+"""A reading's words: respelt with what the ink shows (bars, case, underscores, symbols), and
+trimmed of icons read at their ends."""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+
+from looplab.alliance import marks, ocr, stems
+from looplab.alliance.names import TAG_AS_READ, clean_read, fix_capital_i, fix_leading_zero, fix_tag
+
+# Characters a name may well hold but that Tesseract mostly produces from icons and decorations
+ODD = re.compile(r"[^\w\s\[\]().'&\-]|['’‘”“]")
+
+
+def replaced_once(result: ocr.OcrResult, old: str, new: str) -> ocr.OcrResult:
+    words = list(result.words)
+    for i, (word, confidence) in enumerate(words):
+        if old in word:
+            words[i] = (word.replace(old, new, 1), confidence)
+            return with_words(result, tuple(words))
+    return result
+
+
+def tags_whole(result: ocr.OcrResult) -> bool:
+    """No word opens a bracket it does not close, or closes one it did not open ("[NE" "Z]")."""
+    return all(word.count("[") == word.count("]") for word, _ in result.words)
+
+
+CJK = re.compile(r"[\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af]")
+
+
+def with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResult:
+    """Words joined by an underscore where one lies in the gap between them."""
+    if len(result.words) < 2 or len(result.boxes) != len(result.words):
+        return result
+    gaps = marks.underscores(prepared)
+    if not gaps:
+        return result
+    words, boxes = [result.words[0]], [result.boxes[0]]
+    for word, box in zip(result.words[1:], result.boxes[1:], strict=True):
+        left, right = boxes[-1][2], box[0]
+        if any(left - 2 <= (x1 + x2) / 2 <= right + 2 for x1, x2 in gaps):
+            words[-1] = (f"{words[-1][0]}_{word[0]}", min(words[-1][1], word[1]))
+            boxes[-1] = (boxes[-1][0], min(boxes[-1][1], box[1]), box[2], max(boxes[-1][3], box[3]))
+        else:
+            words.append(word)
+            boxes.append(box)
+    if len(words) == len(result.words):
+        return result
+    return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, tuple(words), tuple(boxes))
+
+
+def with_words(result: ocr.OcrResult, words: tuple[tuple[str, float], ...]) -> ocr.OcrResult:
+    """``result`` respelt as ``words`` (one per word, confidences kept), its boxes and symbols kept."""
+    if words == result.words:
+        return result
+    return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, result.boxes, result.symbols)
+
+
+def with_bars(result: ocr.OcrResult, letters: tuple[tuple[int, str], ...]) -> ocr.OcrResult:
+    """``result`` with the I/l bars that ``stems.measure_bars`` told apart spelt as told."""
+    return with_words(result, stems.respelt(result.words, result.symbols, letters))
+
+
+def with_case(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``result`` with letters such as c, o, s and x in the case their height shows (see ``stems``)."""
+    letters = stems.case_by_height(prepared, result.symbols) if result.symbols else ()
+    return with_words(result, stems.recased(result.words, result.symbols, letters))
+
+
+def with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.OcrResult:
+    """``result`` spelt with ``symbols`` ((text, word index)), word confidences kept."""
+    spelt = ["" for _ in result.words]
+    for text, word in symbols:
+        if word >= len(spelt):
+            return result
+        spelt[word] += text
+    if not all(spelt):
+        return result
+    respelt = with_words(result, tuple((w, c) for w, (_, c) in zip(spelt, result.words, strict=True)))
+    if all(text for text, _ in symbols) or len(symbols) != len(result.symbols):
+        return respelt
+    # a symbol made part of its neighbour's letter ("ii" made "ü") leaves the symbols, which stay one
+    # per character for what measures letters after this ("Byquaü144": the flagged one of "l44")
+    kept = tuple((text, box, word) for (text, _), (_, box, word) in zip(symbols, result.symbols, strict=True) if text)
+    return ocr.OcrResult(respelt.text, respelt.confidence, respelt.words, respelt.boxes, kept)
+
+
+def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``result`` without a one-character word at either end drawn as one solid blob about as wide as
+    tall: an icon beside the name (a pentagon read "9" or "®"); a digit is strokes, not a filled shape
+    (a bold 8 is nearly as dark, but with two holes)."""
+    if len(result.words) < 2 or len(result.boxes) != len(result.words):
+        return result
+    keep = list(range(len(result.words)))
+
+    def solid(i: int) -> bool:
+        word, _ = result.words[i]
+        x1, y1, x2, y2 = result.boxes[i]
+        ink = prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128
+        if len(word) != 1 or not ink.size or not 0.7 <= (x2 - x1) / max(y2 - y1, 1) <= 1.4:
+            return False
+        return float(ink.mean()) >= 0.65 and _holes(ink) < 2
+
+    while len(keep) > 1 and solid(keep[-1]):
+        keep.pop()
+    while len(keep) > 1 and solid(keep[0]):
+        keep.pop(0)
+    return _keeping(result, keep)
+
+
+def _keeping(result: ocr.OcrResult, keep: list[int]) -> ocr.OcrResult:
+    if len(keep) == len(result.words):
+        return result
+    words = tuple(result.words[i] for i in keep)
+    boxes = tuple(result.boxes[i] for i in keep)
+    return ocr.OcrResult(" ".join(w for w, _ in words), result.confidence, words, boxes, result.symbols)
+
+
+FAINTER = 80  # grey levels: how much lighter than the name's ink an icon's is, at the darkest of each
+
+
+def without_faint_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``result`` without a short word at either end drawn in a lighter ink than the words it ends: an
+    icon in another colour read as letters ("ıM4" off a grey crown after "Bragonlux_Luüne"). A name is
+    written in one colour, and the crop is stretched so that its darkest ink is black. A rank before the
+    name, in the numbers' colour, stays: it is split off as a number later."""
+    if len(result.words) < 2 or len(result.boxes) != len(result.words):
+        return result
+    cores = []
+    for x1, y1, x2, y2 in result.boxes:
+        patch = prepared[max(y1, 0) : y2, max(x1, 0) : x2]
+        ink = patch[patch < 200]
+        cores.append(float(np.percentile(ink, 10)) if ink.size else None)
+    keep = list(range(len(result.words)))
+
+    def faint(i: int) -> bool:
+        word, rest = result.words[i][0], [cores[j] for j in keep if j != i and cores[j] is not None]
+        if len(word) > 3 or word.isdigit() or cores[i] is None or not rest:
+            return False
+        return cores[i] - min(rest) >= FAINTER
+
+    while len(keep) > 1 and faint(keep[-1]):
+        keep.pop()
+    while len(keep) > 1 and faint(keep[0]):
+        keep.pop(0)
+    return _keeping(result, keep)
+
+
+def _holes(ink: np.ndarray) -> int:
+    """Areas of background that ink encloses in a box (an 8 has two, a filled pentagon none)."""
+    n, labels = cv2.connectedComponents((~ink).astype(np.uint8), connectivity=4)
+    edge = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])).tolist())
+    return sum(1 for k in range(1, n) if k not in edge)
+
+
+def trim_words(result: ocr.OcrResult) -> str:
+    """Drop low-confidence junk words at either end (an icon read as ``©`` or ``|``)."""
+    words = list(result.words)
+    # a name spelt with its letters spaced out ("D A D D Y"): its letters are no icons
+    spaced = sum(len(w) == 1 and w.isalpha() and c >= 85 for w, c in words) >= 3
+
+    def junk(word: str, conf: float) -> bool:
+        alnum = sum(ch.isalnum() for ch in word)
+        kept = (CJK.match(word) or spaced and word.isalpha()) and conf >= 85
+        if len(word) == 1 and not word.isdigit() and not kept:
+            return True  # an icon beside the name read as a letter or symbol (a sure Hangul syllable stays)
+        if conf < 85 and not TAG_AS_READ.fullmatch(word) and (ODD.search(word) or word.count("[") != word.count("]")):
+            return True  # a badge read as "(18§" or "[ty"; not a tag whose "]" was read as ")" (see fix_tag)
+        return conf < 65 and (alnum == 0 or len(word) <= 2 or alnum < len(word) / 2)
+
+    while len(words) > 1 and junk(*words[-1]):
+        words.pop()
+    while len(words) > 1 and junk(*words[0]):
+        words.pop(0)
+    text = " ".join(w for w, _ in words) if words else ""
+    return fix_tag(fix_leading_zero(fix_capital_i(clean_read(text))))
