@@ -548,6 +548,29 @@ def test_the_last_digit_and_unit_of_a_value_are_no_icon_at_its_end():
     assert rows.get("Dragon") == [7, 734844800, 9530], rows
 
 
+@pytest.mark.parametrize(("seed", "name"), [(20752, "Odowra561"), (20715, "Ixqéa552"), (21134, "Zuaå529")])
+def test_a_digit_after_letters_read_as_b_is_read_as_drawn(seed, name):
+    # the first of a name's last digits read "b" (as in "Odowrab61"): its top is the digits', not higher
+    names = {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert name in names, names
+
+
+@pytest.mark.parametrize("text", ["Rob88", "Lord77", "Bob99", "Kaod45", "Rob561"])
+def test_a_b_or_d_before_digits_stays_a_letter(text):
+    from PIL import Image, ImageDraw, ImageFont
+
+    from looplab.alliance import ocr
+    from looplab.alliance.number_reading import digits_after_letters
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 40)
+    image = Image.new("L", (40 * len(text), 120), 255)
+    ImageDraw.Draw(image).text((40, 30), text, font=font, fill=0)
+    prepared = ocr.prepare_crop(np.array(image), text_height=29)
+    read = ocr.read_line(prepared, symbols=True)
+    assert read.text == text
+    assert digits_after_letters(prepared, read).text == text
+
+
 def test_a_bold_rank_before_a_name_is_no_solid_icon():
     # seed 21115: "8 Bythune" in DejaVu Sans Bold, the 8's box two-thirds ink: its two holes make it a digit
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(21115).image).rows}

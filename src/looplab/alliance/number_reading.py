@@ -7,7 +7,7 @@ import re
 import cv2
 import numpy as np
 
-from looplab.alliance import ocr
+from looplab.alliance import marks, ocr, stems
 from looplab.alliance.classifier import NAME
 from looplab.alliance.numbers import has_digits, parse_number
 from looplab.alliance.words import with_words
@@ -242,3 +242,42 @@ def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, f
     while len(kept) > 1 and icon(kept[-1][0]):
         kept.pop()
     return kept
+
+
+def digits_after_letters(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResult:
+    """``result`` with a b or d that starts the digits ending a word read as the digit it is drawn as
+    ("Odowra561" read "Odowrab61", "Terter478" read "Terterd78"): its top stands with the digits', not
+    an ascender's rise above them, and the digits from it on, read again as digits, agree with the rest."""
+    symbols = result.symbols
+    if not symbols or not any(t in ("b", "d") for t, _, _ in symbols):
+        return result
+    found = marks.components(prepared)
+    tops = stems.letter_tops(prepared, symbols, found) if found is not None else None
+    if tops is None:
+        return result
+    cap = found[4]
+    words = list(result.words)
+    for k, (text, box, word) in enumerate(symbols):
+        spelt = [j for j, s in enumerate(symbols) if s[2] == word]
+        at = spelt.index(k)
+        after = [symbols[j][0] for j in spelt[at + 1 :]]
+        if text not in ("b", "d") or len(after) < 2 or not all(t.isdigit() for t in after) or tops[k] is None:
+            continue
+        if not any(symbols[j][0].isalpha() for j in spelt[:at]) or len(words[word][0]) != len(spelt):
+            continue
+        digit_tops = [tops[j][0] for j in spelt[at + 1 :] if tops[j] is not None]
+        if not digit_tops or float(np.median(digit_tops)) - tops[k][0] >= stems.MIN_GAP * cap:
+            continue  # an ascender's rise above the digits: a b or d ("Bob99")
+        x1, x2 = box[0], max(symbols[j][1][2] for j in spelt[at + 1 :])
+        crop = prepared[:, max(0, x1 - 2) : x2 + 3]
+        crop = cv2.copyMakeBorder(crop, 0, 0, ocr.BORDER, ocr.BORDER, cv2.BORDER_CONSTANT, value=255)
+        again = ocr.read_line(crop, digits=True, single_word=True)
+        drawn = again.text.strip()
+        if again.confidence < 80 or not drawn.isdigit() or not drawn.endswith("".join(after)[1:]):
+            continue
+        if len(drawn) not in (len(after), len(after) + 1):
+            continue  # as many digits as symbols from the letter on, or one fewer: the letter was made up
+        spelling, confidence = words[word]
+        words[word] = (spelling[:at] + drawn, confidence)
+        return with_words(result, tuple(words))
+    return result

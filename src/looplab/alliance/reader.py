@@ -19,6 +19,7 @@ from looplab.alliance.names import fold
 from looplab.alliance.number_reading import (
     as_number,
     digit_share,
+    digits_after_letters,
     digits_as_drawn,
     glued_word,
     icon_glued_number,
@@ -246,6 +247,7 @@ class AllianceReader:
         bars = stems.measure_bars(prepared, result.symbols) if result.symbols else stems.Bars()
         apart = with_bars(result, bars.if_apart)
         result = with_underscores(prepared, with_case(with_bars(result, bars.sure), prepared))
+        result = digits_after_letters(prepared, result)
         result = without_faint_ends(without_solid_ends(result, prepared), prepared)
         name = trim_words(result)
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
