@@ -142,7 +142,7 @@ def footed_ls(symbols, found, pairs) -> list[tuple[int, str]]:
 
 def measure_bars(prepared: np.ndarray, symbols) -> Bars:
     """I or l for each bar read as one, from its top against the line's capitals and ascenders; a one
-    for a bar with a one's flag among digits."""
+    for a bar with a one's flag among digits, an L for an l with a foot."""
     if not any(text in BARS for text, _, _ in symbols):
         return Bars()
     found = marks.components(prepared)
