@@ -258,12 +258,16 @@ def digits_after_letters(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.Ocr
     cap = found[4]
     words = list(result.words)
     for k, (text, box, word) in enumerate(symbols):
+        if text not in ("b", "d") or tops[k] is None:
+            continue
         spelt = [j for j, s in enumerate(symbols) if s[2] == word]
         at = spelt.index(k)
         after = [symbols[j][0] for j in spelt[at + 1 :]]
-        if text not in ("b", "d") or len(after) < 2 or not all(t.isdigit() for t in after) or tops[k] is None:
+        if len(after) < 2 or not all(t.isdigit() for t in after):
             continue
-        if not any(symbols[j][0].isalpha() for j in spelt[:at]) or len(words[word][0]) != len(spelt):
+        if word >= len(words) or not any(symbols[j][0].isalpha() for j in spelt[:at]):
+            continue
+        if len(words[word][0]) != len(spelt):
             continue
         digit_tops = [tops[j][0] for j in spelt[at + 1 :] if tops[j] is not None]
         if not digit_tops or float(np.median(digit_tops)) - tops[k][0] >= stems.MIN_GAP * cap:
