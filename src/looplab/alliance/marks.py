@@ -312,11 +312,18 @@ def _ringed(found, box: tuple[int, int, int, int]) -> bool:
         or y + h > baseline + 0.15 * cap
     ):
         return False
-    inside = np.pad((labels[y : y + h, x : x + w] != label).astype(np.uint8), 1, constant_values=1)
-    n, _, stats, centres = cv2.connectedComponentsWithStats(inside, connectivity=4)
-    tops = [stats[i, cv2.CC_STAT_AREA] for i in range(2, n) if centres[i][1] - 1 < 0.35 * h]
-    bowls = [stats[i, cv2.CC_STAT_AREA] for i in range(2, n) if centres[i][1] - 1 > 0.55 * h]
+    stats, centres = holes(labels[y : y + h, x : x + w] == label)
+    tops = [st[cv2.CC_STAT_AREA] for st, c in zip(stats, centres, strict=True) if c[1] < 0.35 * h]
+    bowls = [st[cv2.CC_STAT_AREA] for st, c in zip(stats, centres, strict=True) if c[1] > 0.55 * h]
     return bool(tops and bowls and min(tops) <= max(bowls))
+
+
+def holes(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stats (x, y, w, h, area) and centres, in ``mask``'s own coordinates, of the areas of background
+    that its ink encloses."""
+    outside = np.pad((~mask).astype(np.uint8), 1, constant_values=1)  # padded: the outside is one area
+    _, _, stats, centres = cv2.connectedComponentsWithStats(outside, connectivity=4)
+    return stats[2:] - np.array([1, 1, 0, 0, 0]), centres[2:] - 1  # label 1: the outside
 
 
 def letter_pairs(symbols, found) -> tuple[list[tuple[int, int]], bool]:
@@ -463,10 +470,8 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
         x, y, w, h, _ = boxes[i]
         if not (0.65 <= w / h <= 1.4 and y + h <= baseline + 0.15 * cap):
             continue
-        inside = (labels[y : y + h, x : x + w] != i + 1).astype(np.uint8)
-        n, _, stats, _ = cv2.connectedComponentsWithStats(np.pad(inside, 1, constant_values=1), connectivity=4)
-        holes = [st for st in stats[1:] if st[0] > 0 and st[1] > 0 and st[0] + st[2] < w + 2 and st[1] + st[3] < h + 2]
-        if len(holes) == 2 and _side_by_side(*holes, int(w)):
+        inside = holes(labels[y : y + h, x : x + w] == i + 1)[0]
+        if len(inside) == 2 and _side_by_side(*inside, int(w)):
             capital = h >= 0.85 * cap and (h >= 1.15 * usual or usual >= 0.95 * cap)
             if capital and x_top is not None:
                 # its slash pokes out above and below: its top tells (a short word's capitals and

@@ -57,6 +57,4 @@ def _with_umlaut_for_ii(first: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
                 symbols[index][0], symbols[index + 1][0] = umlaut, ""
     if [t for t, *_ in symbols] == [t for t, *_ in first.symbols]:
         return first
-    spelt = with_symbols(first, [(text, word) for text, _, word in symbols])
-    kept = tuple((text, box, word) for text, box, word in symbols if text)
-    return ocr.OcrResult(spelt.text, spelt.confidence, spelt.words, spelt.boxes, kept)
+    return with_symbols(first, [(text, word) for text, _, word in symbols])  # the second i leaves the symbols

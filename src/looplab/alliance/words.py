@@ -4,8 +4,8 @@ trimmed of icons read at their ends."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
-import cv2
 import numpy as np
 
 from looplab.alliance import marks, ocr, stems
@@ -93,26 +93,28 @@ def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
     """``result`` without a one-character word at either end drawn as one solid blob about as wide as
     tall: an icon beside the name (a pentagon read "9" or "®"); a digit is strokes, not a filled shape
     (a bold 8 is nearly as dark, but with two holes)."""
-    if len(result.words) < 2 or len(result.boxes) != len(result.words):
-        return result
-    keep = list(range(len(result.words)))
 
-    def solid(i: int) -> bool:
-        word, _ = result.words[i]
+    def solid(i: int, kept: list[int]) -> bool:
+        word = result.words[i][0]
         x1, y1, x2, y2 = result.boxes[i]
         ink = prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128
         if len(word) != 1 or not ink.size or not 0.7 <= (x2 - x1) / max(y2 - y1, 1) <= 1.4:
             return False
-        return float(ink.mean()) >= 0.65 and _holes(ink) < 2
+        return float(ink.mean()) >= 0.65 and len(marks.holes(ink)[0]) < 2
 
-    while len(keep) > 1 and solid(keep[-1]):
+    return _without_ends(result, solid)
+
+
+def _without_ends(result: ocr.OcrResult, drop) -> ocr.OcrResult:
+    """``result`` without the words at either end for which ``drop(index, indices kept)`` holds, one at
+    a time from the end, then from the start, never the last word left."""
+    if len(result.words) < 2 or len(result.boxes) != len(result.words):
+        return result
+    keep = list(range(len(result.words)))
+    while len(keep) > 1 and drop(keep[-1], keep):
         keep.pop()
-    while len(keep) > 1 and solid(keep[0]):
+    while len(keep) > 1 and drop(keep[0], keep):
         keep.pop(0)
-    return _keeping(result, keep)
-
-
-def _keeping(result: ocr.OcrResult, keep: list[int]) -> ocr.OcrResult:
     if len(keep) == len(result.words):
         return result
     words = tuple(result.words[i] for i in keep)
@@ -128,33 +130,22 @@ def without_faint_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
     icon in another colour read as letters ("ıM4" off a grey crown after "Bragonlux_Luüne"). A name is
     written in one colour, and the crop is stretched so that its darkest ink is black. A rank before the
     name, in the numbers' colour, stays: it is split off as a number later."""
-    if len(result.words) < 2 or len(result.boxes) != len(result.words):
-        return result
-    cores = []
-    for x1, y1, x2, y2 in result.boxes:
+
+    @cache
+    def core(j: int) -> float | None:
+        x1, y1, x2, y2 = result.boxes[j]
         patch = prepared[max(y1, 0) : y2, max(x1, 0) : x2]
         ink = patch[patch < 200]
-        cores.append(float(np.percentile(ink, 10)) if ink.size else None)
-    keep = list(range(len(result.words)))
+        return float(np.percentile(ink, 10)) if ink.size else None
 
-    def faint(i: int) -> bool:
-        word, rest = result.words[i][0], [cores[j] for j in keep if j != i and cores[j] is not None]
-        if len(word) > 3 or word.isdigit() or cores[i] is None or not rest:
+    def faint(i: int, kept: list[int]) -> bool:
+        word = result.words[i][0]
+        if len(word) > 3 or word.isdigit() or core(i) is None:
             return False
-        return cores[i] - min(rest) >= FAINTER
+        rest = [core(j) for j in kept if j != i and core(j) is not None]
+        return bool(rest) and core(i) - min(rest) >= FAINTER
 
-    while len(keep) > 1 and faint(keep[-1]):
-        keep.pop()
-    while len(keep) > 1 and faint(keep[0]):
-        keep.pop(0)
-    return _keeping(result, keep)
-
-
-def _holes(ink: np.ndarray) -> int:
-    """Areas of background that ink encloses in a box (an 8 has two, a filled pentagon none)."""
-    n, labels = cv2.connectedComponents((~ink).astype(np.uint8), connectivity=4)
-    edge = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])).tolist())
-    return sum(1 for k in range(1, n) if k not in edge)
+    return _without_ends(result, faint)
 
 
 def trim_words(result: ocr.OcrResult) -> str:
