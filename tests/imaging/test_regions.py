@@ -71,9 +71,10 @@ def _drawn_lines(lines: list[tuple[str, int, int]]) -> tuple[np.ndarray, list[tu
 
 
 def test_an_accent_over_a_word_with_no_tall_letter_is_in_its_region():
-    # "åiqua", "ñing": no ascender lifts the word's box to the ring or tilde over its first letter
-    for word in ("åiqua", "ñing"):
-        image, [(x1, y1, x2, y2)] = _drawn_lines([(word, 100, 40)])
+    # "åiqua", "ñing": no ascender lifts the word's box to the ring or tilde over its first letter;
+    # "ñezuzu" in large type: the tilde is wide enough to be a region of its own, and still an accent
+    for word, size in (("åiqua", 40), ("ñing", 40), ("ñezuzu", 56)):
+        image, [(x1, y1, x2, y2)] = _drawn_lines([(word, 100, size)])
         [region] = [r for r in find_text_regions(image) if r.x <= x1 + 5 and r.x2 >= x2 - 5]
         assert region.y <= y1 + 2, (word, region, y1)
 

@@ -256,15 +256,17 @@ def find_text_regions(image: np.ndarray, *, min_height: int = 7) -> list[Box]:
 
 def _outside_words(boxes: np.ndarray, regions: list[Box]) -> np.ndarray:
     """The boxes that lie in no word-shaped region (wider than tall) and hang from none (a Q's tail
-    left out of its word's box): shapes that may be accents."""
+    left out of its word's box): shapes that may be accents. A region that is one shape alone is no
+    word: a large tilde is wide enough to make a region of its own ("ñezuzu")."""
     if not len(boxes):
         return boxes
-    x, y, w = boxes[:, 0], boxes[:, 1], boxes[:, 2]
+    x, y, w, h = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
     inside = np.zeros(len(boxes), dtype=bool)
     for r in regions:
         if r.w >= 1.5 * r.h:
             hanging = y <= r.y2 + 0.25 * (r.char_h or r.h)
-            inside |= (x >= r.x) & (y >= r.y) & (x + w <= r.x2) & hanging
+            itself = (x == r.x) & (y == r.y) & (w == r.w) & (h == r.h)
+            inside |= (x >= r.x) & (y >= r.y) & (x + w <= r.x2) & hanging & ~itself
     return boxes[~inside]
 
 
