@@ -22,6 +22,7 @@ from looplab.alliance.numbers import parse_number
         ("2B", 2000000000),
         ("Power: 3,244", 3244),
         ("Power:3,817", 3817),
+        ("Power. 625,476", 625476),  # a label's colon read as a point
         ("215,600 points", 215600),
         ("42", 42),
         ("0", 0),
@@ -34,7 +35,19 @@ def test_parses_game_numbers(text, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "Akshat", "RoycieeTest1", "[K178] Finde", "Registered: 20/20", "12.5", "1,23", "Akshat 13", "Lv12"],
+    [
+        "",
+        "Akshat",
+        "RoycieeTest1",
+        "[K178] Finde",
+        "Registered: 20/20",
+        "12.5",
+        "1,23",
+        "Akshat 13",
+        "Lv12",
+        "Akshat.13",
+        "A.13",
+    ],
 )
 def test_refuses_names_and_ambiguous_text(text):
     assert parse_number(text) is None

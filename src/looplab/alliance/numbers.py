@@ -19,7 +19,7 @@ _TOKEN = re.compile(
     r"\s?(?P<suffix>[KkMmBb](?![A-Za-z]))?"
     r"(?P<pct>%)?"
 )
-_PREFIX_OK = re.compile(r"^(?:[^\w]{0,3}|.{0,30}[:：=]\s*|[#№x×]\s*)$")
+_PREFIX_OK = re.compile(r"^(?:[^\w]{0,3}|.{0,30}[:：=]\s*|.{0,30}[^\W\d_]\.\s+|[#№x×]\s*)$")
 _SUFFIX_OK = re.compile(r"^(?:[^\w]{0,3}|\s*[A-Za-z]{2,12}\.?[^\w]{0,2})$")
 
 
