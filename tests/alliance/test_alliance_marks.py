@@ -263,6 +263,29 @@ def test_a_q_read_as_g_is_told_by_its_straight_tail(font):
     assert read_as_g("ogo") == "ogo"
 
 
+@pytest.mark.parametrize("font", font_paths())
+def test_a_g_touching_the_letter_before_it_stays_a_g(font):
+    # seed 21388 "Roter_Dragoé": the a and the g are one blob, whose tail starts half way across it
+    face = ImageFont.truetype(font, 40)
+    for closer in range(2, 14):  # the g drawn nearer the a until they touch
+        image = Image.new("L", (320, 120), 255)
+        draw = ImageDraw.Draw(image)
+        draw.text((20, 20), "Dr", font=face, fill=0)
+        x = 30 + face.getlength("Dr")
+        draw.text((x, 20), "a", font=face, fill=0)
+        x += face.getlength("a") - closer
+        draw.text((x, 20), "g", font=face, fill=0)
+        draw.text((x + face.getlength("g") + 10, 20), "o", font=face, fill=0)
+        prepared = ocr.prepare_crop(np.array(image), text_height=29)
+        letters = _letters(prepared)
+        if len(letters) == 4:
+            break
+    d, r, (x1, y1, x2, y2), o = letters
+    middle = (x1 + x2) // 2
+    symbols = [("D", d, 0), ("r", r, 0), ("a", (x1, y1, middle, y2), 0), ("g", (middle, y1, x2, y2), 0), ("o", o, 0)]
+    assert "".join(t for t, _ in marks.put_marks(symbols, [], prepared)) == "Drago"
+
+
 def test_a_small_slashed_o_in_a_short_word_with_capitals_and_descenders_is_small():
     # seed 20248 "Kiøg": K and g make the usual height a capital's; the ø's top is at the x-height
     bold = next((f for f in font_paths() if f.endswith("LiberationSans-Bold.ttf")), font_paths()[0])
@@ -470,3 +493,49 @@ def test_a_slashed_o_read_as_two_letters_keeps_no_second_one():
 def test_slashed_o_read_as_g_and_o_on_synthetic_screens(seed, name):
     names = {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
     assert name in names, names
+
+
+@pytest.mark.parametrize(
+    ("drawn", "read", "expected"),
+    [
+        ("[FNP]Ankamor", "[FNP]JAnkamor", "[FNP]Ankamor"),  # seed 21486: the "]" read twice
+        ("[HEI]Jayy", "[HEI]Jayy", "[HEI]Jayy"),  # a name that starts with a J keeps it
+    ],
+)
+def test_a_tag_bracket_read_as_bracket_and_j_is_one_bracket(drawn, read, expected):
+    from looplab.alliance.words import without_doubled_bracket
+
+    prepared = _line(drawn)
+    letters = _letters(prepared)  # one blob a character, the y's tails included
+    assert len(letters) == len(drawn)
+    boxes = list(letters)
+    if read != drawn:
+        at = read.index("]J")
+        boxes.insert(at + 1, letters[at])  # the made-up J's box lies on the bracket's blob
+    symbols = tuple((ch, box, 0) for ch, box in zip(read, boxes, strict=True))
+    result = ocr.OcrResult(read, 80.0, ((read, 80.0),), (letters[0][:2] + letters[-1][2:],), symbols)
+    assert without_doubled_bracket(result, prepared).text == expected
+
+
+@pytest.mark.parametrize(
+    ("drawn", "read", "expected"),
+    [
+        ("MianIxix", "MianlIxix", "MianIxix"),  # seed 21323: an l made up over the gap between n and I
+        ("MialIxix", "MialIxix", "MialIxix"),  # a real l has a blob of its own
+    ],
+)
+def test_a_bar_made_up_over_a_gap_between_letters_is_dropped(drawn, read, expected):
+    from looplab.alliance.words import without_made_up_bars
+
+    prepared = _line(drawn)
+    letters = _letters(prepared)  # the i's dots are no letter blobs
+    assert len(letters) == len(drawn)
+    boxes = list(letters)
+    if read != drawn:
+        at = read.index("lI")
+        (n1, y1, n2, y2), (i1, _, i2, _) = letters[at - 1], letters[at]
+        # as read on the screen: from the n's right leg to the I's left serif
+        boxes.insert(at, (n1 + 3 * (n2 - n1) // 4, y1, i1 + (i2 - i1) // 3, y2))
+    symbols = tuple((ch, box, 0) for ch, box in zip(read, boxes, strict=True))
+    result = ocr.OcrResult(read, 80.0, ((read, 80.0),), (letters[0][:2] + letters[-1][2:],), symbols)
+    assert without_made_up_bars(result, prepared).text == expected

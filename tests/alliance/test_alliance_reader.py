@@ -140,6 +140,58 @@ def test_decimal_point_is_found_in_the_pixels():
         assert (fixed, value) == (drawn, expected)
 
 
+def test_an_eight_read_as_another_digit_is_an_eight():
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from looplab.alliance import ocr
+    from looplab.alliance.number_reading import with_eights
+    from tests.alliance.synth import font_paths
+
+    fonts = font_paths() or [None]
+    for path in fonts:
+        font = ImageFont.truetype(path, 26) if path else ImageFont.load_default(26)
+        image = Image.new("L", (180, 44), 255)
+        ImageDraw.Draw(image).text((8, 6), "81,869", font=font, fill=0)
+        prepared = ocr.prepare_crop(np.asarray(image), text_height=26)
+        assert with_eights("81,369", 81369, prepared) == ("81,869", 81869), path  # Tesseract's slip
+        assert with_eights("81,869", 81869, prepared) == ("81,869", 81869), path
+        image = Image.new("L", (180, 44), 255)
+        ImageDraw.Draw(image).text((8, 6), "30,965", font=font, fill=0)
+        prepared = ocr.prepare_crop(np.asarray(image), text_height=26)
+        assert with_eights("30,965", 30965, prepared) == ("30,965", 30965), path  # one hole or none: as read
+        assert with_eights("30,965 K", 30965, prepared) == ("30,965 K", 30965), path  # a glyph not drawn
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (21468, "Laçy", [81869]),  # read 81,369
+        (21417, "Bradow", [8, 4294, 65357700]),  # the rank 8 read 3
+    ],
+)
+def test_eights_read_as_threes_on_screens(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (21388, "King", [625476]),  # "Power: 625,476" read "Power. 625476": a label whose colon lost a dot
+        (21388, "Roter_Dragoé", [66074375]),  # ... and its a and g touch, which made the g look like a q
+        (21303, "ñezuzu", [533313776]),  # the tilde, wide enough to be a region of its own
+        (21486, "[FNP]AnkamorBravi", [6, 55642411]),  # the tag's "]" read "]J" by both models
+        (21323, "MianIxix85", [896462900]),  # read "MianlIxix85": an l made up between the n and the I
+        (21435, "GonixdeLetèetlet", [9, 56333123]),  # read "GonixdelLetèetlet"
+        (21349, "íose276", [3400]),  # a crown twice the text's height before the name, read "ol"
+    ],
+)
+def test_rows_mended_on_fault_finding_screens_21300_to_21499(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
 @pytest.mark.parametrize(
     ("seed", "name", "values"),
     [

@@ -270,7 +270,9 @@ def _straight_tail(found, box: tuple[int, int, int, int]) -> bool:
         return False
     x, y, w, h, _ = boxes[label - 1]
     top = int(baseline + 0.15 * cap)
-    if y + h < baseline + 0.25 * cap or top >= y + h:
+    if y + h < baseline + 0.25 * cap or top >= y + h or w > h:
+        # nothing hangs under the line, or two letters touch ("ag" in "Dragoé" one blob; a q or g alone
+        # is 0.53-0.84 of its height wide in the generator's eight fonts)
         return False
     tail = labels[top : y + h, x : x + w] == label
     columns = np.nonzero(tail.any(axis=0))[0]

@@ -94,6 +94,55 @@ def with_decimal_point(text: str, confidence: float, value: int, prepared: np.nd
     return (fixed, confidence, parsed) if parsed is not None else (text, confidence, value)
 
 
+def with_eights(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
+    """An 8 that Tesseract read as another digit ("81,869" read "81,369", a rank 8 read "3"): a digit
+    whose glyph encloses an 8's two holes is an 8. The glyphs are paired with the text's letters and
+    digits by order, so only where each is one blob; a crop with an icon, touching digits or a broken
+    glyph is left as read."""
+    if not any(ch.isdigit() and ch != "8" for ch in text):
+        return text, value
+    ink = (prepared < 128).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count < 2:
+        return text, value
+    tallest = stats[1:, cv2.CC_STAT_HEIGHT].max()
+    glyphs = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * tallest]
+    glyphs.sort(key=lambda i: stats[i, cv2.CC_STAT_LEFT])
+    drawn = [k for k, ch in enumerate(text) if ch.isalnum()]
+    if len(drawn) != len(glyphs):
+        return text, value
+    chars = list(text)
+    for k, i in zip(drawn, glyphs, strict=True):
+        if not chars[k].isdigit() or chars[k] == "8":
+            continue
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if _two_bowls(marks.holes(labels[y : y + h, x : x + w] == i)[0], h):
+            chars[k] = "8"
+    fixed = "".join(chars)
+    parsed = parse_number(fixed) if fixed != text else None
+    return (fixed, parsed) if parsed is not None else (text, value)
+
+
+def _two_bowls(holes: np.ndarray, height: int) -> bool:
+    """An 8's two holes: one above the other, the lower as large as the upper or larger (so in all 2,758
+    8s measured; a bold 9 whose tail closes on its bowl has a small second hole under it, two 6s that
+    touch have two holes side by side)."""
+    bowls = holes[holes[:, cv2.CC_STAT_AREA] >= 0.02 * height * height]
+    if len(bowls) != 2:
+        return False
+    upper, lower = sorted(bowls.tolist(), key=lambda b: b[1])
+    stacked = upper[1] + upper[3] <= lower[1] + 1
+    aligned = min(upper[0] + upper[2], lower[0] + lower[2]) > max(upper[0], lower[0])
+    return stacked and aligned and lower[4] >= 0.8 * upper[4]
+
+
+def drawn_number(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
+    """A number's reading checked against its crop: a decimal point dropped, an 8 read as another digit."""
+    text, confidence, value = with_decimal_point(text, confidence, value, prepared)
+    text, value = with_eights(text, value, prepared)
+    return text, confidence, value
+
+
 def _right_of_point(prepared: np.ndarray) -> int | None:
     """How many character-sized shapes lie right of the one point-sized shape on the baseline of a
     prepared crop (dark on white), or None when there is no such point, or more than one."""

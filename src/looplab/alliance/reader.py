@@ -21,10 +21,10 @@ from looplab.alliance.number_reading import (
     digit_share,
     digits_after_letters,
     digits_as_drawn,
+    drawn_number,
     glued_word,
     icon_glued_number,
     reading_rank,
-    with_decimal_point,
     without_edge_icons,
     without_edge_picture,
 )
@@ -38,7 +38,9 @@ from looplab.alliance.words import (
     with_bars,
     with_case,
     with_underscores,
+    without_doubled_bracket,
     without_faint_ends,
+    without_made_up_bars,
     without_solid_ends,
 )
 from looplab.imaging.regions import Box, find_text_regions, to_gray
@@ -114,7 +116,7 @@ class AllianceReader:
             if item is not None:
                 for part in _split_leading_rank(item):
                     items.extend(_split_pair(part))
-        return _bars_by_screen(_drop_small_print(items))
+        return _bars_by_screen(_drop_big_short_names(_drop_small_print(items)))
 
     def _read_one(self, gray: np.ndarray, region: Box, p: np.ndarray) -> TextItem | None:
         padded = region.pad(max(2, region.h // 6), gray.shape, py=max(2, region.h // 4))
@@ -184,7 +186,7 @@ class AllianceReader:
         if number is not None and p[NAME] >= 0.2 and _RANK_AND_WORD.match(number[0]) and not _LABEL.search(number[0]):
             number = None  # "7 Wolf", "3 Obi" that the classifier finds partly a name: a rank and a name
         if number is not None:
-            text, confidence, value = with_decimal_point(*number, prepared)
+            text, confidence, value = drawn_number(*number, prepared)
             iconish = p[OTHER] >= (0.9 if confidence >= 95 else 0.8)
             if len(str(value)) == 1 and (value == 0 or iconish or confidence < 60):
                 return None  # a lone "0" or "4" read off a badge or icon
@@ -213,7 +215,7 @@ class AllianceReader:
             drawn = digits_as_drawn(prepared, result, iconish=p[OTHER] >= 0.2)
             value = parse_number(drawn.text) if drawn is not result else None
             if value and drawn.confidence >= 80:
-                return TextItem(region, "number", drawn.text, drawn.confidence, value)
+                return TextItem(region, "number", *drawn_number(drawn.text, drawn.confidence, value, prepared))
             return None
         if symbols_only or digity and (unsure or digit_share(result.text) >= 0.5):
             digits = ocr.read_line(prepared, digits=True, single_word=" " not in result.text)
@@ -230,19 +232,19 @@ class AllianceReader:
             leading_zero = _LEADING_ZERO.match(digits.text.strip()) is not None
             named = leading_zero and re.search(r"[^\W\d_]", result.text)
             if value is not None and not leading_zero:
-                text, confidence, value = with_decimal_point(digits.text, digits.confidence, value, prepared)
+                text, confidence, value = drawn_number(digits.text, digits.confidence, value, prepared)
                 return TextItem(region, "number", text, confidence, value)
             if p[NUMBER] >= 0.5 and digit_share(result.text) >= 0.5 and not named:
                 return TextItem(region, "number", result.text, 0.0, None)
-        result = respell(prepared, result)
+        result = without_made_up_bars(without_doubled_bracket(respell(prepared, result), prepared), prepared)
         respelt_number = as_number(result) if p[NAME] < 0.5 and p[OTHER] < 0.8 else None
         if respelt_number is not None and respelt_number[1] >= 70 and not re.search(r"[^\W\d_]{2,}", respelt_number[0]):
             # a number the names models read cleanly where the line model made up a letter ("0.1IM")
-            text, confidence, value = with_decimal_point(*respelt_number, prepared)
+            text, confidence, value = drawn_number(*respelt_number, prepared)
             return TextItem(region, "number", text, confidence, value)
         number = icon_glued_number(best[2], prepared, result, p)
         if number is not None:
-            text, confidence, value = with_decimal_point(*number)
+            text, confidence, value = drawn_number(*number)
             return TextItem(region, "number", text, confidence, value)
         bars = stems.measure_bars(prepared, result.symbols) if result.symbols else stems.Bars()
         apart = with_bars(result, bars.if_apart)
@@ -338,6 +340,23 @@ def _drop_small_print(items: list[TextItem]) -> list[TextItem]:
         return items
     usual = float(np.median(heights))
     return [i for i, h in zip(items, heights, strict=True) if h >= 0.55 * usual]
+
+
+def _drop_big_short_names(items: list[TextItem]) -> list[TextItem]:
+    """Leave out a "name" of one to three characters twice as tall as the screen's usual text with a
+    name beside it on its line: a badge before the member's name read as letters ("ol" off a crown)."""
+    heights = [i.box.char_h or i.box.h for i in items]
+    if len(heights) < 4:
+        return items
+    usual = float(np.median(heights))
+
+    def badge(item: TextItem, height: int) -> bool:
+        if item.kind != "name" or len(item.text.strip()) > 3 or height < 1.8 * usual:
+            return False
+        box = item.box
+        return any(o.kind == "name" and o.box.x >= box.x2 and box.y <= o.box.cy <= box.y2 for o in items)
+
+    return [i for i, h in zip(items, heights, strict=True) if not badge(i, h)]
 
 
 def _split_pair(item: TextItem) -> list[TextItem]:

@@ -29,6 +29,92 @@ def tags_whole(result: ocr.OcrResult) -> bool:
     return all(word.count("[") == word.count("]") for word, _ in result.words)
 
 
+def without_doubled_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``[FNP]JAnkamorBravi`` -> ``[FNP]AnkamorBravi``: a tag's closing bracket read twice, as "]J",
+    by both models. The J is made up where right of the bracket's blob (taller than the capitals and
+    thin) there is one letter blob fewer than there are symbols after the "]"; a name that starts with a
+    J ("[HEI]Jayy") has a blob for it."""
+    if "]J" not in result.text or not result.symbols:
+        return result
+    found = _letter_blobs(prepared)
+    if found is None:
+        return result
+    blobs, cap = found
+    brackets = [(x1, x2) for x1, x2, h in blobs if h >= 1.1 * cap and x2 - x1 <= 0.4 * h]
+    texts = [text for text, _, _ in result.symbols]
+    at = next((k for k in range(len(texts) - 1) if texts[k] == "]" and texts[k + 1] == "J"), None)
+    if at is None:
+        return result
+    opened = sum(text in ("[", "]") for text in texts[:at])  # brackets drawn before this one
+    if len(brackets) <= opened:
+        return result
+    right = sorted(brackets)[opened][1]
+    after = [text for text in texts[at + 1 :] if text not in marks.FLAT and not text.isspace()]
+    if len(after) != sum(x1 >= right - 1 for x1, _, _ in blobs) + 1:
+        return result
+    return without_symbol(result, at + 1)
+
+
+def _letter_blobs(prepared: np.ndarray) -> tuple[list[tuple[int, int, int]], float] | None:
+    """The letter blobs' (x1, x2, height), left to right, and the cap height (see ``marks.components``)."""
+    found = marks.components(prepared)
+    if found is None:
+        return None
+    _, boxes, tall, _, cap = found
+    return sorted((int(b[0]), int(b[0] + b[2]), int(b[3])) for b in boxes[tall]), cap
+
+
+def without_symbol(result: ocr.OcrResult, index: int) -> ocr.OcrResult:
+    """``result`` without its symbol ``index`` and that character of its words (the symbols hold the
+    text less its spaces; the words, not the symbols' texts, have the accents put back)."""
+    places = [(w, c) for w, (word, _) in enumerate(result.words) for c in range(len(word))]
+    if len(places) != len(result.symbols) or len(result.words[places[index][0]][0]) < 2:
+        return result
+    w, c = places[index]
+    words = list(result.words)
+    words[w] = (words[w][0][:c] + words[w][0][c + 1 :], words[w][1])
+    symbols = result.symbols[:index] + result.symbols[index + 1 :]
+    sureness = result.symbol_confidences
+    if len(sureness) == len(result.symbols):
+        sureness = sureness[:index] + sureness[index + 1 :]
+    return ocr.OcrResult(
+        " ".join(t for t, _ in words), result.confidence, tuple(words), result.boxes, symbols, sureness
+    )
+
+
+def without_made_up_bars(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``MianlIxix85`` -> ``MianIxix85``: an l Tesseract made up beside an I or L (a serif stem read
+    twice), its box over the gap between two blobs, the middle of neither and half its width on none.
+    Taken only where the line has one letter symbol more than it has letter blobs (a "fi" that touches
+    is one blob too, and Tesseract's box for its i drifts over the gap after it)."""
+    if not re.search(r"l[IL]|[IL]l", result.text):
+        return result
+    found = _letter_blobs(prepared)
+    if found is None:
+        return result
+    blobs = [(x1, x2) for x1, x2, _ in found[0]]
+    letters = [k for k, (text, _, _) in enumerate(result.symbols) if text not in marks.FLAT and not text.isspace()]
+    if len(letters) != len(blobs) + 1:
+        return result
+    gaps = [(a[1], b[0]) for a, b in zip(blobs, blobs[1:], strict=False) if b[0] > a[1]]
+    texts = [text for text, _, _ in result.symbols]
+
+    def doubled(k: int) -> bool:  # an l beside an I or L: a serif stem read twice
+        return texts[k] == "l" and any(0 <= j < len(texts) and texts[j] in ("I", "L") for j in (k - 1, k + 1))
+
+    made_up = []
+    for k in letters:
+        x1, _, x2, _ = result.symbols[k][1]
+        holds_middle = any(x1 <= (b1 + b2) / 2 <= x2 for b1, b2 in blobs)
+        over_gap = any(x1 <= g1 and g2 <= x2 for g1, g2 in gaps)
+        on_a_blob = any(min(x2, b2) - max(x1, b1) > 0.5 * (x2 - x1) for b1, b2 in blobs)
+        if doubled(k) and over_gap and not holds_middle and not on_a_blob:
+            made_up.append(k)
+    if len(made_up) != 1:
+        return result
+    return without_symbol(result, made_up[0])
+
+
 CJK = re.compile(r"[\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\uac00-\ud7af]")
 
 
@@ -43,7 +129,9 @@ def with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResu
     for word, box in zip(result.words[1:], result.boxes[1:], strict=True):
         left, right = boxes[-1][2], box[0]
         if any(left - 2 <= (x1 + x2) / 2 <= right + 2 for x1, x2 in gaps):
-            words[-1] = (f"{words[-1][0]}_{word[0]}", min(words[-1][1], word[1]))
+            # the underscore read at a word's end ("Role_ Letux") is the one found in the gap
+            joint = "" if words[-1][0].endswith("_") or word[0].startswith("_") else "_"
+            words[-1] = (f"{words[-1][0]}{joint}{word[0]}", min(words[-1][1], word[1]))
             boxes[-1] = (boxes[-1][0], min(boxes[-1][1], box[1]), box[2], max(boxes[-1][3], box[3]))
         else:
             words.append(word)
