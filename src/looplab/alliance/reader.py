@@ -343,8 +343,9 @@ def _drop_small_print(items: list[TextItem]) -> list[TextItem]:
 
 
 def _drop_big_short_names(items: list[TextItem]) -> list[TextItem]:
-    """Leave out a "name" of one to three characters twice as tall as the screen's usual text with a
-    name beside it on its line: a badge before the member's name read as letters ("ol" off a crown)."""
+    """Leave out a "name" of one to three characters at least 1.8 times as tall as the screen's usual
+    text, with a name beside it on its line: a badge before the member's name read as letters ("ol" off
+    a crown twice the name's height)."""
     heights = [i.box.char_h or i.box.h for i in items]
     if len(heights) < 4:
         return items
