@@ -23,6 +23,18 @@ _GLUED_WORD = re.compile(r"\d[^\W\d_]{2,}")  # letters glued to a digit ("4haak"
 _UNIT_AS_READ = re.compile(r"[Il|]?[KkMmBb]+")  # "882Mm": a unit letter read twice; "0.1IM": a bar made up
 
 
+def _glyphs(prepared: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """A prepared crop's ink labels, its components' stats (row 0: the background) and, left to right,
+    the components at least 0.6 as tall as the tallest: a number's characters (points, commas and specks
+    are lower)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats((prepared < 128).astype(np.uint8), connectivity=8)
+    if count < 2:
+        return labels, stats, []
+    tallest = stats[1:, cv2.CC_STAT_HEIGHT].max()
+    glyphs = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * tallest]
+    return labels, stats, sorted(glyphs, key=lambda i: stats[i, cv2.CC_STAT_LEFT])
+
+
 def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = False) -> ocr.OcrResult:
     """A digit or two alone (a rank) read by the line model, which makes up a neighbour ("7" read
     "74", "5" read "3]", "7" read unsurely), or by the word model, which drops one ("74" read "4",
@@ -30,18 +42,17 @@ def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = F
     line model's has not, or is unsure (the word model also reads a small "3" as "8", surely); failing
     that, the line model's on the crop enlarged, unless the classifier half takes it for a picture or the
     line model's reading is a guess (a banner read "3" at 0 is read "3" at 93 when enlarged)."""
-    count, _, stats, _ = cv2.connectedComponentsWithStats((prepared < 128).astype(np.uint8), connectivity=8)
-    heights, widths = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
-    tall = heights >= 0.6 * heights.max() if count > 1 else np.zeros(0, bool)
+    _, stats, tall = _glyphs(prepared)
     # a blob as wide as tall is two digits touching ("11" joined by its serifs): a digit is about
     # 0.6 of its height wide
-    glyphs = int(sum(max(1, round(w / (0.62 * h))) for w, h in zip(widths[tall], heights[tall], strict=True)))
+    width, height = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    glyph_count = int(sum(max(1, round(width[i] / (0.62 * height[i]))) for i in tall))
 
     def drawn(reading: ocr.OcrResult) -> bool:
-        return parse_number(reading.text) is not None and sum(ch.isdigit() for ch in reading.text) == glyphs
+        return parse_number(reading.text) is not None and sum(ch.isdigit() for ch in reading.text) == glyph_count
 
     word = ocr.read_line(prepared, digits=True, single_word=True)
-    if count > 1 and tall.all():  # no point drawn: the word model's are made up ("11" read "1.1.")
+    if tall and len(tall) == len(stats) - 1:  # no point drawn: the word model's are made up ("11" read "1.1.")
         word = with_words(word, tuple((re.sub(r"[.,]", "", w), c) for w, c in word.words))
     # a line reading without a digit ("11" read "n") is no rival: the word model's is taken less surely
     sure = 90 if has_digits(line.text) else 80
@@ -101,13 +112,7 @@ def with_eights(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
     glyph is left as read."""
     if not any(ch.isdigit() and ch != "8" for ch in text):
         return text, value
-    ink = (prepared < 128).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if count < 2:
-        return text, value
-    tallest = stats[1:, cv2.CC_STAT_HEIGHT].max()
-    glyphs = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= 0.6 * tallest]
-    glyphs.sort(key=lambda i: stats[i, cv2.CC_STAT_LEFT])
+    labels, stats, glyphs = _glyphs(prepared)
     drawn = [k for k, ch in enumerate(text) if ch.isalnum()]
     if len(drawn) != len(glyphs):
         return text, value
@@ -146,13 +151,12 @@ def drawn_number(text: str, confidence: float, value: int, prepared: np.ndarray)
 def _right_of_point(prepared: np.ndarray) -> int | None:
     """How many character-sized shapes lie right of the one point-sized shape on the baseline of a
     prepared crop (dark on white), or None when there is no such point, or more than one."""
-    ink = (prepared < 128).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, stats, glyphs = _glyphs(prepared)
     shapes = [tuple(int(v) for v in s[:4]) for s in stats[1:]]
     if not shapes:
         return None
     tall = max(h for _, _, _, h in shapes)
-    chars = [sh for sh in shapes if sh[3] >= 0.6 * tall]
+    chars = [shapes[i - 1] for i in glyphs]
     if len(chars) < 3:
         return None
     baseline = float(np.median([y + h for _, y, _, h in chars]))
