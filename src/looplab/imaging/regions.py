@@ -158,28 +158,31 @@ def chain_characters(
     x1, y1, w, h = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
     x2, y2 = x1 + w, y1 + h
     uf = _UnionFind(n)
+    reach = x2 + gap * np.maximum(h, 1) * height_ratio
+    ends = np.searchsorted(x1, reach, side="right").tolist()
+    # plain lists: this double loop is the hot part of region finding, and numpy scalars are slow
+    lx1, ly1, lw, lh, lx2, ly2, lin = (a.tolist() for a in (x1, y1, w, h, x2, y2, inside))
     for i in range(n):
-        reach = x2[i] + gap * max(h[i], 1) * height_ratio
-        j_end = int(np.searchsorted(x1, reach, side="right"))
-        for j in range(i + 1, j_end):
-            hi, hj = h[i], h[j]
-            if max(hi, hj) > height_ratio * min(hi, hj) or inside[i] != inside[j]:
-                continue
-            overlap = min(y2[i], y2[j]) - max(y1[i], y1[j])
+        for j in range(i + 1, ends[i]):
+            overlap = min(ly2[i], ly2[j]) - max(ly1[i], ly1[j])
+            hi, hj = lh[i], lh[j]
             if overlap < min_overlap * min(hi, hj):
                 continue
-            space = x1[j] - x2[i]
+            if max(hi, hj) > height_ratio * min(hi, hj) or lin[i] != lin[j]:
+                continue
+            wi, wj = lw[i], lw[j]
+            space = lx1[j] - lx2[i]
             if space > gap * max(hi, hj):
                 continue
-            thin_tall = (hi > 1.6 * hj and w[i] <= 0.15 * hi) or (hj > 1.6 * hi and w[j] <= 0.15 * hj)
+            thin_tall = (hi > 1.6 * hj and wi <= 0.15 * hi) or (hj > 1.6 * hi and wj <= 0.15 * hj)
             if thin_tall:
                 continue  # a card's edge or a rule beside a character: an l is never that tall
-            hairline = w[i] <= 0.1 * hi or w[j] <= 0.1 * hj
+            hairline = wi <= 0.1 * hi or wj <= 0.1 * hj
             if hairline and space > 0.6 * max(hi, hj):
                 continue  # a card's edge as tall as the rank beside it: an l's outline is wider, a space narrower
-            if hi < hj / 1.5 and w[j] <= 1.2 * hj and space > 0.75 * gap * hi:
+            if hi < hj / 1.5 and wj <= 1.2 * hj and space > 0.75 * gap * hi:
                 continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
-            if hi > 1.2 * hj and 0.6 * hi <= w[i] <= 1.6 * hi and space > 0.4 * hj:
+            if hi > 1.2 * hj and 0.6 * hi <= wi <= 1.6 * hi and space > 0.4 * hj:
                 continue  # a picture (an avatar, an icon) left of text, a word's space or more away
             uf.union(i, j)
     groups: dict[int, list[int]] = {}
