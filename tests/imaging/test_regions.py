@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from looplab.imaging.regions import Box, chain_characters, find_text_regions
@@ -57,6 +58,18 @@ def test_chain_characters_joins_a_word_not_far_columns():
     chars = np.array([[10, 10, 18, 30], [30, 12, 18, 28], [50, 10, 18, 30], [400, 10, 18, 30]], np.int32)
     groups = sorted(chain_characters(chars), key=lambda b: b.x)
     assert [(g.x, g.x2) for g in groups] == [(10, 68), (400, 418)]
+
+
+@pytest.mark.parametrize(
+    ("picture", "icon"),
+    [((24, 708, 27, 37), (60, 728, 23, 23)), ((23, 816, 30, 39), (60, 836, 25, 24))],
+)
+def test_chain_characters_keeps_an_avatar_apart_from_the_icon_and_label_beside_it(picture, icon):
+    # seed 21585: an avatar spanning two lines, a pentagon (a crown) 9 (7) px right of it, then
+    # "Power: 52,714" as one blob; chained, the label was read at the avatar's height as garbage
+    text = (90, icon[1] + 1, 118, icon[3] - 1)
+    groups = sorted(chain_characters(np.array([picture, icon, text], np.int32)), key=lambda b: b.x)
+    assert [(g.x, g.x2) for g in groups] == [(picture[0], picture[0] + picture[2]), (icon[0], 208)]
 
 
 def _drawn_lines(lines: list[tuple[str, int, int]]) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:

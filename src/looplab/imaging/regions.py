@@ -184,6 +184,8 @@ def chain_characters(
                 continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
             if hi > 1.2 * hj and 0.6 * hi <= wi <= 1.6 * hi and space > 0.4 * hj:
                 continue  # a picture (an avatar, an icon) left of text, a word's space or more away
+            if hi >= 1.5 * hj and 0.6 * hi <= wi <= 1.6 * hi and ly2[j] > ly2[i] + 0.15 * hj and space > 0.2 * hj:
+                continue  # a picture much taller than the shape beside it, whose foot is lower: no letter on its line
             uf.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
