@@ -500,9 +500,12 @@ def test_slashed_o_read_as_g_and_o_on_synthetic_screens(seed, name):
     [
         ("[FNP]Ankamor", "[FNP]JAnkamor", "[FNP]Ankamor"),  # seed 21486: the "]" read twice
         ("[HEI]Jayy", "[HEI]Jayy", "[HEI]Jayy"),  # a name that starts with a J keeps it
+        ("[TFH]Rora", "[TFH]IRora", "[TFH]Rora"),  # seed 21631: read "]I"
+        ("[FMR]Luxlux", "[FMR]lLuxlux", "[FMR]Luxlux"),
+        ("[HEI]Iris", "[HEI]Iris", "[HEI]Iris"),  # a name that starts with an I keeps it
     ],
 )
-def test_a_tag_bracket_read_as_bracket_and_j_is_one_bracket(drawn, read, expected):
+def test_a_tag_bracket_read_as_bracket_and_a_bar_is_one_bracket(drawn, read, expected):
     from looplab.alliance.words import without_doubled_bracket
 
     prepared = _line(drawn)
@@ -510,8 +513,8 @@ def test_a_tag_bracket_read_as_bracket_and_j_is_one_bracket(drawn, read, expecte
     assert len(letters) == len(drawn)
     boxes = list(letters)
     if read != drawn:
-        at = read.index("]J")
-        boxes.insert(at + 1, letters[at])  # the made-up J's box lies on the bracket's blob
+        at = read.index("]")
+        boxes.insert(at + 1, letters[at])  # the made-up letter's box lies on the bracket's blob
     symbols = tuple((ch, box, 0) for ch, box in zip(read, boxes, strict=True))
     result = ocr.OcrResult(read, 80.0, ((read, 80.0),), (letters[0][:2] + letters[-1][2:],), symbols)
     assert without_doubled_bracket(result, prepared).text == expected

@@ -557,6 +557,36 @@ def test_a_tags_bracket_read_twice_by_the_names_model_is_read_once():
     assert "[HTP]Roóe" in names, names
 
 
+@pytest.mark.parametrize(
+    ("seed", "name"),
+    [
+        (21631, "[TFH]Rora"),
+        (21546, "[FMR]Luxlux Dowlili"),
+        (21392, "[LAD]Iron Ixzuèhu"),  # a name's own I beside the bracket stays
+        (21567, "[HFT]Ixro513"),
+    ],
+)
+def test_a_tags_bracket_read_as_bracket_and_capital_i_is_read_once(seed, name):
+    names = {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert name in names, names
+
+
+def test_a_label_an_icon_apart_from_an_avatar_is_read_with_its_number():
+    # seed 21585: avatar, pentagon and "Power: 52,714" found as one region and read as garbage
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21585).image).rows}
+    assert rows.get("[CSN]Mio") == [52714, 27055], rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"), [(21565, "Kathumi", [2496377]), (21558, "ZudezuFrost88", [855320190, 254988])]
+)
+def test_a_picture_read_as_two_letters_is_no_name_that_takes_the_rows_numbers(seed, name, values):
+    # a crown before "Power: 2,496,377" read "WA", an avatar "le": taller than wide, the classifier
+    # leaning to a picture (0.93, 0.86); as names on the number's line they took the row from the name
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
 def test_a_value_with_its_unit_word_that_the_classifier_calls_a_name_is_a_number():
     # seed 20372: "7,216 points" under "Bramiix"; a rank and a name ("5 Akakfin") has no separator
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(20372).image).rows}

@@ -256,7 +256,8 @@ class AllianceReader:
             return None
         if sum(ch.isalnum() for ch in name) < 2:
             return None
-        iconic = p[OTHER] >= self.other_threshold
+        # a picture's shape (taller than wide: an avatar, a crown) that the classifier leans to calling one
+        iconic = p[OTHER] >= self.other_threshold or (p[OTHER] >= 0.8 and region.w < region.h)
         if result.confidence < 40 and p[NAME] < 0.5 or iconic and (result.confidence < 70 or len(name) < 3):
             return None  # garbage read off an icon or picture ("Oe" off a badge and a pentagon)
         if _LABEL.search(name):

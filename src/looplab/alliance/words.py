@@ -29,12 +29,16 @@ def tags_whole(result: ocr.OcrResult) -> bool:
     return all(word.count("[") == word.count("]") for word, _ in result.words)
 
 
+_BRACKET_GHOSTS = ("J", "I", "l", "|")  # what a bracket read twice comes out as
+
+
 def without_doubled_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
-    """``[FNP]JAnkamorBravi`` -> ``[FNP]AnkamorBravi``: a tag's closing bracket read twice, as "]J",
-    by both models. The J is made up where right of the bracket's blob (taller than the capitals and
-    thin) there is one letter blob fewer than there are symbols after the "]"; a name that starts with a
-    J ("[HEI]Jayy") has a blob for it."""
-    if "]J" not in result.text or not result.symbols:
+    """``[FNP]JAnkamorBravi`` -> ``[FNP]AnkamorBravi``: a tag's closing bracket read twice, as "]J"
+    (or "]I", "]l", "]|"), by both models. The second one is made up where right of the bracket's blob
+    (taller than the capitals and thin) there is one letter blob fewer than there are symbols after the
+    "]"; a name that starts with a J or an I ("[HEI]Jayy", "[HEI]Iris") has a blob for it. The blob of
+    an I may touch the bracket's: a made-up I, l or | also lies on the bracket's box, as tall as it."""
+    if not re.search(r"\][JIl|]", result.text) or not result.symbols:
         return result
     found = _letter_blobs(prepared)
     if found is None:
@@ -42,9 +46,12 @@ def without_doubled_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.
     blobs, cap = found
     brackets = [(x1, x2) for x1, x2, h in blobs if h >= 1.1 * cap and x2 - x1 <= 0.4 * h]
     texts = [text for text, _, _ in result.symbols]
-    at = next((k for k in range(len(texts) - 1) if texts[k] == "]" and texts[k + 1] == "J"), None)
+    at = next((k for k in range(len(texts) - 1) if texts[k] == "]" and texts[k + 1] in _BRACKET_GHOSTS), None)
     if at is None:
         return result
+    (_, bracket, _), (ghost, box, _) = result.symbols[at : at + 2]
+    if ghost != "J" and (box[0] >= bracket[2] or box[3] - box[1] < 0.9 * (bracket[3] - bracket[1])):
+        return result  # an I or l of the name: apart from the bracket and as tall as the capitals
     opened = sum(text in ("[", "]") for text in texts[:at])  # brackets drawn before this one
     if len(brackets) <= opened:
         return result
