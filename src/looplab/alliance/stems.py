@@ -103,12 +103,13 @@ def flag_reach(mask: np.ndarray) -> float | None:
 
 
 def flagged_ones(symbols, found, pairs) -> list[tuple[int, str]]:
-    """Bars read as l or I in a run of digits that ends the word, drawn with a one's flag ("Kaobra167"
-    read "Kaobral67"): (symbol index, "I"), which ``respelt`` makes a one there."""
+    """Bars read as l or I (or a footed one as L: "Elbrali133" read "ElbraliL33") in a run of digits that
+    ends the word, drawn with a one's flag ("Kaobra167" read "Kaobral67"): (symbol index, "I"), which
+    ``respelt`` makes a one there. An L's stem is its leftmost ink: it has no flag."""
     labels, boxes, _, _, _ = found
     ones = []
     for s, i in pairs:
-        if symbols[s][0] not in "lI" or not _among_digits(*_word_of(symbols, s)):
+        if symbols[s][0] not in ("l", "I", "L") or not _among_digits(*_word_of(symbols, s)):
             continue
         x, y, w, h, _ = boxes[i]
         reach = flag_reach(labels[y : y + h, x : x + w] == i + 1)
@@ -236,6 +237,8 @@ def respelt(words: tuple[tuple[str, float], ...], symbols, letters: tuple[tuple[
     spell one character per symbol (an accent put back keeps it so; a letter made of two does not)."""
 
     def bar(spelt: list[str], position: int, letter: str) -> str | None:
+        if spelt[position] == "L" and letter == "I" and _among_digits(spelt, position):
+            return "1"  # a footed one read as L, its flag seen (see ``flagged_ones``)
         if spelt[position] in BARS and not (letter == "l" and spelt[position] == "i"):
             return "1" if letter == "I" and _among_digits(spelt, position) else letter
         return None
