@@ -571,10 +571,16 @@ def test_a_tags_bracket_read_as_bracket_and_capital_i_is_read_once(seed, name):
     assert name in names, names
 
 
-def test_a_label_an_icon_apart_from_an_avatar_is_read_with_its_number():
-    # seed 21585: avatar, pentagon and "Power: 52,714" found as one region and read as garbage
-    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21585).image).rows}
-    assert rows.get("[CSN]Mio") == [52714, 27055], rows
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (21585, "[CSN]Mio", [52714, 27055]),  # avatar, pentagon and "Power: 52,714" found as one region
+        (21642, "VianQuafinter", [21480685]),  # an avatar centred on two lines and the name by its top
+    ],
+)
+def test_text_beside_an_avatar_but_not_on_its_foot_is_read_apart_from_it(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
 
 
 @pytest.mark.parametrize(

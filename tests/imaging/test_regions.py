@@ -62,7 +62,11 @@ def test_chain_characters_joins_a_word_not_far_columns():
 
 @pytest.mark.parametrize(
     ("picture", "icon"),
-    [((24, 708, 27, 37), (60, 728, 23, 23)), ((23, 816, 30, 39), (60, 836, 25, 24))],
+    [
+        ((24, 708, 27, 37), (60, 728, 23, 23)),
+        ((23, 816, 30, 39), (60, 836, 25, 24)),
+        ((26, 948, 35, 44), (69, 938, 23, 23)),  # seed 21642: the name's line by the avatar's top
+    ],
 )
 def test_chain_characters_keeps_an_avatar_apart_from_the_icon_and_label_beside_it(picture, icon):
     # seed 21585: an avatar spanning two lines, a pentagon (a crown) 9 (7) px right of it, then
@@ -70,6 +74,15 @@ def test_chain_characters_keeps_an_avatar_apart_from_the_icon_and_label_beside_i
     text = (90, icon[1] + 1, 118, icon[3] - 1)
     groups = sorted(chain_characters(np.array([picture, icon, text], np.int32)), key=lambda b: b.x)
     assert [(g.x, g.x2) for g in groups] == [(picture[0], picture[0] + picture[2]), (icon[0], 208)]
+
+
+def test_a_commas_tail_below_a_numbers_digits_is_no_region_of_its_own():
+    # whiteoutsurvival: "5,000" beside a badge; its comma's tail hangs below the digits' box
+    image = Image.new("L", (400, 120), 235)
+    draw = ImageDraw.Draw(image)
+    draw.text((60, 30), "5,000", font=_font(40), fill=30)
+    regions = find_text_regions(np.asarray(image))
+    assert len(regions) == 1 and regions[0].w >= 80, regions
 
 
 def _drawn_lines(lines: list[tuple[str, int, int]]) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:

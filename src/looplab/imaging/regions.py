@@ -184,8 +184,8 @@ def chain_characters(
                 continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
             if hi > 1.2 * hj and 0.6 * hi <= wi <= 1.6 * hi and space > 0.4 * hj:
                 continue  # a picture (an avatar, an icon) left of text, a word's space or more away
-            if hi >= 1.5 * hj and 0.6 * hi <= wi <= 1.6 * hi and ly2[j] > ly2[i] + 0.15 * hj and space > 0.2 * hj:
-                continue  # a picture much taller than the shape beside it, whose foot is lower: no letter on its line
+            if hi >= 1.5 * hj and 0.6 * hi <= wi <= 1.6 * hi and abs(ly2[j] - ly2[i]) > 0.15 * hj and space > 0.2 * hj:
+                continue  # a picture much taller than the shape beside it, their feet apart: no letter on its line
             uf.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(n):
@@ -341,11 +341,17 @@ def _with_accents(region: Box, boxes: np.ndarray) -> Box:
 
 
 def _drop_nested(regions: list[Box]) -> list[Box]:
-    """Remove regions lying inside a larger one (e.g. details inside a glued icon)."""
+    """Remove regions lying inside a larger one (e.g. details inside a glued icon), or hanging from its
+    foot at most half as tall (a comma's tail below a number's digits)."""
     regions = sorted(regions, key=lambda r: -r.w * r.h)
     kept: list[Box] = []
     for r in regions:
         if any(k.x <= r.x and k.y <= r.y and k.x2 >= r.x2 and k.y2 >= r.y2 for k in kept):
+            continue
+        if any(
+            k.x <= r.x and r.x2 <= k.x2 and k.y <= r.y < k.y2 < r.y2 <= k.y2 + 0.5 * r.h and r.h <= 0.5 * k.h
+            for k in kept
+        ):
             continue
         kept.append(r)
     return kept
