@@ -41,6 +41,14 @@ def test_two_column_cards():
     assert summary(group_rows(items)) == [("Left", [1]), ("Right", [2])]
 
 
+def test_rows_of_a_grid_go_left_to_right_along_a_line_even_a_few_pixels_apart():
+    # whiteoutsurvival_20251112_114629: a nameless row's name box, placed from its number, lay 9 px
+    # lower than the name right of it on its line, and came after it
+    items = [name(50, 100, "Atropos"), name(600, 100, "Xoxo"), number(50, 140, 1), number(600, 140, 2)]
+    items += [name(600, 250, "Jayy"), number(50, 299, 3), number(600, 290, 4)]
+    assert [n for n, _ in summary(group_rows(items))] == ["Atropos", "Xoxo", "", "Jayy"]
+
+
 def test_name_split_by_a_wide_space_is_joined():
     items = [name(20, 100, "[K178]"), name(100, 101, "Finde"), number(600, 100, 3)]
     assert summary(group_rows(items)) == [("[K178] Finde", [3])]
@@ -136,6 +144,20 @@ def test_real_screen_tab_labels_above_the_list_are_no_rows():
     # "Join", "Substitute", "Troop Power" are set in larger text than the members' names
     assert not {"Join", "Substitute", "Troop Power"} & set(names), names
     assert {"Bourne", "Valorin", "C&I"} <= set(names), names
+
+
+def test_a_sword_badge_before_a_number_read_as_a_lone_digit_is_no_value():
+    # whiteoutsurvival_20251114_000354: the badge, found apart from "5,000", read "1|"
+    from pathlib import Path
+
+    from looplab.alliance.reader import read_screenshot
+    from looplab.imaging.decode import decode_image_file
+
+    path = Path(__file__).resolve().parents[2].parent / "shared/data/gamescreens/whiteoutsurvival_20251114_000354.jpg"
+    if not path.exists():
+        pytest.skip("shared real screenshots not present")
+    rows = {r.name: r.values for r in read_screenshot(decode_image_file(path)).rows}
+    assert rows.get("Valorin") == [5000] and rows.get("Bourne") == [1604] and rows.get("C&I") == [2958], rows
 
 
 def test_a_line_repeated_under_every_name_is_no_member():

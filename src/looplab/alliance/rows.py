@@ -195,8 +195,21 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | No
         g.numbers.sort(key=lambda n: n.box.x)
     if any(g.numbers for g in groups):
         groups = [g for g in groups if g.numbers]
-    groups = sorted(groups + _nameless_rows(groups, orphans), key=lambda g: (g.name.box.y, g.name.box.x))
+    groups = _in_reading_order(groups + _nameless_rows(groups, orphans))
     return _without_stray_numbers(_without_off_pitch_head(_without_odd_blocks(groups)))
+
+
+def _in_reading_order(groups: list[RowGroup]) -> list[RowGroup]:
+    """Top to bottom, and left to right along a line of names (a grid of members): a name on the line of
+    the one before it, a few pixels lower (a nameless row's name box, placed from its number), comes
+    after the names left of it."""
+    lines: list[list[RowGroup]] = []
+    for g in sorted(groups, key=lambda g: (g.name.box.y, g.name.box.x)):
+        if lines and _same_line(lines[-1][0].name.box, g.name.box):
+            lines[-1].append(g)
+        else:
+            lines.append([g])
+    return [g for line in lines for g in sorted(line, key=lambda g: g.name.box.x)]
 
 
 def _nameless_rows(groups: list[RowGroup], orphans: list[TextItem]) -> list[RowGroup]:
