@@ -238,6 +238,8 @@ class AllianceReader:
                 return TextItem(region, "number", text, confidence, value)
             if p[NUMBER] >= 0.5 and digit_share(result.text) >= 0.5 and not named:
                 return TextItem(region, "number", result.text, 0.0, None)
+        if prepared is best[1] and _marks_lost_smaller(readings[0], best):
+            result, prepared = readings[0][0], readings[0][1]
         result = without_made_up_bars(without_doubled_bracket(respell(prepared, result), prepared), prepared)
         respelt_number = as_number(result) if p[NAME] < 0.5 and p[OTHER] < 0.8 else None
         if respelt_number is not None and respelt_number[1] >= 70 and not re.search(r"[^\W\d_]{2,}", respelt_number[0]):
@@ -304,6 +306,15 @@ class AllianceReader:
                 )
             )
         return rows
+
+
+def _marks_lost_smaller(first: tuple, best: tuple) -> bool:
+    """Whether the reading taken was read smaller than the first, and the first's crop shows accent
+    marks that the smaller one lost ("Mórakli": its acute shrinks into the o, and the German model
+    reads "Mörakli"); respelt from the first crop, the name keeps its marks."""
+    if best is first or best[1].shape[0] >= first[1].shape[0]:
+        return False
+    return bool(marks.accent_marks(first[1])) and not marks.accent_marks(best[1])
 
 
 SMALL_TEXT = 14  # px: regions (characters' outlines included) this low in the median are read enlarged
