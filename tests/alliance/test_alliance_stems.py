@@ -154,6 +154,23 @@ def test_letters_whose_cases_differ_only_in_size_are_told_by_their_height():
     assert stems.case_by_height(prepared, symbols) == ()
 
 
+def test_an_o_read_as_a_zero_in_a_word_with_letters_is_told_by_its_height():
+    # seed 21641: "íose781" read "í0se781" by the German model; a zero stands as tall as a capital
+    prepared, symbols = _drawn("iose781", "i0se781")
+    assert stems.case_by_height(prepared, symbols) == ((1, "o"),)
+    assert stems.recased((("i0se781", 90.0),), symbols, ((1, "o"),)) == (("iose781", 90.0),)
+    for drawn in ("Kaso007", "Ka0se"):  # zeros drawn as zeros stay
+        prepared, symbols = _drawn(drawn)
+        assert stems.case_by_height(prepared, symbols) == (), drawn
+
+
+def test_an_o_read_as_a_zero_on_a_synthetic_screen():
+    from looplab.alliance.reader import read_screenshot
+    from tests.alliance.synth import make_screenshot
+
+    assert "íose781" in {r.name for r in read_screenshot(make_screenshot(21641).image).rows}
+
+
 def test_case_is_kept_with_an_accent_put_back():
     words = (("AÇli", 90.0),)
     symbols = tuple((t, (0, 0, 1, 1), 0) for t in "ACli")

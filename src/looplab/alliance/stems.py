@@ -251,6 +251,8 @@ def recased(words: tuple[tuple[str, float], ...], symbols, letters: tuple[tuple[
     put back since the symbols were read are kept: "Ç" made "ç")."""
 
     def case(spelt: list[str], position: int, letter: str) -> str | None:
+        if spelt[position] == "0" and letter == "o":
+            return "o"
         if _bare(spelt[position]).lower() != letter.lower():
             return None
         return spelt[position].lower() if letter.islower() else spelt[position].upper()
@@ -296,8 +298,11 @@ X_HEIGHT = set("aemnru")  # tops at the x-height line
 def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]:
     """Capital or small for each letter whose two cases differ only in size ("BUBBLEs" read as
     "BUBBLES", "Açli" as "ACli"), from its top against the line's capitals and x-height letters:
-    (symbol index, letter) where the case read was wrong. A line with neither ruler decides nothing."""
-    letters = [i for i, (text, _, _) in enumerate(symbols) if _bare(text) in ONE_SHAPE]
+    (symbol index, letter) where the case read was wrong; also an o read as a zero in a word with
+    letters, a zero being a capital's height. A line with neither ruler decides nothing."""
+    worded = {w for text, _, w in symbols if text.isalpha()}
+    # a zero in a word with letters may be an o read as one ("íose781" read "í0se781")
+    letters = [i for i, (text, _, w) in enumerate(symbols) if _bare(text) in ONE_SHAPE or (text == "0" and w in worded)]
     if not letters:
         return ()
     found = marks.components(prepared)
@@ -336,6 +341,10 @@ def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]
         else:
             is_small = height < 1.15 * small if height < 1.1 * small or height > 1.2 * small else None
         text = symbols[i][0]
+        if text == "0":
+            if is_small:
+                changed.append((i, "o"))  # a zero stands as tall as a capital
+            continue
         if is_small is None or is_small == text.islower():
             continue
         changed.append((i, text.lower() if is_small else text.upper()))
