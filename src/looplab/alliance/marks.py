@@ -453,10 +453,13 @@ def underscores(prepared: np.ndarray) -> list[tuple[int, int]]:
 _ROUND = {"o", "e", "g", "a", "c", "0", "O", "Q", "D", "@", "go", "og", "oe", "eo", "ge", "eg", "o/", "/o"}
 
 
-def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
+def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool, bool]]:
     """Column spans of letters shaped like ø: a round letter whose slash cuts its inside in two (two
     holes, as only B, 8, & and a double-storey g have, which are taller or hang lower); with whether it
-    is as tall as a capital."""
+    is as tall as a capital, and whether it is surely slashed: its holes share rows (a slash's halves,
+    not the eye and the closed-up bowl of an e, a bar between them) or its slash pokes out of the
+    x-height (small type, where the halves lie a bar apart too); in type under 12 px to the x-height,
+    taken as slashed."""
     found = components(prepared) if found is None else found
     if found is None:
         return []
@@ -474,12 +477,17 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool]]:
             continue
         inside = holes(labels[y : y + h, x : x + w] == i + 1)[0]
         if len(inside) == 2 and _side_by_side(*inside, int(w)):
+            upper, lower = sorted(inside, key=lambda st: st[1] + st[3] / 2)
+            aslant = upper[1] + upper[3] > lower[1]  # sharing rows: no bar between them
+            x_height = None if x_top is None else baseline - x_top
+            # its slash out of the x-height; or type too small to tell a slash from an e's bar
+            pokes = x_height is None or h >= 1.05 * x_height or x_height < 12
             capital = h >= 0.85 * cap and (h >= 1.15 * usual or usual >= 0.95 * cap)
             if capital and x_top is not None:
                 # its slash pokes out above and below: its top tells (a short word's capitals and
                 # descenders make the usual height no measure)
                 capital = abs(y - (baseline - cap)) < abs(y - x_top)
-            spans.append((int(x), int(x + w), bool(capital)))
+            spans.append((int(x), int(x + w), bool(capital), bool(aslant or pokes)))
     return spans
 
 
@@ -551,7 +559,7 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             continue
         if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS):
             out[best][0] = _compose(out[best][0], m.kind)
-    for x1, x2, capital in slashed_os(prepared, found):
+    for x1, x2, capital, surely in slashed_os(prepared, found):
         under = [i for i, (_, b, _) in enumerate(symbols) if x1 <= (b[0] + b[2]) / 2 <= x2]
         best = _symbol_for(symbols, spans, Mark(x1, 0, x2, 0, "", (x1, x2)))
         if len(under) != 1 and best is not None:
@@ -563,6 +571,8 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             under, read = [best], out[best][0]
         if read == "0" and any(out[j][0].isdigit() for j in (under[0] - 1, under[0] + 1) if 0 <= j < len(out)):
             continue  # a zero among digits, slashed or dotted as some fonts draw it
+        if read == "e" and not surely:
+            continue  # an e whose bowl closed up ("Oelthu" read "Oølthu"): its eye and bowl a bar apart
         # a capital's height in a word of small letters without ascenders ("øose"): read as a g, a small
         # letter no capital looks like, it is a small ø whose slash pokes out (an a read in a tall font,
         # "Hannibal Barka" on a real screen, is an a whose hook closed)

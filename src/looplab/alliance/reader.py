@@ -311,10 +311,12 @@ class AllianceReader:
 def _marks_lost_smaller(first: tuple, best: tuple) -> bool:
     """Whether the reading taken was read smaller than the first, and the first's crop shows accent
     marks that the smaller one lost ("Mórakli": its acute shrinks into the o, and the German model
-    reads "Mörakli"); respelt from the first crop, the name keeps its marks."""
+    reads "Mörakli"); respelt from the first crop, the name keeps its marks. A speck under a tenth of
+    a capital high is no accent ("DragonNighø": a JPEG speck over its a)."""
     if best is first or best[1].shape[0] >= first[1].shape[0]:
         return False
-    return bool(marks.accent_marks(first[1])) and not marks.accent_marks(best[1])
+    found = [m for m in marks.accent_marks(first[1]) if m.y2 - m.y1 >= 0.1 * ocr.TARGET_HEIGHT]
+    return bool(found) and not marks.accent_marks(best[1])
 
 
 SMALL_TEXT = 14  # px: regions (characters' outlines included) this low in the median are read enlarged
