@@ -313,8 +313,8 @@ def _marks_lost_smaller(first: tuple, best: tuple) -> bool:
     marks that the smaller one lost ("Mórakli": its acute shrinks into the o, and the German model
     reads "Mörakli"); respelt from the first crop, the name keeps its marks. A speck under a tenth of
     a capital high is no accent ("DragonNighø": a JPEG speck over its a)."""
-    if best is first or best[1].shape[0] >= first[1].shape[0]:
-        return False
+    if best is first or best[2] is not first[2] or best[1].shape[0] >= first[1].shape[0]:
+        return False  # not the first crop read smaller (an icon cut off makes another crop)
     found = [m for m in marks.accent_marks(first[1]) if m.y2 - m.y1 >= 0.1 * ocr.TARGET_HEIGHT]
     return bool(found) and not marks.accent_marks(best[1])
 
