@@ -284,6 +284,11 @@ def _straight_tail(found, box: tuple[int, int, int, int]) -> bool:
 FLAT = set("_-.,'\"`:;~^*·")  # symbols that make no letter-sized blob
 
 
+def letter_symbols(symbols) -> list[int]:
+    """Indices of the symbols that make a letter-sized blob of their own (no flat mark, no space)."""
+    return [i for i, (text, _, _) in enumerate(symbols) if text not in FLAT and not text.isspace()]
+
+
 def _x_height(found) -> float:
     """The small letters' height: of the letter blobs clearly under the cap height, or of all where
     there are none (a word of small letters without ascenders)."""
@@ -334,7 +339,7 @@ def letter_pairs(symbols, found) -> tuple[list[tuple[int, int]], bool]:
     _, boxes, tall, _, _ = found
     order = [int(i) for i in np.nonzero(tall)[0]]
     order.sort(key=lambda i: boxes[i][0])
-    letters = [i for i, (text, _, _) in enumerate(symbols) if text not in FLAT and not text.isspace()]
+    letters = letter_symbols(symbols)
     if not letters:
         return [], False
     pairs = list(zip(letters, order, strict=True)) if len(letters) == len(order) else []
@@ -409,7 +414,7 @@ def _base_beside(symbols, out: list[list], best: int | None, mark: Mark) -> int 
 def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None:
     """Index of the symbol ``mark`` belongs to: by the order of letters when each symbol is one blob
     (Tesseract's symbol boxes drift), else by the symbol box sharing most columns with its letter."""
-    tall = [i for i, (text, _, _) in enumerate(symbols) if text not in FLAT and not text.isspace()]
+    tall = letter_symbols(symbols)
     if len(tall) == len(spans) and mark.letter in spans:
         return tall[spans.index(mark.letter)]
     best, most = None, 0

@@ -188,10 +188,9 @@ class AllianceReader:
         if number is not None:
             text, confidence, value = drawn_number(*number, prepared)
             iconish = p[OTHER] >= (0.9 if confidence >= 95 else 0.8)
-            if len(str(value)) == 1 and (value == 0 or iconish or confidence < 60):
+            made_up_stroke = confidence < 80 and re.search(r"[^\d\s.,#]", text)  # "1|" off a sword badge
+            if len(str(value)) == 1 and (value == 0 or iconish or confidence < 60 or made_up_stroke):
                 return None  # a lone "0" or "4" read off a badge or icon
-            if len(str(value)) == 1 and confidence < 80 and re.search(r"[^\d\s.,#]", text):
-                return None  # a lone digit read with a made-up stroke ("1|" off a sword badge)
             return TextItem(region, "number", text, confidence, value)
         unsure = p[NUMBER] >= 0.5 and result.confidence < 70
         wordy = re.search(r"[^\W\d_]{3,}", result.text) is not None  # "Oel559" is a name

@@ -237,10 +237,11 @@ def respelt(words: tuple[tuple[str, float], ...], symbols, letters: tuple[tuple[
     spell one character per symbol (an accent put back keeps it so; a letter made of two does not)."""
 
     def bar(spelt: list[str], position: int, letter: str) -> str | None:
-        if spelt[position] == "L" and letter == "I" and _among_digits(spelt, position):
-            return "1"  # a footed one read as L, its flag seen (see ``flagged_ones``)
+        # a one among the digits that end the word: a bar, or a footed one read as L (see ``flagged_ones``)
+        if letter == "I" and spelt[position] in BARS | {"L"} and _among_digits(spelt, position):
+            return "1"
         if spelt[position] in BARS and not (letter == "l" and spelt[position] == "i"):
-            return "1" if letter == "I" and _among_digits(spelt, position) else letter
+            return letter
         return None
 
     return _changed(words, symbols, letters, bar)

@@ -56,7 +56,7 @@ def without_doubled_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.
     if len(brackets) <= opened:
         return result
     right = sorted(brackets)[opened][1]
-    after = [text for text in texts[at + 1 :] if text not in marks.FLAT and not text.isspace()]
+    after = [k for k in marks.letter_symbols(result.symbols) if k > at]
     if len(after) != sum(x1 >= right - 1 for x1, _, _ in blobs) + 1:
         return result
     return without_symbol(result, at + 1)
@@ -100,7 +100,7 @@ def without_made_up_bars(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.Ocr
     if found is None:
         return result
     blobs = [(x1, x2) for x1, x2, _ in found[0]]
-    letters = [k for k, (text, _, _) in enumerate(result.symbols) if text not in marks.FLAT and not text.isspace()]
+    letters = marks.letter_symbols(result.symbols)
     if len(letters) != len(blobs) + 1:
         return result
     gaps = [(a[1], b[0]) for a, b in zip(blobs, blobs[1:], strict=False) if b[0] > a[1]]
