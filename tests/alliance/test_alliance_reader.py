@@ -615,6 +615,30 @@ def test_a_solid_icon_after_a_name_read_as_a_digit_is_no_part_of_it():
     assert "ViluxdeNèel" in names, names
 
 
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [(21711, "[PCM] Devidow", [6, 81550]), (21713, "Night506", [5, 71731101])],
+)
+def test_a_rank_glued_to_the_name_stays(seed, name, values):
+    # 21711: a bold 6, as dark as a filled icon, was taken for one (its bowl's hole tells a digit);
+    # 21713: "5" read with confidence 63 was trimmed as junk, though it stands on the name's line
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+def test_a_low_confidence_rank_stays_only_on_the_names_line():
+    from looplab.alliance import ocr
+    from looplab.alliance.words import trim_words
+
+    def reading(rank_box):
+        words = (("5", 63.0), ("Night506", 64.0))
+        return ocr.OcrResult("5 Night506", 63.5, words, (rank_box, (70, 21, 212, 61)))
+
+    assert trim_words(reading((18, 22, 39, 51))) == "5 Night506"
+    assert trim_words(reading((18, 5, 39, 51))) == "Night506"  # taller than the name's letters: a badge
+    assert trim_words(reading((18, 40, 39, 60))) == "Night506"  # below its line
+
+
 def test_a_digit_after_a_name_stays():
     from looplab.alliance import ocr
     from looplab.alliance.words import without_solid_ends

@@ -196,6 +196,29 @@ def test_rank_beside_an_avatar_with_shapes_inside_is_read(seed, name, values):
     assert rows.get(name) == values, rows
 
 
+@pytest.mark.parametrize(
+    ("rank", "picture"),
+    [((31, 243, 13, 19), (58, 223, 60, 39)), ((30, 97, 15, 20), (57, 96, 61, 43))],  # seeds 21863, 21719
+)
+def test_a_rank_is_not_chained_to_a_wide_picture_twice_its_height(rank, picture):
+    # the rank and the avatar's rim (wider than tall: the rest of its outline another colour) were one
+    # region, which the classifier took for a picture
+    regions = sorted(chain_characters(np.array([rank, picture], np.int32)), key=lambda b: b.x)
+    assert [r.x for r in regions] == [rank[0], picture[0]], regions
+    # an x-height letter before an ascender, a letter's gap apart, stays in its word
+    word = sorted(chain_characters(np.array([[10, 20, 12, 14], [25, 8, 6, 26]], np.int32)), key=lambda b: b.x)
+    assert [(r.x, r.x2) for r in word] == [(10, 31)], word
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [(21863, "Nedow", [3, 386000000, 786637]), (21719, "Delifin_Terde289", [1, 7095000])],
+)
+def test_rank_beside_a_wide_avatar_is_read(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
 def test_small_digits_run_together_stay_a_word_when_a_tall_group_is_split():
     # seed 20729: "45377" at 12 px is one 50x22 blob (JPEG specks), chained with the pieces of the icon
     # before it (10 px): the group is split by character size, and the blob is kept as a word of its own

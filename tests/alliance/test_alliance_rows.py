@@ -310,3 +310,13 @@ def test_a_badge_read_as_a_number_is_no_value_of_the_row(seed, name, values):
 
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
+
+
+def test_a_rank_far_left_of_a_short_name_is_its_rows():
+    # seed 21858: "Iron" (no ascender, no descender) has a lower box than the screen's other names;
+    # its rank, 8 of Iron's heights to the left, was measured too far away to be its
+    from looplab.alliance.reader import read_screenshot
+    from tests.alliance.synth import make_screenshot
+
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21858).image).rows}
+    assert rows.get("Iron") == [4, 132643], rows

@@ -131,6 +131,8 @@ def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | N
     """Index of the name whose block holds ``number``: at or above it, nearest, same column."""
     nb = number.box
     best, best_score = None, float("inf")
+    # names without ascenders or descenders ("Iron", "mouse") have shorter boxes than their line's
+    typical = float(np.median([n.box.h for n in names])) if names else 0.0
     for i, name in enumerate(names):
         b = name.box
         same_line = _same_line(b, nb, 0.3)
@@ -140,7 +142,7 @@ def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | N
             continue  # too far below the name to be part of its block
         score = max(0.0, nb.cy - b.cy) / b.h
         if b.x > nb.x2:  # text right of the number: a rank's name, a label ("Join") or another column
-            if not same_line and b.x - nb.x2 > 8 * b.h:
+            if not same_line and b.x - nb.x2 > 8 * max(b.h, typical):
                 continue
             score += 1.5 if same_line else 3.0
         score += 0.1 * abs(b.x - nb.x) / b.h  # same column first (two-column card layouts)

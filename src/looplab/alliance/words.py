@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import cv2
 import numpy as np
 
 from looplab.alliance import marks, ocr, stems
@@ -187,7 +188,7 @@ def with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.O
 def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
     """``result`` without a one-character word at either end drawn as one solid blob about as wide as
     tall: an icon beside the name (a pentagon read "9" or "®"); a digit is strokes, not a filled shape
-    (a bold 8 is nearly as dark, but with two holes)."""
+    (a bold 6 or 8 is nearly as dark, but its bowls enclose holes of 7 to 10 % of its box)."""
 
     def solid(i: int, kept: list[int]) -> bool:
         word = result.words[i][0]
@@ -195,7 +196,8 @@ def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
         ink = prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128
         if len(word) != 1 or not ink.size or not 0.7 <= (x2 - x1) / max(y2 - y1, 1) <= 1.4:
             return False
-        return float(ink.mean()) >= 0.65 and len(marks.holes(ink)[0]) < 2
+        bowls = marks.holes(ink)[0][:, cv2.CC_STAT_AREA] >= 0.04 * ink.size
+        return float(ink.mean()) >= 0.65 and not bowls.any()
 
     return _without_ends(result, solid)
 
@@ -243,6 +245,24 @@ def without_faint_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
     return _without_ends(result, faint)
 
 
+def _rank_before(result: ocr.OcrResult) -> bool:
+    """The first word is a rank the line model was unsure of ("5" at 63 before "Night506"): one or two
+    digits standing on the next word's line, as tall as its letters. An icon read as a digit is drawn
+    to its own size and place."""
+    if len(result.words) < 2 or len(result.boxes) != len(result.words):
+        return False
+    word, confidence = result.words[0]
+    (_, top, _, bottom), (_, next_top, _, next_bottom) = result.boxes[0], result.boxes[1]
+    height = next_bottom - next_top
+    return (
+        word.isdigit()
+        and len(word) <= 2
+        and confidence >= 40
+        and abs(top - next_top) <= 0.12 * height
+        and next_top + 0.6 * height <= bottom <= next_bottom + 0.05 * height
+    )
+
+
 def trim_words(result: ocr.OcrResult) -> str:
     """Drop low-confidence junk words at either end (an icon read as ``©`` or ``|``)."""
     words = list(result.words)
@@ -260,7 +280,7 @@ def trim_words(result: ocr.OcrResult) -> str:
 
     while len(words) > 1 and junk(*words[-1]):
         words.pop()
-    while len(words) > 1 and junk(*words[0]):
+    while len(words) > 1 and junk(*words[0]) and not (len(words) == len(result.words) and _rank_before(result)):
         words.pop(0)
     text = " ".join(w for w, _ in words) if words else ""
     return fix_tag(fix_leading_zero(fix_capital_i(clean_read(text))))

@@ -182,6 +182,9 @@ def chain_characters(
                 continue  # a card's edge as tall as the rank beside it: an l's outline is wider, a space narrower
             if hi < hj / 1.5 and wj <= 1.2 * hj and space > 0.75 * gap * hi:
                 continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
+            if hj >= 2 * hi and wj >= 0.6 * hj and space > 0.5 * hi:
+                continue  # a rank digit left of a picture twice its height (no letter is: a j with its dot
+                # is 1.8 times an x's height, and narrow)
             if hi > 1.2 * hj and 0.6 * hi <= wi <= 1.6 * hi and space > 0.4 * hj:
                 continue  # a picture (an avatar, an icon) left of text, a word's space or more away
             if hi >= 1.5 * hj and 0.6 * hi <= wi <= 1.6 * hi and abs(ly2[j] - ly2[i]) > 0.15 * hj and space > 0.2 * hj:
