@@ -219,6 +219,39 @@ def test_rank_beside_a_wide_avatar_is_read(seed, name, values):
     assert rows.get(name) == values, rows
 
 
+def test_serif_digits_whose_tops_ran_together_are_not_two_lines():
+    # seed 21724: the flat tops of "555" joined in one stroke over the digits' bowls; cut off as a
+    # line of its own, the rest was read "255"
+    import cv2
+
+    from looplab.imaging.regions import character_boxes
+
+    mask = np.zeros((60, 120), np.uint8)
+    cv2.rectangle(mask, (20, 10), (72, 17), 1, -1)  # the tops, one stroke 8 px high
+    for x in (22, 40, 58):
+        cv2.rectangle(mask, (x, 18), (x + 2, 21), 1, -1)  # each 5's short stem
+        cv2.rectangle(mask, (x, 22), (x + 13, 36), 1, -1)  # and its bowl, its outline run solid
+    assert character_boxes(mask).tolist() == [[20, 10, 53, 27]]  # not [20, 10, 53, 8] over [22, 19, 50, 18]
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21724).image).rows}
+    assert rows.get("Shadow") == [7186367, 7555], rows
+
+
+def test_words_of_a_line_inside_a_large_frame_are_all_in_it():
+    # seed 21740: two cards whose outlines a speck joined are one 807x298 "picture"; "67" (25 px) was
+    # left out of it for its size and "749,988 points" (30 px) not, so the number was cut in two
+    import cv2
+
+    from looplab.imaging.regions import enclosing_pictures
+
+    mask = np.zeros((400, 900), np.uint8)
+    cv2.rectangle(mask, (10, 50), (816, 347), 1, 2)
+    boxes = np.array([[191, 200, 28, 25], [235, 200, 73, 30], [850, 200, 20, 25]], np.int32)
+    inside = enclosing_pictures(mask, boxes)
+    assert inside[0] == inside[1] != 0 and inside[2] == 0, inside
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21740).image).rows}
+    assert rows.get("[TFB] Miaüne Lady616") == [67749988, 741373340], rows
+
+
 def test_small_digits_run_together_stay_a_word_when_a_tall_group_is_split():
     # seed 20729: "45377" at 12 px is one 50x22 blob (JPEG specks), chained with the pieces of the icon
     # before it (10 px): the group is split by character size, and the blob is kept as a word of its own

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from looplab.alliance.reader import Row, ScreenshotReading, merge_screenshots
@@ -287,6 +289,16 @@ def test_an_icon_read_unsurely_as_a_number_where_no_row_has_one_is_left_out():
         ("Delta", [1003]),
     ]
     assert summary(group_rows([*items, rank]))[2] == ("Gamma", [7, 1002])
+    # seeds 21757, 21798, 21812, 21861: a shape of an avatar or a crown read "9", "4", "1" (91 to 97)
+    # in a crop the classifier found more picture than text
+    shape = TextItem(Box(40, 400, 30, 30), "number", "4", 96.0, 4, pictured=0.74)
+    assert summary(group_rows([*items, shape]))[2] == ("Gamma", [1002])
+    ranks = [
+        TextItem(Box(40, 100 + 150 * i, 30, 30), "number", str(i + 1), 96.0, i + 1, pictured=0.6 if i == 2 else 0.1)
+        for i in range(4)
+    ]
+    beside = replace(shape, box=Box(200, 400, 30, 30))
+    assert summary(group_rows([*items, *ranks, beside]))[2] == ("Gamma", [3, 1002])  # the ranks vouch for 3
     unread = TextItem(Box(40, 400, 50, 50), "number", "1B?", 0.0, None)  # no value: kept for review
     assert summary(group_rows([*items, unread]))[2] == ("Gamma", [None, 1002])
     # a rank every row has keeps its unsure reading: it has its like in the other rows

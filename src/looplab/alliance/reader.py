@@ -114,6 +114,7 @@ class AllianceReader:
                 continue  # an icon, badge or avatar; wide regions may be text glued to one
             item = self._read_one(gray, region, p)
             if item is not None:
+                item = replace(item, pictured=float(p[OTHER]))
                 for part in _split_leading_rank(item):
                     items.extend(_split_pair(part))
         return _bars_by_screen(_drop_big_short_names(_drop_small_print(items)))

@@ -28,6 +28,7 @@ class TextItem:
     # (see ``stems``), and the cap-to-ascender gaps measured on this line
     if_bars_apart: str | None = None
     bar_gaps: tuple[float, ...] = ()
+    pictured: float = 0.0  # how likely the region classifier found its crop a picture (icon, avatar)
 
 
 @dataclass
@@ -270,8 +271,9 @@ def _offsets(g: RowGroup, height: float, *, to_middle: bool = False) -> list[tup
 
 def _without_stray_numbers(groups: list[RowGroup], *, sure: float = 75.0) -> list[RowGroup]:
     """Leave out of a row with more numbers than the screen's rows have a number read unsurely (or a
-    lone small one under ``sure`` + 15) where no other row has a number: an icon or badge read as a
-    digit ("18" for a badge with ears, "10" for a target). A rank has its like in the other rows."""
+    lone small one under ``sure`` + 15, or a digit whose crop looked more a picture than text) where no
+    other row has a number: an icon or badge read as a digit ("18" for a badge with ears, "10" for a
+    target). A rank has its like in the other rows."""
     if len(groups) < 3:
         return groups
     usual = usual_count(groups)
@@ -279,7 +281,10 @@ def _without_stray_numbers(groups: list[RowGroup], *, sure: float = 75.0) -> lis
     offsets = [_offsets(g, height, to_middle=True) for g in groups]
 
     def unsure(n: TextItem) -> bool:
-        return n.value is not None and (n.confidence < sure or (n.value < 100 and n.confidence < sure + 15))
+        # a lone digit the classifier found more picture than text: a shape of an avatar or a crown
+        # read as "1", "4" or "9", however surely
+        pictured = n.value is not None and n.value < 10 and n.pictured >= 0.5
+        return n.value is not None and (n.confidence < sure or (n.value < 100 and n.confidence < sure + 15) or pictured)
 
     # a place is vouched for by a number that is no unsure extra itself: three badges read as digits
     # ("6", "8", "8" off six rows) do not vouch for each other

@@ -111,12 +111,17 @@ def _split_stacked_lines(
             < sharp * thin
         ):
             continue
-        stats[i, 3] = 0  # dropped below (too short); the two parts are added instead
+        parts = []
         for part, top in ((own[:cut], y), (own[cut + 1 :], y + cut + 1)):
             rows, cols = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
             px, py = x + int(cols[0]), top + int(rows[0])
             pw, ph = int(cols[-1] - cols[0]) + 1, int(rows[-1] - rows[0]) + 1
-            out.append(np.array([[px, py, pw, ph, int(part.sum())]], dtype=stats.dtype))
+            parts.append(np.array([[px, py, pw, ph, int(part.sum())]], dtype=stats.dtype))
+        heights = sorted(int(part[0, 3]) for part in parts)
+        if heights[0] < 0.55 * heights[1]:
+            continue  # no two lines of one size: serif 5s whose flat tops ran together over their bowls
+        stats[i, 3] = 0  # dropped below (too short); the two parts are added instead
+        out += parts
     return np.concatenate(out)
 
 
@@ -211,16 +216,16 @@ def chain_characters(
     return out
 
 
-def enclosing_pictures(
-    mask: np.ndarray, boxes: np.ndarray, *, taller: float = 1.8, at_most: float = 10.0
-) -> np.ndarray:
+def enclosing_pictures(mask: np.ndarray, boxes: np.ndarray, *, taller: float = 1.8) -> np.ndarray:
     """For each box, the label of the smallest picture-sized outline around it (0: none).
 
     A shape drawn inside an avatar or a badge (a square, an L) is no letter of the rank or the name
     beside the picture, though it may be of their size and as near as a word's space. A picture is a
-    component ``taller``..``at_most`` times the box's height, about as wide as tall or up to three
-    times wider (no glyph, whose counter it would enclose: a "0" is 0.6 as wide as tall; no card, no
-    rule), with its pixels on all four sides of the box.
+    component at least ``taller`` times the box's height, about as wide as tall or up to three times
+    wider (no glyph, whose counter it would enclose: a "0" is 0.6 as wide as tall; no card, no rule),
+    with its pixels on all four sides of the box. It has no upper limit: two cards whose outlines a
+    speck joined make one picture, and the words of a line in it must all be inside it, whatever
+    their size ("67" left out of it was cut from ",749,988 points").
     """
     out = np.zeros(len(boxes), dtype=np.int64)
     if not len(boxes):
@@ -237,7 +242,6 @@ def enclosing_pictures(
             & (px[pictures - 1] + pw[pictures - 1] > x + w)
             & (py[pictures - 1] + ph[pictures - 1] > y + h)
             & (ph[pictures - 1] >= taller * h)
-            & (ph[pictures - 1] <= at_most * h)
         ]
         for label in sorted(around, key=lambda c: stats[c, 2] * stats[c, 3]):
             cx, cy, cw, ch = stats[label, :4]
