@@ -639,6 +639,18 @@ def test_a_low_confidence_rank_stays_only_on_the_names_line():
     assert trim_words(reading((18, 40, 39, 60))) == "Night506"  # below its line
 
 
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (21802, "Wolf", [4100000]),  # a badge with ears read "gu" (59) took the row's number
+        (21810, "Zóo233", [5365066]),  # read "Z60233" and, the classifier sure of a number, "260233"
+    ],
+)
+def test_a_picture_or_an_accent_tells_a_name_from_what_it_was_read_as(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
 def test_a_digit_after_a_name_stays():
     from looplab.alliance import ocr
     from looplab.alliance.words import without_solid_ends

@@ -239,6 +239,22 @@ def test_name_pieces_joined_are_tidied_again():
     assert [n.text for n in merge_name_pieces(pieces)] == ["[HEI] WRATH"]
 
 
+def test_a_name_joined_from_a_tag_and_a_word_with_an_icon_is_no_title():
+    # seed 21858: "[PNV]" (its brackets 31 px) and "Deliix" with a crown glued on (a 36 px box, its
+    # letters 23 px) joined gave the first row's name a box 36 px high: taken for a title over the list
+    from looplab.alliance.rows import merge_name_pieces
+
+    pieces = [
+        TextItem(Box(256, 172, 79, 31, 31), "name", "[PNV]", 90.0),
+        TextItem(Box(346, 167, 121, 36, 23), "name", "Deliix", 63.0),
+    ]
+    assert [(n.text, n.box.char_h) for n in merge_name_pieces(pieces)] == [("[PNV] Deliix", 23)]
+    items = [*pieces, number(256, 241, 157860743, h=26)]
+    for i, who in enumerate(["Lady", "Mifinlux", "Iron"]):
+        items += [TextItem(Box(256, 320 + 150 * i, 90, 29, 23), "name", who, 90.0), number(256, 390 + 150 * i, 10 + i)]
+    assert summary(group_rows(items))[0] == ("[PNV] Deliix", [157860743])
+
+
 def _list_with_a_gap(values_in_gap):
     """Five rows of name + rank + points (whiteoutsurvival_20251112_113936), the fourth one's name not
     read: only its numbers are left."""

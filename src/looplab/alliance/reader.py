@@ -208,6 +208,12 @@ class AllianceReader:
             p[NAME] >= 0.75 and _LETTER_AMONG_DIGITS.search(result.text) is not None
         )
         digity = has_digits(result.text) and not wordy and not lettered
+        if (
+            digity
+            and re.search(r"[^\W\d_]", result.text)
+            and any(m.kind != marks.DOT for m in marks.accent_marks(prepared))
+        ):
+            digity = False  # a letter read and an accent over a glyph: "Zóo233" read "Z60233"; no digit has one
         if _FRACTION.fullmatch(result.text) and result.confidence >= 80:
             # "Join 18/30", "0/10": a count out of a limit, no member's value; read as digits alone its
             # slash becomes a 7 ("18730")
@@ -262,7 +268,9 @@ class AllianceReader:
             return None
         # a picture's shape (taller than wide: an avatar, a crown) that the classifier leans to calling one
         iconic = p[OTHER] >= self.other_threshold or (p[OTHER] >= 0.8 and region.w < region.h)
-        if result.confidence < 40 and p[NAME] < 0.5 or iconic and (result.confidence < 70 or len(name) < 3):
+        # two letters guessed off a picture's shape the classifier leans to ("gu" off a badge with ears)
+        guessed = len(name) < 3 and result.confidence < 70 and p[OTHER] > p[NAME] and region.w < region.h
+        if result.confidence < 40 and p[NAME] < 0.5 or iconic and (result.confidence < 70 or len(name) < 3) or guessed:
             return None  # garbage read off an icon or picture ("Oe" off a badge and a pentagon)
         if _LABEL.search(name):
             # no member, and its number neither; only a sure reading, as a label drops that number

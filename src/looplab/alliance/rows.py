@@ -58,7 +58,10 @@ def merge_name_pieces(names: list[TextItem]) -> list[TextItem]:
                     merged[i] = item  # a tag starts a name: an unsure piece before it is an icon's
                     break
                 x, y = prev.box.x, min(prev.box.y, item.box.y)
-                box = Box(x, y, item.box.x2 - x, max(prev.box.y2, item.box.y2) - y)
+                # the text's size is the smaller piece's: the other may be a tag (brackets reach lower) or
+                # have an icon glued to it
+                char_h = min(prev.box.char_h or prev.box.h, item.box.char_h or item.box.h)
+                box = Box(x, y, item.box.x2 - x, max(prev.box.y2, item.box.y2) - y, char_h)
                 conf = min(prev.confidence, item.confidence)
                 merged[i] = TextItem(box, "name", fix_tag(clean_read(f"{prev.text} {item.text}")), conf)
                 break
