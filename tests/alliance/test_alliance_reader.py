@@ -163,6 +163,38 @@ def test_an_eight_read_as_another_digit_is_an_eight():
         assert with_eights("30,965 K", 30965, prepared) == ("30,965 K", 30965), path  # a glyph not drawn
 
 
+def test_a_nine_six_or_zero_read_as_another_of_them_is_told_by_its_hole():
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from looplab.alliance import ocr
+    from looplab.alliance.number_reading import with_bowls_placed
+    from tests.alliance.synth import font_paths
+
+    fonts = font_paths() or [None]
+    for path in fonts:
+        font = ImageFont.truetype(path, 26) if path else ImageFont.load_default(26)
+        image = Image.new("L", (220, 44), 255)
+        ImageDraw.Draw(image).text((8, 6), "59,604,839", font=font, fill=0)
+        prepared = ocr.prepare_crop(np.asarray(image), text_height=26)
+        assert with_bowls_placed("50,604,839", 50604839, prepared) == ("59,604,839", 59604839), path
+        assert with_bowls_placed("59,904,830", 59904830, prepared) == ("59,604,839", 59604839), path
+        assert with_bowls_placed("59,604,839", 59604839, prepared) == ("59,604,839", 59604839), path
+        assert with_bowls_placed("59,604,339", 59604339, prepared) == ("59,604,339", 59604339), path  # no bowl digit
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (22070, "Letanli", [3, 59405839]),  # read 50,405,839
+        (22052, "Thuli757", [8300, 593346692]),  # read 503,346,602, its "46" one glyph
+    ],
+)
+def test_nines_read_as_zeros_on_screens(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
 @pytest.mark.parametrize(
     ("seed", "name", "values"),
     [
@@ -644,6 +676,8 @@ def test_a_low_confidence_rank_stays_only_on_the_names_line():
     [
         (21802, "Wolf", [4100000]),  # a badge with ears read "gu" (59) took the row's number
         (21810, "Zóo233", [5365066]),  # read "Z60233" and, the classifier sure of a number, "260233"
+        (21961, "[PRD]örost", [10, 272561828]),  # the ö read as a six, its dots the six's stem
+        (21963, "Gonli_Akgonzö973", [825130, 3144753]),  # and before digits
     ],
 )
 def test_a_picture_or_an_accent_tells_a_name_from_what_it_was_read_as(seed, name, values):

@@ -217,3 +217,26 @@ def test_names_ending_in_a_one_and_digits(seed, name):
     from tests.alliance.synth import make_screenshot
 
     assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+
+
+def _symbols(*words: str):
+    return [(ch, (0, 0, 1, 1), w) for w, word in enumerate(words) for ch in word]
+
+
+def test_a_bar_starting_a_word_is_a_capital_where_the_names_other_words_start_so():
+    # "Mordow Iáon" (seed 21858) and "[KVV] Iåon_Letnefin" (21711) in a font whose I and l are alike
+    assert stems.capital_starts(_symbols("Mordow", "laon"), set()) == ((6, "I"),)
+    assert stems.capital_starts(_symbols("[KVV]", "laon_Letnefin"), set()) == ((5, "I"),)
+    assert stems.capital_starts(_symbols("Mordow", "laon"), {6}) == ()  # its height told it
+    assert stems.capital_starts(_symbols("mordow", "laon"), set()) == ()  # a name in small letters
+    assert stems.capital_starts(_symbols("laon"), set()) == ()  # nothing to go by
+    assert stems.capital_starts(_symbols("Mordow", "lAON"), set()) == ()  # before a capital: not a word
+
+
+@pytest.mark.parametrize(("seed", "name"), [(21858, "Mordow Iáon"), (21711, "[KVV] Iåon_Letnefin")])
+def test_names_words_start_alike(seed, name):
+    from looplab.alliance.reader import read_screenshot
+    from tests.alliance.synth import make_screenshot
+
+    names = [r.name for r in read_screenshot(make_screenshot(seed).image).rows]
+    assert name in names, names

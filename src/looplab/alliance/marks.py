@@ -225,9 +225,10 @@ def _compose(base: str, mark: str) -> str:
     letter = "".join(ch for ch in unicodedata.normalize("NFD", base) if not unicodedata.combining(ch))
     if mark != CEDILLA and letter in _STEMS:
         letter = "I" if letter == "I" else "i"
-    if letter == "0" and mark not in (CEDILLA, DOT):
-        letter = "o"  # no digit has an accent: an ó read as a zero ("Zóo233" read "Z00233"); its case is
-        # told by its height later
+    if letter in ("0", "6") and mark not in (CEDILLA, DOT):
+        # no digit has an accent: an ó read as a zero ("Zóo233" read "Z00233"), an ö as a six, its dots
+        # taken for the six's stem ("[PRD]örost" read "[PRD]6rost"); its case is told by its height later
+        letter = "o"
     composed = unicodedata.normalize("NFC", letter + mark)
     return composed if len(composed) == 1 and composed.isalpha() else base
 
@@ -565,7 +566,7 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         best = _base_beside(symbols, out, best, m)
         if best is not None and m.kind == DIAERESIS and _u_read_as_stems(symbols, out, best, m, found[4]):
             continue
-        if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS or out[best][0] == "0"):
+        if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS or out[best][0] in ("0", "6")):
             out[best][0] = _compose(out[best][0], m.kind)
     for x1, x2, capital, surely in slashed_os(prepared, found):
         under = [i for i, (_, b, _) in enumerate(symbols) if x1 <= (b[0] + b[2]) / 2 <= x2]

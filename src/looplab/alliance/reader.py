@@ -257,8 +257,11 @@ class AllianceReader:
             text, confidence, value = drawn_number(*number)
             return TextItem(region, "number", text, confidence, value)
         bars = stems.measure_bars(prepared, result.symbols) if result.symbols else stems.Bars()
-        apart = with_bars(result, bars.if_apart)
-        result = with_underscores(prepared, with_case(with_bars(result, bars.sure), prepared))
+        # where the screen shows no height apart, a bar starting a word is spelt as the name's other words start
+        capitals = stems.capital_starts(result.symbols, {i for i, _ in bars.sure})
+        told = {i for i, _ in bars.if_apart}
+        apart = with_bars(result, bars.if_apart + tuple(c for c in capitals if c[0] not in told))
+        result = with_underscores(prepared, with_case(with_bars(result, bars.sure + capitals), prepared))
         result = digits_after_letters(prepared, result)
         result = without_faint_ends(without_solid_ends(result, prepared), prepared)
         name = trim_words(result)

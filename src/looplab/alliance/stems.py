@@ -216,6 +216,31 @@ def _bars_by_height(prepared: np.ndarray, symbols, found, pairs) -> Bars:
     return Bars(tuple(sure), tuple(if_apart), tuple(gaps))
 
 
+def capital_starts(symbols, decided: set[int]) -> tuple[tuple[int, str], ...]:
+    """(symbol index, "I") for a bar read "l" that starts a word before a small letter, in a name whose
+    other words all start with a capital ("Mordow láon", "[KVV] låon_Letnefin"), where its height
+    decided nothing (``decided``: the bars ``measure_bars`` told). In fonts that draw I and l alike a
+    name's words are capitalised alike."""
+    starts = []
+    for i, (text, _, word) in enumerate(symbols):
+        before = symbols[i - 1] if i else None
+        if text.isalpha() and (before is None or before[2] != word or before[0] in "_[]"):
+            starts.append(i)
+    bars = [
+        i
+        for i in starts
+        if symbols[i][0] == "l"
+        and i not in decided
+        and i + 1 < len(symbols)
+        and symbols[i + 1][2] == symbols[i][2]
+        and unicodedata.category(symbols[i + 1][0][:1]) == "Ll"
+    ]
+    others = [i for i in starts if i not in bars]
+    if not bars or not others or not all(symbols[i][0][:1].isupper() for i in others):
+        return ()
+    return tuple((i, "I") for i in bars)
+
+
 SPLIT = 0.03  # of the cap height: bars this far apart in one line are an I and an l
 
 
