@@ -685,6 +685,12 @@ def test_a_picture_or_an_accent_tells_a_name_from_what_it_was_read_as(seed, name
     assert rows.get(name) == values, rows
 
 
+def test_a_number_read_unsurely_is_read_again_at_other_scales():
+    # seed 21912: "4M" read "4aM" (32) at the height of its region, which a speck made taller
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21912).image).rows}
+    assert rows.get("Morshael Báara") == [4000000, 15100], rows
+
+
 def test_a_digit_after_a_name_stays():
     from looplab.alliance import ocr
     from looplab.alliance.words import without_solid_ends

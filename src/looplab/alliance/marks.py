@@ -226,11 +226,20 @@ def _compose(base: str, mark: str) -> str:
     if mark != CEDILLA and letter in _STEMS:
         letter = "I" if letter == "I" else "i"
     if letter in ("0", "6") and mark not in (CEDILLA, DOT):
-        # no digit has an accent: an ó read as a zero ("Zóo233" read "Z00233"), an ö as a six, its dots
-        # taken for the six's stem ("[PRD]örost" read "[PRD]6rost"); its case is told by its height later
+        # an ó read as a zero ("Zóo233" read "Z00233"), an ö as a six, its dots taken for the six's stem
+        # ("[PRD]örost" read "[PRD]6rost"; see put_marks); its case is told by its height later
         letter = "o"
     composed = unicodedata.normalize("NFC", letter + mark)
     return composed if len(composed) == 1 and composed.isalpha() else base
+
+
+def _x_height_blob(found, span: tuple[int, int]) -> bool:
+    """Whether the letter blob spanning columns ``span`` stands well under the cap line."""
+    _, boxes, tall, baseline, cap = found
+    for x, y, w, _, _ in boxes[tall]:
+        if (int(x), int(x + w)) == span:
+            return baseline - y < 0.8 * cap
+    return False
 
 
 def _blob_in(labels: np.ndarray, box: tuple[int, int, int, int]) -> int | None:
@@ -566,7 +575,10 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         best = _base_beside(symbols, out, best, m)
         if best is not None and m.kind == DIAERESIS and _u_read_as_stems(symbols, out, best, m, found[4]):
             continue
-        if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS or out[best][0] in ("0", "6")):
+        # a zero or six under a mark whose blob stands at the x-height is an o read as a digit ("Zóo233"
+        # read "Z00233"); a digit stands a capital's height (a speck over the 6 of "Luxo576")
+        o_read_as_digit = out[best][0] in ("0", "6") and _x_height_blob(found, m.letter) if best is not None else False
+        if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS or o_read_as_digit):
             out[best][0] = _compose(out[best][0], m.kind)
     for x1, x2, capital, surely in slashed_os(prepared, found):
         under = [i for i, (_, b, _) in enumerate(symbols) if x1 <= (b[0] + b[2]) / 2 <= x2]

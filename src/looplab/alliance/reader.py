@@ -143,8 +143,9 @@ class AllianceReader:
                 if as_number(reading) is not None:
                     readings.append((reading, again, inner, inner_height))
         best = max(readings, key=reading_rank)
-        if best[0].confidence < self.retry_below and as_number(best[0]) is None:
-            # the height estimate may be off: try two other scales
+        if best[0].confidence < self.retry_below and (as_number(best[0]) is None or best[0].confidence < 50):
+            # the height estimate may be off (a speck beside "4M" made its region twice its height, read
+            # "4aM" at 32): try two other scales
             _, _, best_crop, best_height = best
             for factor in (1.45, 0.75):
                 again = ocr.prepare_crop(best_crop, text_height=round(best_height * factor))
