@@ -140,43 +140,37 @@ def test_decimal_point_is_found_in_the_pixels():
         assert (fixed, value) == (drawn, expected)
 
 
-def test_an_eight_read_as_another_digit_is_an_eight():
-    import numpy as np
+def _digits_drawn(text: str) -> list[tuple[str, np.ndarray]]:
+    """(font, prepared crop) of ``text`` drawn 26 px high in each of the generator's fonts."""
     from PIL import Image, ImageDraw, ImageFont
 
     from looplab.alliance import ocr
-    from looplab.alliance.number_reading import with_eights
     from tests.alliance.synth import font_paths
 
-    fonts = font_paths() or [None]
-    for path in fonts:
+    crops = []
+    for path in font_paths() or [None]:
         font = ImageFont.truetype(path, 26) if path else ImageFont.load_default(26)
-        image = Image.new("L", (180, 44), 255)
-        ImageDraw.Draw(image).text((8, 6), "81,869", font=font, fill=0)
-        prepared = ocr.prepare_crop(np.asarray(image), text_height=26)
+        image = Image.new("L", (40 + 18 * len(text), 44), 255)
+        ImageDraw.Draw(image).text((8, 6), text, font=font, fill=0)
+        crops.append((path, ocr.prepare_crop(np.asarray(image), text_height=26)))
+    return crops
+
+
+def test_an_eight_read_as_another_digit_is_an_eight():
+    from looplab.alliance.number_reading import with_eights
+
+    for path, prepared in _digits_drawn("81,869"):
         assert with_eights("81,369", 81369, prepared) == ("81,869", 81869), path  # Tesseract's slip
         assert with_eights("81,869", 81869, prepared) == ("81,869", 81869), path
-        image = Image.new("L", (180, 44), 255)
-        ImageDraw.Draw(image).text((8, 6), "30,965", font=font, fill=0)
-        prepared = ocr.prepare_crop(np.asarray(image), text_height=26)
+    for path, prepared in _digits_drawn("30,965"):
         assert with_eights("30,965", 30965, prepared) == ("30,965", 30965), path  # one hole or none: as read
         assert with_eights("30,965 K", 30965, prepared) == ("30,965 K", 30965), path  # a glyph not drawn
 
 
 def test_a_nine_six_or_zero_read_as_another_of_them_is_told_by_its_hole():
-    import numpy as np
-    from PIL import Image, ImageDraw, ImageFont
-
-    from looplab.alliance import ocr
     from looplab.alliance.number_reading import with_bowls_placed
-    from tests.alliance.synth import font_paths
 
-    fonts = font_paths() or [None]
-    for path in fonts:
-        font = ImageFont.truetype(path, 26) if path else ImageFont.load_default(26)
-        image = Image.new("L", (220, 44), 255)
-        ImageDraw.Draw(image).text((8, 6), "59,604,839", font=font, fill=0)
-        prepared = ocr.prepare_crop(np.asarray(image), text_height=26)
+    for path, prepared in _digits_drawn("59,604,839"):
         assert with_bowls_placed("50,604,839", 50604839, prepared) == ("59,604,839", 59604839), path
         assert with_bowls_placed("59,904,830", 59904830, prepared) == ("59,604,839", 59604839), path
         assert with_bowls_placed("59,604,839", 59604839, prepared) == ("59,604,839", 59604839), path
