@@ -80,6 +80,14 @@ def test_a_bar_glued_before_the_suffix_letter_is_no_unit_word():
     assert parse_number("51 IM") == 51  # apart, it is a word after the number
 
 
+def test_a_small_letter_made_up_before_the_suffix_letter_is_no_unit_word():
+    # seeds 22164, 21912: "4M" read "4aM", taken for 4 and a unit word "aM"
+    assert parse_number("4aM") == 4_000_000
+    assert parse_number("12cK") == 12_000
+    assert parse_number("4am") == 4  # a time's "am" is no unit
+    assert parse_number("4abM") == 4  # a word after the number
+
+
 def test_a_comma_read_as_a_point_in_a_grouped_number_is_a_slip():
     # seed 20630: "4.018.417" read "4,018.417" by the line model, its word model lost two digits ("08417")
     assert parse_number("4,018.417") == 4_018_417

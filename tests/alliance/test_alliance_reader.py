@@ -679,10 +679,17 @@ def test_a_picture_or_an_accent_tells_a_name_from_what_it_was_read_as(seed, name
     assert rows.get(name) == values, rows
 
 
-def test_a_number_read_unsurely_is_read_again_at_other_scales():
-    # seed 21912: "4M" read "4aM" (32) at the height of its region, which a speck made taller
-    rows = {r.name: r.values for r in read_screenshot(make_screenshot(21912).image).rows}
-    assert rows.get("Morshael Báara") == [4000000, 15100], rows
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (21912, "Morshael Báara", [4000000, 15100]),  # "4M" read "4aM" (32) in a region a speck made taller
+        (22164, "[RLA] Terixmi", [454000000, 4000000]),  # "4M" read "4aM" (60)
+        (22154, "Bláde668", [145942, 1000000]),  # "1M" read "M", then "IM" as a name
+    ],
+)
+def test_short_numbers_with_a_unit_are_read(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
 
 
 def test_a_digit_after_a_name_stays():

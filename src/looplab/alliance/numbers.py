@@ -59,6 +59,7 @@ def _suffixed_value(num: str, multiplier: int) -> int | None:
 
 _DOUBLED_SUFFIX = re.compile(r"(?<=\d)([KkMmBb])([KkMmBb]+)$")
 _BARRED_SUFFIX = re.compile(r"(?<=\d)[Il|](?=[KkMmBb]$)")  # "51IM": the M's first stem read again
+_LETTER_BEFORE_SUFFIX = re.compile(r"(?<=\d)[a-z](?=[KMB]$)")  # "4aM": a small letter made up before the unit
 
 
 def parse_number(text: str) -> int | None:
@@ -67,7 +68,7 @@ def parse_number(text: str) -> int | None:
     doubled = _DOUBLED_SUFFIX.search(text)
     if doubled and set(doubled.group(2).lower()) == {doubled.group(1).lower()}:
         text = text[: doubled.start(2)]  # "882Mm": the suffix letter read twice
-    text = _BARRED_SUFFIX.sub("", text)
+    text = _LETTER_BEFORE_SUFFIX.sub("", _BARRED_SUFFIX.sub("", text))
     if not text:
         return None
     candidates = list(_TOKEN.finditer(text))

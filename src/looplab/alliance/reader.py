@@ -248,6 +248,10 @@ class AllianceReader:
         if prepared is best[1] and _marks_lost_smaller(readings[0], best):
             result, prepared = readings[0][0], readings[0][1]
         result = without_made_up_bars(without_doubled_bracket(respell(prepared, result), prepared), prepared)
+        if p[NUMBER] >= 0.5 and _ONE_AND_UNIT.fullmatch(result.text):
+            # "1M" read "M" by the line model, "IM" by the names model: a one and its unit, no name
+            text = "1" + result.text[-1]
+            return TextItem(region, "number", text, result.confidence, parse_number(text))
         respelt_number = as_number(result) if p[NAME] < 0.5 and p[OTHER] < 0.8 else None
         if respelt_number is not None and respelt_number[1] >= 70 and not re.search(r"[^\W\d_]{2,}", respelt_number[0]):
             # a number the names models read cleanly where the line model made up a letter ("0.1IM")
@@ -406,6 +410,7 @@ def _split_pair(item: TextItem) -> list[TextItem]:
 
 
 _VALUE_AND_UNIT = re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d{4,})\s*[^\W\d_]+$")  # "7,216 points"
+_ONE_AND_UNIT = re.compile(r"[Il|][KMB]")
 _LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
 _LETTER_AMONG_DIGITS = re.compile(r"\d[^\W\d_]*[^\W\d_OoDQlIi|LSsBZzGgbqTt][^\W\d_]*\d")  # no digit's lookalike
 _LEADING_ZERO = re.compile(r"0\d")
