@@ -157,24 +157,25 @@ def _digits_drawn(text: str) -> list[tuple[str, np.ndarray]]:
 
 
 def test_an_eight_read_as_another_digit_is_an_eight():
-    from looplab.alliance.number_reading import with_eights
+    from looplab.alliance.number_reading import with_digits_by_holes
 
     for path, prepared in _digits_drawn("81,869"):
-        assert with_eights("81,369", 81369, prepared) == ("81,869", 81869), path  # Tesseract's slip
-        assert with_eights("81,869", 81869, prepared) == ("81,869", 81869), path
+        assert with_digits_by_holes("81,369", 81369, prepared) == ("81,869", 81869), path  # Tesseract's slip
+        assert with_digits_by_holes("81,869", 81869, prepared) == ("81,869", 81869), path
     for path, prepared in _digits_drawn("30,965"):
-        assert with_eights("30,965", 30965, prepared) == ("30,965", 30965), path  # one hole or none: as read
-        assert with_eights("30,965 K", 30965, prepared) == ("30,965 K", 30965), path  # a glyph not drawn
+        assert with_digits_by_holes("30,965", 30965, prepared) == ("30,965", 30965), path  # one hole or none: as read
+        assert with_digits_by_holes("30,965 K", 30965, prepared) == ("30,965 K", 30965), path  # a glyph not drawn
 
 
 def test_a_nine_six_or_zero_read_as_another_of_them_is_told_by_its_hole():
-    from looplab.alliance.number_reading import with_bowls_placed
+    from looplab.alliance.number_reading import with_digits_by_holes
 
     for path, prepared in _digits_drawn("59,604,839"):
-        assert with_bowls_placed("50,604,839", 50604839, prepared) == ("59,604,839", 59604839), path
-        assert with_bowls_placed("59,904,830", 59904830, prepared) == ("59,604,839", 59604839), path
-        assert with_bowls_placed("59,604,839", 59604839, prepared) == ("59,604,839", 59604839), path
-        assert with_bowls_placed("59,604,339", 59604339, prepared) == ("59,604,339", 59604339), path  # no bowl digit
+        assert with_digits_by_holes("50,604,839", 50604839, prepared) == ("59,604,839", 59604839), path
+        assert with_digits_by_holes("59,904,830", 59904830, prepared) == ("59,604,839", 59604839), path
+        assert with_digits_by_holes("59,604,839", 59604839, prepared) == ("59,604,839", 59604839), path
+        # the 5 has no hole: as read
+        assert with_digits_by_holes("39,604,839", 39604839, prepared) == ("39,604,839", 39604839), path
 
 
 @pytest.mark.parametrize(

@@ -105,11 +105,13 @@ def with_decimal_point(text: str, confidence: float, value: int, prepared: np.nd
     return (fixed, confidence, parsed) if parsed is not None else (text, confidence, value)
 
 
-def with_eights(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
-    """An 8 that Tesseract read as another digit ("81,869" read "81,369", a rank 8 read "3"): a digit
-    whose glyph encloses an 8's two holes is an 8. The glyphs are paired with the text's letters and
-    digits by order, so only where each is one blob; a crop with an icon, touching digits or a broken
-    glyph is left as read."""
+def with_digits_by_holes(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
+    """Digits Tesseract confused that their holes tell apart. A digit whose glyph encloses an 8's two
+    holes is an 8 ("81,869" read "81,369", a rank 8 read "3"). A 0, 6 or 9 read as another of the three
+    ("59,405,839" read "50,405,839") is told by where its one hole lies: over 1,774 such digits read on
+    80 screens, a 0's hole spans 0.24 to 0.76 of the glyph's height or more, a 9's ends above 0.64, a
+    6's starts below 0.36. The glyphs are paired with the text's letters and digits by order (see
+    ``_paired_glyphs``); a crop with an icon or a broken glyph is left as read."""
     if not any(ch.isdigit() and ch != "8" for ch in text):
         return text, value
     labels, stats, glyphs = _glyphs(prepared)
@@ -118,32 +120,14 @@ def with_eights(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
         if not chars[k].isdigit() or chars[k] == "8":
             continue
         x, y, w, h = (int(v) for v in stats[i, :4])
-        if _two_bowls(marks.holes(labels[y : y + h, x : x + w] == i)[0], h):
-            chars[k] = "8"
-    fixed = "".join(chars)
-    parsed = parse_number(fixed) if fixed != text else None
-    return (fixed, parsed) if parsed is not None else (text, value)
-
-
-def with_bowls_placed(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
-    """A 0, 6 or 9 read as another of the three ("59,405,839" read "50,405,839"), told by where its one
-    hole lies: a 0's from the top fifth to the bottom fifth, a 9's in the upper part, a 6's in the lower
-    part (over 1,774 such digits read on 80 screens, a 0's hole spans 0.24 to 0.76 of the glyph's
-    height or more, a 9's ends above 0.64, a 6's starts below 0.36). Paired by order as in
-    ``with_eights``."""
-    if not any(ch in "069" for ch in text):
-        return text, value
-    labels, stats, glyphs = _glyphs(prepared)
-    chars = list(text)
-    for k, i in _paired_glyphs(text, stats, glyphs):
-        if chars[k] not in "069":
-            continue
-        x, y, w, h = (int(v) for v in stats[i, :4])
         holes = marks.holes(labels[y : y + h, x : x + w] == i)[0]
-        holes = holes[holes[:, cv2.CC_STAT_AREA] >= 0.02 * h * h]
-        if len(holes) != 1:
+        if _two_bowls(holes, h):
+            chars[k] = "8"
             continue
-        top, bottom = holes[0, 1] / h, (holes[0, 1] + holes[0, 3]) / h
+        bowls = holes[holes[:, cv2.CC_STAT_AREA] >= 0.02 * h * h]
+        if chars[k] not in "069" or len(bowls) != 1:
+            continue
+        top, bottom = bowls[0, 1] / h, (bowls[0, 1] + bowls[0, 3]) / h
         if top <= 0.28 and bottom >= 0.72:
             chars[k] = "0"
         elif top <= 0.3 and bottom <= 0.68:
@@ -193,8 +177,7 @@ def drawn_number(text: str, confidence: float, value: int, prepared: np.ndarray)
     """A number's reading checked against its crop: a decimal point dropped, an 8 read as another digit,
     a 0, 6 or 9 read as another of them."""
     text, confidence, value = with_decimal_point(text, confidence, value, prepared)
-    text, value = with_eights(text, value, prepared)
-    text, value = with_bowls_placed(text, value, prepared)
+    text, value = with_digits_by_holes(text, value, prepared)
     return text, confidence, value
 
 
