@@ -53,6 +53,8 @@ def _shape(mask: np.ndarray) -> str:
         return RING  # a hole
     if 0.6 <= w / max(h, 1) <= 1.6 and mask.mean() >= 0.5 and max(h, w) <= 6:
         return DOT  # too few pixels to tell a stroke from a dot
+    if 0.7 <= w / max(h, 1) <= 1.4 and mask.mean() >= 0.7:
+        return DOT  # filling its box: an i's dot, however a corner column missing makes its middle wander
     ys, xs = np.nonzero(mask)
     cols = np.array([ys[xs == c].mean() for c in range(w) if (xs == c).any()])
     if len(cols) < 3:
@@ -64,7 +66,7 @@ def _shape(mask: np.ndarray) -> str:
         third = max(len(cols) // 3, 1)
         left, middle, right = cols[:third].mean(), cols[third:-third].mean(), cols[-third:].mean()
         return CIRCUMFLEX if middle < min(left, right) - 0.12 * h else TILDE
-    if 0.7 <= w / max(h, 1) <= 1.4 and mask.mean() >= 0.7 or abs(fit[-1] - fit[0]) < 0.25 * h:
+    if abs(fit[-1] - fit[0]) < 0.25 * h:
         return DOT
     # straight: image y grows downwards, so an acute (/) falls to the left
     return ACUTE if fit[-1] < fit[0] else GRAVE
@@ -105,10 +107,21 @@ def components(prepared: np.ndarray):
     tall = (heights >= 0.6 * np.median(sized)) & (heights <= 1.8 * np.percentile(sized, 75))
     if tall.sum() < 2:
         return None
-    tops = boxes[tall, cv2.CC_STAT_TOP]
-    baseline = float(np.percentile(tops + heights[tall], 30))  # descenders and brackets reach lower
-    cap = baseline - float(np.percentile(tops, 10))
+    baseline, cap = _lines(boxes, tall)
+    # an accent the size of the small letters (a ring over an a), where an icon's broken pieces made the
+    # usual height small: it floats above the line's middle, where no letter ends
+    floating = tall & (boxes[:, cv2.CC_STAT_TOP] + heights <= baseline - 0.58 * cap) & (heights <= 0.55 * cap)
+    if floating.any() and (tall & ~floating).sum() >= 2:
+        tall = tall & ~floating
+        baseline, cap = _lines(boxes, tall)
     return (labels, boxes, tall, baseline, cap) if cap >= 8 else None
+
+
+def _lines(boxes: np.ndarray, tall: np.ndarray) -> tuple[float, float]:
+    """The baseline and the cap height of the letters ``tall`` marks."""
+    tops, heights = boxes[tall, cv2.CC_STAT_TOP], boxes[tall, cv2.CC_STAT_HEIGHT]
+    baseline = float(np.percentile(tops + heights, 30))  # descenders and brackets reach lower
+    return baseline, baseline - float(np.percentile(tops, 10))
 
 
 def _letter_under(boxes: np.ndarray, tall: np.ndarray, x1: int, x2: int) -> int | None:
@@ -438,6 +451,45 @@ def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None
     return best
 
 
+_VOWELS = set("aeiouyAEIOUY")  # what an acute, a grave, a circumflex or a diaeresis goes on in most names
+
+
+def _base_by_width(symbols, out: list[list], spans: list[tuple[int, int]], best: int | None, mark: Mark) -> int | None:
+    """``best``, or where it is a letter that mark makes none of in most names (an acute on an r),
+    the letter the mark's blob holds when the letters are counted off the blobs by their widths (see
+    ``_letters_by_width``), if that one is a vowel: Tesseract's boxes drifted a letter off where two
+    letters touch in one blob ("Márviter" read "Maŕviter", its r and v one blob)."""
+    if best is None or mark.kind not in (ACUTE, GRAVE, CIRCUMFLEX, DIAERESIS) or out[best][0] in _VOWELS:
+        return best
+    tall = letter_symbols(symbols)
+    letters = _letters_by_width(spans, len(tall))
+    if letters is None or mark.letter not in spans:
+        return best
+    own = letters[spans.index(mark.letter)]
+    halfway = (mark.letter[0] + mark.letter[1]) / 2
+    counted = tall[own[0] if len(own) == 1 or mark.cx < halfway else own[1]]  # on the half it stands over
+    return counted if out[counted][0] in _VOWELS else best
+
+
+def _letters_by_width(spans: list[tuple[int, int]], count: int) -> list[list[int]] | None:
+    """For each letter blob, the indices of the ``count`` letters it holds, where one more letters
+    than blobs were read: the one blob near twice the usual width holds two touching letters ("rv"
+    of "Márviter"), each other blob one. None where no one blob stands out so."""
+    if count != len(spans) + 1 or len(spans) < 3:
+        return None
+    widths = [b - a for a, b in spans]
+    usual = float(np.median(widths))
+    wide = [k for k, w in enumerate(widths) if w >= 1.6 * usual]
+    if len(wide) != 1:
+        return None
+    out, at = [], 0
+    for k in range(len(spans)):
+        n = 2 if k == wide[0] else 1
+        out.append(list(range(at, at + n)))
+        at += n
+    return out
+
+
 def _u_read_as_stems(symbols, out: list[list], best: int, mark: Mark, cap: float) -> bool:
     """A diaeresis over a letter as wide as a u whose symbol was read as a stem, the u read "ii"
     ("Byquaü" read "Byquaiil"): the u made a ü, the other stem inside its columns dropped."""
@@ -493,9 +545,11 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool, b
         x, y, w, h, _ = boxes[i]
         if not (0.65 <= w / h <= 1.4 and y + h <= baseline + 0.15 * cap):
             continue
-        inside = holes(labels[y : y + h, x : x + w] == i + 1)[0]
+        blob = labels[y : y + h, x : x + w] == i + 1
+        inside = holes(blob)[0]
         if len(inside) == 2 and _side_by_side(*inside, int(w)):
             upper, lower = sorted(inside, key=lambda st: st[1] + st[3] / 2)
+            x, y, w, h = _round_part(blob, inside, (x, y, w, h))
             aslant = upper[1] + upper[3] > lower[1]  # sharing rows: no bar between them
             x_height = None if x_top is None else baseline - x_top
             # its slash out of the x-height; or type too small to tell a slash from an e's bar
@@ -507,6 +561,21 @@ def slashed_os(prepared: np.ndarray, found=None) -> list[tuple[int, int, bool, b
                 capital = abs(y - (baseline - cap)) < abs(y - x_top)
             spans.append((int(x), int(x + w), bool(capital), bool(aslant or pokes)))
     return spans
+
+
+def _round_part(blob: np.ndarray, inside: np.ndarray, box) -> tuple[int, int, int, int]:
+    """The box of the slashed o in a blob, where a letter beside it touches it ("kø" of "Gonkømor"): the
+    columns of its holes, half their width again on each side, and its ink's top over the holes (a k's
+    ascender would make it a capital). The blob's box where the holes sit in its middle."""
+    x, y, w, h = (int(v) for v in box)
+    left = int(inside[:, cv2.CC_STAT_LEFT].min())
+    right = int((inside[:, cv2.CC_STAT_LEFT] + inside[:, cv2.CC_STAT_WIDTH]).max())
+    if abs((left + right) / 2 - w / 2) <= 0.15 * w:
+        return x, y, w, h
+    rows = np.nonzero(blob[:, left:right].any(axis=1))[0]
+    pad = (right - left) // 2
+    x1, x2 = max(0, left - pad), min(w, right + pad)
+    return x + x1, y + int(rows[0]), x2 - x1, h - int(rows[0])
 
 
 def _side_by_side(a: np.ndarray, b: np.ndarray, width: int) -> bool:
@@ -568,11 +637,12 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             out[i][0] = "ç"  # an e never hangs under the line; a g's bowl is closed
         elif text == "g" and _straight_tail(found, box):
             out[i][0] = "q"
-        elif text == "a" and _ringed(found, box):
+        elif text in ("a", "ä", "d") and _ringed(found, box):  # read as dots by the German model, as a d
             out[i][0] = "å"
     for m in marks:
         best = _symbol_for(symbols, spans, m)
         best = _base_beside(symbols, out, best, m)
+        best = _base_by_width(symbols, out, spans, best, m)
         if best is not None and m.kind == DIAERESIS and _u_read_as_stems(symbols, out, best, m, found[4]):
             continue
         # a zero or six under a mark whose blob stands at the x-height is an o read as a digit ("Zóo233"
@@ -582,6 +652,9 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             out[best][0] = _compose(out[best][0], m.kind)
     for x1, x2, capital, surely in slashed_os(prepared, found):
         under = [i for i, (_, b, _) in enumerate(symbols) if x1 <= (b[0] + b[2]) / 2 <= x2]
+        round_under = [i for i in under if out[i][0] in _ROUND]
+        if len(under) > 1 and len(round_under) == 1 and (x1, x2) not in spans:
+            under = round_under  # the letter it touches read beside it ("kø" one blob, read "ke")
         best = _symbol_for(symbols, spans, Mark(x1, 0, x2, 0, "", (x1, x2)))
         if len(under) != 1 and best is not None:
             under = [best] if len(under) == 0 else under
