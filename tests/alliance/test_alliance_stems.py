@@ -209,6 +209,25 @@ def test_a_flagged_one_read_as_capital_l_among_the_digits_that_end_a_name_is_a_o
         assert with_bars(result, stems.measure_bars(prepared, symbols).sure).text == expected
 
 
+@pytest.mark.parametrize("font", font_paths())
+def test_flagged_bars_that_end_a_name_without_digits_are_ones(font):
+    # seed 22458: "Dekavi11" read "Dekavill", no digit beside its ones to tell them; their flags do
+    from looplab.alliance.words import with_bars
+
+    for drawn, read, expected in (
+        ("Dekavi11", "Dekavill", "Dekavi11"),
+        ("Byluxsha111", "Byluxshalll", "Byluxsha111"),
+        ("Dekavill", "Dekavill", "Dekavill"),  # no flag: ls
+        ("Ixa1l", "Ixall", "Ixall"),  # one of the run has no flag: as read
+    ):
+        prepared, symbols = _drawn(drawn, read, font=font)
+        result = ocr.OcrResult(read, 80.0, ((read, 80.0),), (), symbols)
+        assert with_bars(result, stems.measure_bars(prepared, symbols).sure).text == expected, (font, drawn)
+    # the runs: after a small letter only (a real screen's "[HEI", its bracket unread, has a serifed I)
+    assert stems._final_bar_runs(_symbols("Dekavill")) == [[6, 7]]
+    assert stems._final_bar_runs(_symbols("[HEI")) == [] and stems._final_bar_runs(_symbols("Ixa", "9l")) == []
+
+
 @pytest.mark.parametrize(
     ("seed", "name"), [(21613, "[TGN] Elbrali133"), (20920, "Ixobra135"), (21076, "Frost Kaora128"), (21094, "Rose176")]
 )

@@ -105,17 +105,38 @@ def flag_reach(mask: np.ndarray) -> float | None:
 def flagged_ones(symbols, found, pairs) -> list[tuple[int, str]]:
     """Bars read as l or I (or a footed one as L: "Elbrali133" read "ElbraliL33") in a run of digits that
     ends the word, drawn with a one's flag ("Kaobra167" read "Kaobral67"): (symbol index, "I"), which
-    ``respelt`` makes a one there. An L's stem is its leftmost ink: it has no flag."""
+    ``respelt`` makes a one there; and (index, "1") for each bar of a run that ends a word after a letter
+    when all of them are flagged. An L's stem is its leftmost ink: it has no flag."""
     labels, boxes, _, _, _ = found
-    ones = []
+    ones, flagged = [], set()
     for s, i in pairs:
-        if symbols[s][0] not in ("l", "I", "L") or not _among_digits(*_word_of(symbols, s)):
+        if symbols[s][0] not in ("l", "I", "L"):
             continue
         x, y, w, h, _ = boxes[i]
         reach = flag_reach(labels[y : y + h, x : x + w] == i + 1)
         if w <= 0.8 * h and reach is not None and reach >= 0.1:
-            ones.append((s, "I"))
+            flagged.add(s)
+            if _among_digits(*_word_of(symbols, s)):
+                ones.append((s, "I"))
+    for run in _final_bar_runs(symbols):
+        if flagged.issuperset(run):
+            ones += [(s, "1") for s in run]  # "Dekavi11" read "Dekavill": ones, all of them flagged
     return ones
+
+
+def _final_bar_runs(symbols) -> list[list[int]]:
+    """Symbol indices of the bars (I, l) that end a word after a small letter, digits none among them
+    (after a capital, an I ends a word in capitals: "[HEI" read without its bracket, in a font whose
+    I has a serif that reaches out like a flag)."""
+    runs = []
+    for word in {w for _, _, w in symbols}:
+        at = [j for j, (_, _, w) in enumerate(symbols) if w == word]
+        k = len(at)
+        while k > 0 and symbols[at[k - 1]][0] in ("l", "I"):
+            k -= 1
+        if 0 < k < len(at) and symbols[at[k - 1]][0].islower():
+            runs.append(at[k:])
+    return runs
 
 
 def footed_ls(symbols, found, pairs) -> list[tuple[int, str]]:
@@ -265,6 +286,8 @@ def respelt(words: tuple[tuple[str, float], ...], symbols, letters: tuple[tuple[
         # a one among the digits that end the word: a bar, or a footed one read as L (see ``flagged_ones``)
         if letter == "I" and spelt[position] in BARS | {"L"} and _among_digits(spelt, position):
             return "1"
+        if letter == "1" and spelt[position] in ("l", "I"):
+            return "1"  # a flagged bar ending a word (see ``flagged_ones``)
         if spelt[position] in BARS and not (letter == "l" and spelt[position] == "i"):
             return letter
         return None
