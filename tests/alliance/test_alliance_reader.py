@@ -178,6 +178,19 @@ def test_a_nine_six_or_zero_read_as_another_of_them_is_told_by_its_hole():
         assert with_digits_by_holes("39,604,839", 39604839, prepared) == ("39,604,839", 39604839), path
 
 
+def test_a_seven_read_as_a_one_is_told_by_its_bar():
+    # seeds 22337 and 22413: "77,743" read "71,743" and "77,870" read "71,870", clean bold type
+    from looplab.alliance.number_reading import with_sevens
+
+    for path, prepared in _digits_drawn("77,741"):
+        assert with_sevens("71,741", 71741, prepared) == ("77,741", 77741), path
+        assert with_sevens("77,741", 77741, prepared) == ("77,741", 77741), path  # the one stays a one
+    for path, prepared in _digits_drawn("11,141"):
+        assert with_sevens("11,141", 11141, prepared) == ("11,141", 11141), path
+    values = [r.values for seed in (22337, 22413) for r in read_screenshot(make_screenshot(seed).image).rows]
+    assert [77743] in values and [77870, 66405158] in values, values
+
+
 @pytest.mark.parametrize(
     ("seed", "name", "values"),
     [
@@ -868,3 +881,38 @@ def test_real_screen_ranks_are_read_and_a_banner_is_no_digit():
     }
     assert rows.get("[CRF]CryoForce") == [7, 1604349760], rows
     assert rows.get("[kIL]ShadowHunters") == [9, 1131688119], rows
+
+
+def _words_drawn(words: list[str], spaced: bool) -> tuple[np.ndarray, tuple]:
+    """A prepared line of ``words`` (with or without a space between them) and their word boxes."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.alliance.synth import font_paths
+
+    font = ImageFont.truetype(font_paths()[0], 40) if font_paths() else ImageFont.load_default(40)
+    image = Image.new("L", (60 + 30 * sum(map(len, words)), 100), 255)
+    draw = ImageDraw.Draw(image)
+    x, boxes = 20.0, []
+    for word in words:
+        x1, y1, x2, y2 = draw.textbbox((x, 70), word, font=font, anchor="ls")
+        draw.text((x, 70), word, font=font, fill=0, anchor="ls")
+        boxes.append((int(x1), int(y1), int(x2), int(y2)))
+        x += font.getlength(word + (" " if spaced else ""))
+    return np.array(image), tuple(boxes)
+
+
+@pytest.mark.parametrize(
+    ("seed", "name"), [(22104, "[MVA] VishaelTervi"), (22370, "Zumorra747"), (22192, "[KEN]Teréumi")]
+)
+def test_a_space_made_up_where_no_gap_is_drawn_is_dropped(seed, name):
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.words import without_made_up_spaces
+
+    assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+    for spaced, expected in ((False, "VishaelTervi"), (True, "Vishael Tervi")):
+        prepared, boxes = _words_drawn(["Vishael", "Tervi"], spaced)
+        read = OcrResult("Vishael Tervi", 90.0, (("Vishael", 90.0), ("Tervi", 90.0)), boxes)
+        assert without_made_up_spaces(read, prepared).text == expected
+    prepared, boxes = _words_drawn(["Vishael", "M"], False)  # an icon glued on: trimmed as a word of its own
+    read = OcrResult("Vishael M", 90.0, (("Vishael", 90.0), ("M", 90.0)), boxes)
+    assert without_made_up_spaces(read, prepared).text == "Vishael M"

@@ -41,6 +41,7 @@ from looplab.alliance.words import (
     without_doubled_bracket,
     without_faint_ends,
     without_made_up_bars,
+    without_made_up_spaces,
     without_solid_ends,
 )
 from looplab.imaging.regions import Box, find_text_regions, to_gray
@@ -269,7 +270,7 @@ class AllianceReader:
         result = with_underscores(prepared, with_case(with_bars(result, bars.sure + capitals), prepared))
         result = digits_after_letters(prepared, result)
         result = without_faint_ends(without_solid_ends(result, prepared), prepared)
-        name = trim_words(result)
+        name = trim_words(without_made_up_spaces(result, prepared))
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
         if sum(ch.isalnum() for ch in name) < 2:
