@@ -916,3 +916,29 @@ def test_a_space_made_up_where_no_gap_is_drawn_is_dropped(seed, name):
     prepared, boxes = _words_drawn(["Vishael", "M"], False)  # an icon glued on: trimmed as a word of its own
     read = OcrResult("Vishael M", 90.0, (("Vishael", 90.0), ("M", 90.0)), boxes)
     assert without_made_up_spaces(read, prepared).text == "Vishael M"
+
+
+@pytest.mark.parametrize(
+    ("seed", "name"), [(22553, "Letka_Dowix"), (22559, "Luxmorne_Lili"), (22586, "Letter_Nera910")]
+)
+def test_an_underscore_inside_a_drifted_word_box_joins_the_words(seed, name):
+    from PIL import Image, ImageDraw, ImageFont
+
+    from looplab.alliance.ocr import OcrResult, prepare_crop
+    from looplab.alliance.words import with_underscores
+    from tests.alliance.synth import font_paths
+
+    assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+    font = ImageFont.truetype(font_paths()[0], 40) if font_paths() else ImageFont.load_default(40)
+    image = Image.new("L", (420, 100), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 70), "Letka_Dowix", font=font, fill=0, anchor="ls")
+    prepared = prepare_crop(np.array(image), text_height=29)
+    scale = prepared.shape[1] / image.width
+    first = draw.textbbox((20, 70), "Letka_D", font=font, anchor="ls")  # the first word's box spans the D
+    second = draw.textbbox((20 + font.getlength("Letka_D"), 70), "owix", font=font, anchor="ls")
+    boxes = tuple(tuple(round(v * scale) for v in b) for b in (first, second))
+    read = OcrResult("Letka Dowix", 88.0, (("Letka", 88.0), ("Dowix", 88.0)), boxes)
+    assert with_underscores(prepared, read).text == "Letka_Dowix"
+    read = OcrResult("Le_tka Dowix", 88.0, (("Le_tka", 88.0), ("Dowix", 88.0)), boxes)
+    assert with_underscores(prepared, read).text == "Le_tka Dowix"  # one read: its underscore is that one

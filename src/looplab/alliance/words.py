@@ -133,12 +133,26 @@ def with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResu
     gaps = marks.underscores(prepared)
     if not gaps:
         return result
+    # where no underscore was read, one between the middles of two words joins them: Tesseract's word
+    # boxes drift over it ("Letka_Dowix": the first word's box spans the a, the underscore and the D)
+    loose = "_" not in result.text
     words, boxes = [result.words[0]], [result.boxes[0]]
     for word, box in zip(result.words[1:], result.boxes[1:], strict=True):
         left, right = boxes[-1][2], box[0]
-        if any(left - 2 <= (x1 + x2) / 2 <= right + 2 for x1, x2 in gaps):
-            # the underscore read at a word's end ("Role_ Letux") is the one found in the gap
+        middles = ((boxes[-1][0] + boxes[-1][2]) / 2, (box[0] + box[2]) / 2)
+        # (loosely only between words of letters: not an icon read "®" whose foot is flat)
+        wordy = all(sum(ch.isalnum() for ch in w) >= 2 for w in (words[-1][0], word[0]))
+        between = [
+            g
+            for g in gaps
+            if left - 2 <= sum(g) / 2 <= right + 2 or loose and wordy and middles[0] <= sum(g) / 2 <= middles[1]
+        ]
+        if between:
+            # the underscore read at a word's end ("Role_ Letux") is the one found in the gap; one not
+            # read joins one pair of words only
             joint = "" if words[-1][0].endswith("_") or word[0].startswith("_") else "_"
+            if joint:
+                gaps.remove(between[0])
             words[-1] = (f"{words[-1][0]}{joint}{word[0]}", min(words[-1][1], word[1]))
             boxes[-1] = (boxes[-1][0], min(boxes[-1][1], box[1]), box[2], max(boxes[-1][3], box[3]))
         else:
@@ -302,12 +316,15 @@ def without_made_up_spaces(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.O
         return result
     cap = found[4]
     ink = (prepared < 128).any(axis=0)
+    lows = marks.underscores(prepared)
     joined = False
     k = 0
     while k + 1 < len(words):
         (left, left_conf), (right, right_conf) = words[k], words[k + 1]
         wordy = all(sum(ch.isalnum() for ch in w) >= 2 and c >= 70 for w, c in ((left, left_conf), (right, right_conf)))
-        if wordy and _widest_gap(ink, boxes[k], boxes[k + 1]) < SPACE * cap:
+        a, b = sorted(((boxes[k][0] + boxes[k][2]) // 2, (boxes[k + 1][0] + boxes[k + 1][2]) // 2))
+        underscored = any(a <= (x1 + x2) / 2 <= b for x1, x2 in lows)  # its ink fills the gap
+        if wordy and not underscored and _widest_gap(ink, boxes[k], boxes[k + 1]) < SPACE * cap:
             words[k : k + 2] = [(left + right, min(left_conf, right_conf))]
             a, b = boxes[k], boxes[k + 1]
             boxes[k : k + 2] = [(min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))]
