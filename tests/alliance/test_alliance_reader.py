@@ -942,3 +942,24 @@ def test_an_underscore_inside_a_drifted_word_box_joins_the_words(seed, name):
     assert with_underscores(prepared, read).text == "Letka_Dowix"
     read = OcrResult("Le_tka Dowix", 88.0, (("Le_tka", 88.0), ("Dowix", 88.0)), boxes)
     assert with_underscores(prepared, read).text == "Le_tka Dowix"  # one read: its underscore is that one
+
+
+@pytest.mark.parametrize(("seed", "name"), [(22573, "Night"), (22132, "[EEA]Quagon70"), (22189, "[ZHD] ThuixKñli")])
+def test_a_crown_after_a_name_read_as_letters_is_dropped(seed, name):
+    import cv2
+
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.words import without_solid_ends
+
+    assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+    for end, expected in (("crown", "Night"), ("L", "Night My")):  # an L, read as anything, is kept
+        prepared, boxes = _words_drawn(["Night", "L"], True)
+        if end == "crown":  # a solid base, three spikes, drawn over the L's box
+            x1, y1, x2, y2 = boxes[1]
+            prepared[y1:y2, x1 - 4 : x2 + 6] = 255
+            spikes = np.array([[x1 - 4, y2], [x1 - 4, y1], [x1 + 4, y1 + 12], [x1 + 9, y1 - 2], [x2 + 1, y1 + 12],
+                               [x2 + 6, y1], [x2 + 6, y2]], np.int32)  # fmt: skip
+            cv2.fillPoly(prepared, [spikes], 0)
+            boxes = (boxes[0], (x1 - 4, y1 - 2, x2 + 7, y2))
+        read = OcrResult("Night My", 90.0, (("Night", 92.0), ("My", 86.0)), boxes)
+        assert without_solid_ends(read, prepared).text == expected, end

@@ -213,7 +213,23 @@ def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
         bowls = marks.holes(ink)[0][:, cv2.CC_STAT_AREA] >= 0.04 * ink.size
         return float(ink.mean()) >= 0.65 and not bowls.any()
 
-    return _without_ends(result, solid)
+    def crowned(i: int, kept: list[int]) -> bool:
+        # a crown read as "My", "W" or "wi": one blob on a solid base, its bottom third all ink, where a
+        # letter's foot is a stroke (an E's or an L's bar is a sixth of its height)
+        word = result.words[i][0]
+        x1, y1, x2, y2 = result.boxes[i]
+        ink = (prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128).astype(np.uint8)
+        if len(word) > 2 or not ink.any():
+            return False
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        x, y, w, h = (int(v) for v in stats[big, :4])
+        if not 0.7 <= w / max(h, 1) <= 1.6 or stats[big, cv2.CC_STAT_AREA] < 0.8 * ink.sum():
+            return False
+        base = labels[y + h - max(1, h // 3) : y + h, x : x + w] == big
+        return float(base.mean()) >= 0.85
+
+    return _without_ends(result, lambda i, kept: solid(i, kept) or crowned(i, kept))
 
 
 def _without_ends(result: ocr.OcrResult, drop) -> ocr.OcrResult:
