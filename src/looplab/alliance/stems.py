@@ -105,8 +105,8 @@ def flag_reach(mask: np.ndarray) -> float | None:
 def flagged_ones(symbols, found, pairs) -> list[tuple[int, str]]:
     """Bars read as l or I (or a footed one as L: "Elbrali133" read "ElbraliL33") in a run of digits that
     ends the word, drawn with a one's flag ("Kaobra167" read "Kaobral67"): (symbol index, "I"), which
-    ``respelt`` makes a one there; and (index, "1") for each bar of a run that ends a word after a letter
-    when all of them are flagged. An L's stem is its leftmost ink: it has no flag."""
+    ``respelt`` makes a one there; and (index, "1") for each bar of a run that ends a word after a small
+    letter when all of them are flagged (see ``_final_bar_runs``). An L's stem is its leftmost ink: it has no flag."""
     labels, boxes, _, _, _ = found
     ones, flagged = [], set()
     for s, i in pairs:

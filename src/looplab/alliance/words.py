@@ -202,7 +202,8 @@ def with_symbols(result: ocr.OcrResult, symbols: list[tuple[str, int]]) -> ocr.O
 def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
     """``result`` without a one-character word at either end drawn as one solid blob about as wide as
     tall: an icon beside the name (a pentagon read "9" or "®"); a digit is strokes, not a filled shape
-    (a bold 6 or 8 is nearly as dark, but its bowls enclose holes of 7 to 10 % of its box)."""
+    (a bold 6 or 8 is nearly as dark, but its bowls enclose holes of 7 to 10 % of its box). Nor a word of
+    one or two characters drawn as a crown (see ``crowned``)."""
 
     def solid(i: int, kept: list[int]) -> bool:
         word = result.words[i][0]
@@ -221,7 +222,7 @@ def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
         ink = (prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128).astype(np.uint8)
         if len(word) > 2 or not ink.any():
             return False
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
         big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
         x, y, w, h = (int(v) for v in stats[big, :4])
         if not 0.7 <= w / max(h, 1) <= 1.6 or stats[big, cv2.CC_STAT_AREA] < 0.8 * ink.sum():
@@ -338,18 +339,20 @@ def without_made_up_spaces(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.O
     while k + 1 < len(words):
         (left, left_conf), (right, right_conf) = words[k], words[k + 1]
         wordy = all(sum(ch.isalnum() for ch in w) >= 2 and c >= 70 for w, c in ((left, left_conf), (right, right_conf)))
-        a, b = sorted(((boxes[k][0] + boxes[k][2]) // 2, (boxes[k + 1][0] + boxes[k + 1][2]) // 2))
-        underscored = any(a <= (x1 + x2) / 2 <= b for x1, x2 in lows)  # its ink fills the gap
-        if wordy and not underscored and _widest_gap(ink, boxes[k], boxes[k + 1]) < SPACE * cap:
+        first, second = boxes[k], boxes[k + 1]
+        middles = sorted(((first[0] + first[2]) // 2, (second[0] + second[2]) // 2))
+        underscored = any(middles[0] <= (x1 + x2) / 2 <= middles[1] for x1, x2 in lows)  # its ink fills the gap
+        if wordy and not underscored and _widest_gap(ink, first, second) < SPACE * cap:
             words[k : k + 2] = [(left + right, min(left_conf, right_conf))]
-            a, b = boxes[k], boxes[k + 1]
-            boxes[k : k + 2] = [(min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))]
+            boxes[k : k + 2] = [
+                (min(first[0], second[0]), min(first[1], second[1]), max(first[2], second[2]), max(first[3], second[3]))
+            ]
             joined = True
             continue
         k += 1
     if not joined:
         return result
-    symbols = result.symbols
+    symbols, confidences = result.symbols, result.symbol_confidences
     if symbols:
         # each symbol's word index, counted again over the joined words
         starts = [0]
@@ -361,9 +364,9 @@ def without_made_up_spaces(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.O
                 for n, (text, box, _) in enumerate(symbols)
             )
         else:
-            symbols = ()
+            symbols, confidences = (), ()  # respelt to other lengths: no longer one per character
     text = " ".join(w for w, _ in words)
-    return ocr.OcrResult(text, result.confidence, tuple(words), tuple(boxes), symbols, result.symbol_confidences)
+    return ocr.OcrResult(text, result.confidence, tuple(words), tuple(boxes), symbols, confidences)
 
 
 def _widest_gap(ink: np.ndarray, left: tuple[int, int, int, int], right: tuple[int, int, int, int]) -> int:
