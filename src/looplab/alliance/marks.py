@@ -333,23 +333,35 @@ def _ringed(found, box: tuple[int, int, int, int]) -> bool:
     """Whether the letter in ``box`` (an a read without its ring) reaches well over the x-height, to
     the cap line, with a small hole in its top and its bowl's in its bottom half: an å whose ring
     touches the bowl, one blob, so no mark of its own (an R, whose one hole is in its top, is not)."""
+    # at most 0.9 of the cap height wide: an a and an 8 touching, the 8's upper hole no ring ("Mira891")
+    blob = _risen_blob(found, box, widest=0.9)
+    if blob is None:
+        return False
+    h = blob.shape[0]
+    stats, centres = holes(blob)
+    tops = [st[cv2.CC_STAT_AREA] for st, c in zip(stats, centres, strict=True) if c[1] < 0.35 * h]
+    bowls = [st[cv2.CC_STAT_AREA] for st, c in zip(stats, centres, strict=True) if c[1] > 0.55 * h]
+    return bool(tops and bowls and min(tops) <= max(bowls))
+
+
+def _risen_blob(found, box: tuple[int, int, int, int], *, widest: float) -> np.ndarray | None:
+    """The blob of the small letter in ``box`` (the component with most ink there, centred in it), as a
+    mask, where it reaches well over the x-height to the cap line without hanging under the line, and is
+    at most ``widest`` cap heights wide: a letter with its mark joined to it, one blob; else None."""
     labels, boxes, _, baseline, cap = found
     label = _blob_in(labels, box)
     if label is None:
-        return False
+        return None
     x, y, w, h, _ = boxes[label - 1]
     if (
         not box[0] <= x + w / 2 <= box[2]
         or h < 1.3 * _x_height(found)
         or y > baseline - 0.85 * cap
         or y + h > baseline + 0.15 * cap
-        or w > 0.9 * cap  # two letters touching: an a and an 8, whose upper hole is no ring ("Mira891")
+        or w > widest * cap
     ):
-        return False
-    stats, centres = holes(labels[y : y + h, x : x + w] == label)
-    tops = [st[cv2.CC_STAT_AREA] for st, c in zip(stats, centres, strict=True) if c[1] < 0.35 * h]
-    bowls = [st[cv2.CC_STAT_AREA] for st, c in zip(stats, centres, strict=True) if c[1] > 0.55 * h]
-    return bool(tops and bowls and min(tops) <= max(bowls))
+        return None
+    return labels[y : y + h, x : x + w] == label
 
 
 # small letters the German model read with dots where the marks module found no mark: an accent that
@@ -362,21 +374,11 @@ def _attached_mark(found, box: tuple[int, int, int, int]) -> str | None:
     where the German model read dots ("Rálet" read "Rälet"): the blob reaches
     over the small letters' height to the cap line, without a hole up there (a ring's, see ``_ringed``),
     and what stands above the x-height is one stroke that leans."""
-    labels, boxes, _, baseline, cap = found
-    label = _blob_in(labels, box)
-    if label is None:
+    blob = _risen_blob(found, box, widest=0.75)  # one letter: an "af" run together is wider
+    if blob is None:
         return None
-    x, y, w, h, _ = boxes[label - 1]
-    x_height = _x_height(found)
-    if (
-        not box[0] <= x + w / 2 <= box[2]
-        or h < 1.3 * x_height
-        or y > baseline - 0.85 * cap
-        or y + h > baseline + 0.15 * cap
-        or w > 0.75 * cap  # one letter: an "af" run together is wider
-    ):
-        return None
-    top = (labels[y : y + h, x : x + w] == label)[: max(1, int(h - 1.1 * x_height))]  # over the x-height
+    h, w = blob.shape
+    top = blob[: max(1, int(h - 1.1 * _x_height(found)))]  # over the x-height
     if len(holes(top)[0]):
         return None  # a ring
     rows, cols = np.nonzero(top)
@@ -546,10 +548,10 @@ def _u_read_as_stems(symbols, out: list[list], best: int, mark: Mark, cap: float
     return True
 
 
-def underscores(prepared: np.ndarray) -> list[tuple[int, int]]:
+def underscores(prepared: np.ndarray, found=None) -> list[tuple[int, int]]:
     """Column spans of underscores: flat strokes on or just under the baseline (Tesseract often reads
     ``King_Olet`` as two words)."""
-    found = components(prepared)
+    found = components(prepared) if found is None else found
     if found is None:
         return []
     _, boxes, _, baseline, cap = found

@@ -105,13 +105,14 @@ def with_decimal_point(text: str, confidence: float, value: int, prepared: np.nd
     return (fixed, confidence, parsed) if parsed is not None else (text, confidence, value)
 
 
-def with_digits_by_holes(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
-    """Digits Tesseract confused that their holes tell apart. A digit whose glyph encloses an 8's two
-    holes is an 8 ("81,869" read "81,369", a rank 8 read "3"). A 0, 6 or 9 read as another of the three
-    ("59,405,839" read "50,405,839") is told by where its one hole lies: over 1,774 such digits read on
-    80 screens, a 0's hole spans 0.24 to 0.76 of the glyph's height or more, a 9's ends above 0.64, a
-    6's starts below 0.36. The glyphs are paired with the text's letters and digits by order (see
-    ``_paired_glyphs``); a crop with an icon or a broken glyph is left as read."""
+def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
+    """Digits Tesseract confused that their glyphs' shapes tell apart. A digit whose glyph encloses an
+    8's two holes is an 8 ("81,869" read "81,369", a rank 8 read "3"). A 0, 6 or 9 read as another of
+    the three ("59,405,839" read "50,405,839") is told by where its one hole lies: over 1,774 such digits
+    read on 80 screens, a 0's hole spans 0.24 to 0.76 of the glyph's height or more, a 9's ends above
+    0.64, a 6's starts below 0.36. A one with a 7's bar is a 7 (see ``_seven_drawn``). The glyphs are
+    paired with the text's letters and digits by order (see ``_paired_glyphs``); a crop with an icon or
+    a broken glyph is left as read."""
     if not any(ch.isdigit() and ch != "8" for ch in text):
         return text, value
     labels, stats, glyphs = _glyphs(prepared)
@@ -120,9 +121,13 @@ def with_digits_by_holes(text: str, value: int, prepared: np.ndarray) -> tuple[s
         if not chars[k].isdigit() or chars[k] == "8":
             continue
         x, y, w, h = (int(v) for v in stats[i, :4])
-        holes = marks.holes(labels[y : y + h, x : x + w] == i)[0]
+        glyph = labels[y : y + h, x : x + w] == i
+        holes = marks.holes(glyph)[0]
         if _two_bowls(holes, h):
             chars[k] = "8"
+            continue
+        if chars[k] == "1" and _seven_drawn(glyph):
+            chars[k] = "7"
             continue
         bowls = holes[holes[:, cv2.CC_STAT_AREA] >= 0.02 * h * h]
         if chars[k] not in "069" or len(bowls) != 1:
@@ -137,6 +142,19 @@ def with_digits_by_holes(text: str, value: int, prepared: np.ndarray) -> tuple[s
     fixed = "".join(chars)
     parsed = parse_number(fixed) if fixed != text else None
     return (fixed, parsed) if parsed is not None else (text, value)
+
+
+def _seven_drawn(glyph: np.ndarray) -> bool:
+    """Whether a glyph read as a one is a 7 ("77,743" read "71,743"): its top-right corner is ink (a 7's
+    bar) and its bottom-right is not. In the generator's eight fonts a 7 fills 0.87 or more of its top
+    sixth's right third and none of its bottom's; a one's flag leaves the first 0.25 or less, its stem or
+    foot the second 0.25 or more. A bare stem has nothing to tell."""
+    h, w = glyph.shape
+    if w < 0.4 * h:
+        return False
+    top_right = glyph[: max(1, round(0.15 * h)), int(0.7 * w) :].mean()
+    bottom_right = glyph[int(0.85 * h) :, int(0.7 * w) :].mean()
+    return top_right >= 0.6 and bottom_right <= 0.1
 
 
 def _paired_glyphs(text: str, stats: np.ndarray, glyphs: list[int]) -> list[tuple[int, int]]:
@@ -177,34 +195,8 @@ def drawn_number(text: str, confidence: float, value: int, prepared: np.ndarray)
     """A number's reading checked against its crop: a decimal point dropped, an 8 read as another digit,
     a 0, 6 or 9 read as another of them, a 7 read as a one."""
     text, confidence, value = with_decimal_point(text, confidence, value, prepared)
-    text, value = with_digits_by_holes(text, value, prepared)
-    text, value = with_sevens(text, value, prepared)
+    text, value = with_digits_by_shape(text, value, prepared)
     return text, confidence, value
-
-
-def with_sevens(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
-    """A 7 read as a one ("77,743" read "71,743"): the glyph's top-right corner is ink (a 7's bar) and
-    its bottom-right is not. In the generator's eight fonts a 7 fills 0.87 or more of its top sixth's
-    right third and none of its bottom's; a one's flag leaves the first 0.25 or less, its stem or foot
-    the second 0.25 or more."""
-    if "1" not in text:
-        return text, value
-    labels, stats, glyphs = _glyphs(prepared)
-    chars = list(text)
-    for k, i in _paired_glyphs(text, stats, glyphs):
-        if chars[k] != "1":
-            continue
-        x, y, w, h = (int(v) for v in stats[i, :4])
-        if w < 0.4 * h:
-            continue  # a bare stem: nothing to tell
-        glyph = labels[y : y + h, x : x + w] == i
-        top_right = glyph[: max(1, round(0.15 * h)), int(0.7 * w) :].mean()
-        bottom_right = glyph[int(0.85 * h) :, int(0.7 * w) :].mean()
-        if top_right >= 0.6 and bottom_right <= 0.1:
-            chars[k] = "7"
-    fixed = "".join(chars)
-    parsed = parse_number(fixed) if fixed != text else None
-    return (fixed, parsed) if parsed is not None else (text, value)
 
 
 def _right_of_point(prepared: np.ndarray) -> int | None:

@@ -333,7 +333,7 @@ def without_made_up_spaces(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.O
         return result
     cap = found[4]
     ink = (prepared < 128).any(axis=0)
-    lows = marks.underscores(prepared)
+    lows = marks.underscores(prepared, found)
     joined = False
     k = 0
     while k + 1 < len(words):
