@@ -77,6 +77,18 @@ def test_dot_sized_acutes_that_lean():
     assert {"Iroá", "Ora_Braáino"} <= names, names
 
 
+def test_a_dot_sized_grave_over_a_wide_letter_leans_less():
+    # seed 22783: the grave of "èkgonlet45" is a 5x4 blob leaning -0.30, under the lean asked of a blob
+    # that could be an i's dot; over an e, a letter wider than a stem, it is a grave
+    assert "èkgonlet45" in {r.name for r in read_screenshot(make_screenshot(22783).image).rows}
+
+
+def test_an_accent_is_kept_when_an_icon_is_cut_off_the_line():
+    # seed 22761: a crown after "óron" was read as a word and cut off; Tesseract's box for "oron" leaves
+    # out the accent, and the crop cut to it lost the accent's top
+    assert "óron" in {r.name for r in read_screenshot(make_screenshot(22761).image).rows}
+
+
 @pytest.mark.parametrize("seed", [20022, 20031, 20007, 20042, 20045])
 def test_slashed_o_names_on_synthetic_screens(seed):
     screen = make_screenshot(seed)
@@ -655,6 +667,33 @@ def test_a_tag_bracket_read_as_bracket_and_a_bar_is_one_bracket(drawn, read, exp
     symbols = tuple((ch, box, 0) for ch, box in zip(read, boxes, strict=True))
     result = ocr.OcrResult(read, 80.0, ((read, 80.0),), (letters[0][:2] + letters[-1][2:],), symbols)
     assert without_doubled_bracket(result, prepared).text == expected
+
+
+@pytest.mark.parametrize(
+    ("drawn", "read", "expected"),
+    [
+        ("[DTB]Night", "[DTBINight", "[DTB]Night"),  # seed 23002
+        ("[BMB]King", "[BMBlKing", "[BMB]King"),  # seed 22740, read "I"
+        ("[ABCIron", "[ABCIron", "[ABCIron"),  # an I no taller than the capitals is a letter
+        ("[AB]Iron", "[AB]Iron", "[AB]Iron"),  # a bracket read: nothing to mend
+    ],
+)
+def test_a_closing_bracket_read_as_a_bar_is_told_by_its_height(drawn, read, expected):
+    from looplab.alliance.words import with_closing_bracket
+
+    prepared = _line(drawn)
+    letters = _letters(prepared)
+    assert len(letters) == len(drawn)
+    symbols = tuple((ch, box, 0) for ch, box in zip(read, letters, strict=True))
+    result = ocr.OcrResult(read, 80.0, ((read, 80.0),), (letters[0][:2] + letters[-1][2:],), symbols)
+    mended = with_closing_bracket(result, prepared)
+    assert mended.text == expected
+    assert "".join(t for t, _, _ in mended.symbols) == expected
+
+
+@pytest.mark.parametrize(("seed", "name"), [(22740, "[BMB]King"), (23002, "[DTB]Night")])
+def test_a_closing_bracket_read_as_a_bar_on_synthetic_screens(seed, name):
+    assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
 
 
 @pytest.mark.parametrize(

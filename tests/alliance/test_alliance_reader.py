@@ -178,6 +178,15 @@ def test_a_nine_six_or_zero_read_as_another_of_them_is_told_by_its_hole():
         assert with_digits_by_shape("39,604,839", 39604839, prepared) == ("39,604,839", 39604839), path
 
 
+def test_a_five_read_as_a_six_is_told_by_its_open_bowl():
+    # seeds 22840 and 22989: "5,520,571" read "5,620,571", "556,500" read "566,500"
+    from looplab.alliance.number_reading import with_digits_by_shape
+
+    for path, prepared in _digits_drawn("556,560"):
+        assert with_digits_by_shape("566,560", 566560, prepared) == ("556,560", 556560), path
+        assert with_digits_by_shape("556,560", 556560, prepared) == ("556,560", 556560), path  # the 6 drawn stays
+
+
 def test_a_seven_read_as_a_one_is_told_by_its_bar():
     # seeds 22337 and 22413: "77,743" read "71,743" and "77,870" read "71,870", clean bold type
     from looplab.alliance.number_reading import with_digits_by_shape
@@ -228,6 +237,35 @@ def test_eights_read_as_threes_on_screens(seed, name, values):
     ],
 )
 def test_rows_mended_on_fault_finding_screens_21300_to_21499(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (23022, "[GXC] Aklivi_Roter", [11, 3255502, 2276]),  # "11" one blob, read "1" at every size
+        (23024, "Storm", [11, 91720, 100000]),  # "11" two blobs alike, read "1" at every size
+        (22780, "[HZL]åuxix", [83783]),  # the first row, taller with a ring glued on: taken for a title
+        (23069, "Lady", [85528, 724299]),  # the first row, its box 1.3 times the list's names: a title
+        (22915, "[EBP] Mormivi", [55209]),  # the tops of its letters on the card's top edge: "ormivi"
+        (22267, "[PLW] Zuneka", [1, 74719]),  # ... on the header's edge: the name was lost
+        (22504, "Neáha", [1, 90486943]),
+        (22851, "Ixli840", [6892]),  # read "Ix1i840" and then as digits, "11840"
+        (22978, "[ZLD]ZuixviGonix", [414270846]),  # a crown's points before the number: taken for small print
+        (22761, "Zulizu165", [4, 1090, 7619]),  # the Z's broken top serif is no acute
+        (22816, "Tero", [1862304, 707859701]),  # the T's broken bar end is no grave
+        (22819, "Vine607", [591894, 2565]),  # the i's dot, a grey column wider, is no acute
+        (22840, "Nigöt", [6, 5520571, 9114415]),  # read 5,620,571: a 6 with no hole, its lower left open
+        (22816, "Vivñan", [24971, 475063]),  # a thin 6 whose bowl lost its join is still a 6
+        (22742, "Anviro", [81612621]),  # "I8" read at 34 off a badge: no rank
+        (22770, "Letroter", [426398]),  # an avatar's rim chained to a crown and the number
+        (23073, "[SPS]Viletan", [3, 9109745]),  # a card's corner chained to the name
+        (22719, "Kírafin", [3, 2624]),  # read "Kiŕafin": the box of the ı ended before its blob
+        (22812, "[ARK]Róse_Thuré", [6, 4916]),  # read "Rośe"
+    ],
+)
+def test_rows_mended_on_fault_finding_screens_22700_to_23099(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
 

@@ -258,3 +258,38 @@ def test_small_digits_run_together_stay_a_word_when_a_tall_group_is_split():
     boxes = np.array([[158, 393, 20, 10], [188, 393, 50, 22], [179, 395, 2, 10], [159, 404, 11, 11]], dtype=np.int32)
     regions = chain_characters(boxes)
     assert any(r.x == 188 and r.w == 50 for r in regions), regions
+
+
+def test_a_long_rule_near_the_top_is_taken_out_and_lower_down_kept():
+    # seed 22915: the card's top edge touches the tops of the first row's letters and hides them in one
+    # component far too wide for a character; further down a rule between cards stays in the mask
+    from looplab.imaging.regions import without_top_rules
+
+    mask = np.zeros((1000, 720), np.uint8)
+    mask[60:62, 10:710] = 1  # the card's edge, near the top
+    mask[60:80, 100:103] = 1  # a letter hanging from it
+    mask[600:602, 10:710] = 1  # a rule between cards, lower down
+    out = without_top_rules(mask)
+    assert not out[60:62, 20:90].any() and out[62:80, 100:103].all()
+    assert out[600:602].sum() == mask[600:602].sum()
+
+
+def test_a_hairline_half_again_as_tall_as_an_icon_beside_it_chains_nothing():
+    # seed 22770: the rim of an avatar broken off its outline (4x44 px) beside a crown (29x28) and the
+    # number after it: chained, the three made a region the classifier took for a picture
+    boxes = np.array([[164, 600, 4, 44], [179, 615, 29, 28], [216, 619, 71, 21]], dtype=np.int32)
+    regions = chain_characters(boxes)
+    assert not any(r.x == 164 and r.w > 4 for r in regions), regions
+    # an l beside small letters stays in its word
+    word = np.array([[100, 100, 6, 40], [110, 112, 20, 28], [134, 112, 20, 28]], dtype=np.int32)
+    assert [(r.x, r.w) for r in chain_characters(word)] == [(100, 54)]
+
+
+def test_a_tall_shape_a_wide_space_off_the_text_chains_nothing():
+    # seed 23073: a card's rounded corner (16x47 px) 43 px left of "[SPS]Viletan" (29 px): one region,
+    # too tall for a name; no space in a line is wider than its text is tall
+    boxes = np.array([[11, 316, 16, 47], [70, 339, 91, 29], [162, 341, 49, 21]], dtype=np.int32)
+    assert [(r.x, r.w) for r in chain_characters(boxes)] == [(11, 16), (70, 141)]
+    # a bracket beside its tag stays: taller, but near
+    tag = np.array([[100, 100, 7, 36], [110, 104, 20, 24], [133, 104, 20, 24]], dtype=np.int32)
+    assert [(r.x, r.w) for r in chain_characters(tag)] == [(100, 53)]

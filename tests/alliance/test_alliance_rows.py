@@ -131,6 +131,19 @@ def test_first_name_with_an_icon_glued_to_it_is_no_title():
     assert [n for n, _ in summary(group_rows(items))] == ["Kaquao", "Storm", "Gonelmi", "Morvira"]
 
 
+def test_first_name_set_taller_that_lines_up_with_the_list_is_no_title():
+    # seed 22780: "[HZL]åuxix" with a ring glued on measured 40 px letters, the list's names 29 px; it
+    # starts where the list's names start, as a heading over the list does not
+    first = TextItem(Box(293, 215, 211, 43, 40), "name", "[HZL]åuxix", 84.0)
+    items = [first, number(293, 299, 83783)]
+    for i, who in enumerate(["Shadow Terode", "Night Elan", "Thuka"]):
+        y = 215 + 211 * (i + 1)
+        items += [TextItem(Box(293, y, 200, 30, 29), "name", who, 90.0), number(293, y + 84, 100 + i)]
+    items += [TextItem(Box(406, 88, 268, 44, 40), "name", "Contribution", 90.0)]  # a heading, where no name starts
+    got = summary(group_rows(items, width=1080))
+    assert [n for n, _ in got] == ["[HZL]åuxix", "Shadow Terode", "Night Elan", "Thuka"], got
+
+
 def test_real_screen_tab_labels_above_the_list_are_no_rows():
     from pathlib import Path
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from looplab.alliance import ocr, stems
+from looplab.alliance import marks, ocr, stems
 from looplab.alliance.reader import _bars_by_screen
 from looplab.alliance.rows import TextItem
 from looplab.imaging.regions import Box
@@ -152,6 +152,32 @@ def test_letters_whose_cases_differ_only_in_size_are_told_by_their_height():
     assert stems.case_by_height(prepared, symbols) == ()
     prepared, symbols = _drawn("xoxo", "XOXO")  # no ruler but the letters themselves: nothing decided
     assert stems.case_by_height(prepared, symbols) == ()
+
+
+def test_case_is_told_where_two_letters_touch_from_the_letters_paired_surely():
+    # seed 22860: a tag's T touches its "]", so the line has a blob fewer than letters and is not paired
+    # by order; the W's box and blob span the same columns, and the D is a capital beside it
+    prepared, _ = _drawn("[WDT]")
+    _, boxes, _, _, _ = marks.components(prepared)
+    inked = sorted((int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in boxes)  # Tesseract's boxes hug the ink
+    symbols = tuple((ch, box, 0) for ch, box in zip("[wDT]", inked, strict=True))
+    (_, (_, top, t_right, _), _), (_, (bracket_left, _, _, _), _) = symbols[3:5]
+    prepared[top : top + 3, t_right - 3 : bracket_left + 3] = 0  # the T's bar run into the bracket's
+    assert len(marks.components(prepared)[1]) == len(symbols) - 1
+    assert stems.case_by_height(prepared, symbols) == ((1, "W"),)
+    prepared, _ = _drawn("[wDT]")
+    _, boxes, _, _, _ = marks.components(prepared)
+    inked = sorted((int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _ in boxes)
+    symbols = tuple((ch, box, 0) for ch, box in zip("[wDT]", inked, strict=True))
+    assert stems.case_by_height(prepared, symbols) == ()  # a small w drawn small stays
+
+
+@pytest.mark.parametrize(("seed", "name"), [(22860, "[WDT] Letakde")])
+def test_tag_capitals_beside_touching_letters_on_synthetic_screens(seed, name):
+    from looplab.alliance.reader import read_screenshot
+    from tests.alliance.synth import make_screenshot
+
+    assert name in {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
 
 
 def test_an_o_read_as_a_zero_in_a_word_with_letters_is_told_by_its_height():

@@ -53,6 +53,8 @@ def _shape(mask: np.ndarray) -> str:
         return RING  # a hole
     if 0.6 <= w / max(h, 1) <= 1.6 and mask.mean() >= 0.5 and max(h, w) <= 6:
         return DOT  # too few pixels to tell a stroke from a dot
+    if 0.5 <= w / max(h, 1) <= 2 and mask.mean() >= 0.8 and max(h, w) <= 6:
+        return DOT  # a square dot widened by a grey edge column ("Vine607": 5x3, its corner missing)
     if 0.7 <= w / max(h, 1) <= 1.4 and mask.mean() >= 0.7:
         return DOT  # filling its box: an i's dot, however a corner column missing makes its middle wander
     ys, xs = np.nonzero(mask)
@@ -73,6 +75,7 @@ def _shape(mask: np.ndarray) -> str:
 
 
 LEAN = 0.35  # share of a blob's ink that must lean one way
+LEAN_OFF_STEM = 0.2  # the same for a blob over a letter wider than an i's stem
 
 
 def _lean(mask: np.ndarray) -> float:
@@ -152,8 +155,9 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
         if not (above or below):
             continue
         letter = _letter_under(boxes, tall, x, x + w)
-        if letter is None:
-            continue
+        if letter is None or above and y + h > _letter_top(labels, boxes, letter, x, x + w, cap) + 1:
+            continue  # level with its letter's top, not over it: a piece of a capital's bar or serif
+            # broken off by the threshold ("Zulizu": its Z's top serif read as an acute)
         mask = labels[y : y + h, x : x + w] == i + 1
         kind = CEDILLA if below else _shape(mask)
         if kind == DOT and _flat_tilde(mask, cap):
@@ -173,9 +177,34 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
         elif len(found_marks) == 1:
             m = found_marks[0]
             lean = _lean(labels[m.y1 : m.y2, m.x1 : m.x2] > 0)
-            if abs(lean) >= LEAN:  # a dot-sized blob that clearly slants: a small acute or grave
+            # a dot-sized blob that clearly slants is a small acute or grave; over a letter wider than
+            # a stem (no i or j, whose dots these are) one that slants less ("èkgonlet45": -0.30)
+            off_stem = lw > 0.45 * cap and abs(lean) >= LEAN_OFF_STEM and (m.x2 - m.x1) * (m.y2 - m.y1) >= 16
+            # ... unless it starts level with the top of a letter beside it: a T's bar end ("Tero")
+            off_stem = off_stem and not _beside_a_top(boxes, tall, m, cap)
+            if abs(lean) >= LEAN or off_stem:
                 marks.append(Mark(m.x1, m.y1, m.x2, m.y2, ACUTE if lean > 0 else GRAVE, span))
     return marks
+
+
+def _letter_top(labels: np.ndarray, boxes: np.ndarray, letter: int, x1: int, x2: int, cap: float) -> int:
+    """The top row of ``letter``: of its ink in columns ``x1..x2`` where the blob is wider than one
+    letter (of a "Kí" drawn as one blob, the i's); else of the blob."""
+    if boxes[letter][2] <= 1.2 * cap:
+        return int(boxes[letter][1])
+    rows = np.flatnonzero((labels[:, x1:x2] == letter + 1).any(axis=1))
+    return int(rows[0]) if len(rows) else labels.shape[0]
+
+
+def _beside_a_top(boxes: np.ndarray, tall: np.ndarray, mark: Mark, cap: float) -> bool:
+    """Whether a mark starts level with the top of a letter just beside it (a T's bar, broken)."""
+    x, y, w = mark.x1, mark.y1, mark.x2 - mark.x1
+    for j in np.flatnonzero(tall):
+        lx, ly, lw, _, _ = boxes[j]
+        gap = max(lx - (x + w), x - (lx + lw))
+        if abs(int(ly) - int(y)) <= 1 and 0 <= gap <= 0.15 * cap:
+            return True
+    return False
 
 
 def _split_letter_umlauts(by_letter: dict[int, list[Mark]], boxes: np.ndarray, cap: float) -> list[Mark]:
@@ -411,7 +440,7 @@ def letter_pairs(symbols, found) -> tuple[list[tuple[int, int]], bool]:
     if not letters:
         return [], False
     pairs = list(zip(letters, order, strict=True)) if len(letters) == len(order) else []
-    if pairs and all(_shared(symbols[s][1], boxes[i]) > 0 for s, i in pairs):
+    if pairs and all(shared_columns(symbols[s][1], boxes[i]) > 0 for s, i in pairs):
         return pairs, True
     if pairs and _heights_agree(symbols, pairs, found):
         return pairs, True  # the boxes drifted a letter off ("Roshélron"), the letters' heights did not
@@ -446,7 +475,7 @@ def _paired(symbols, boxes: np.ndarray, order: list[int]) -> list[tuple[int, int
     one blob each (a "fi" drawn as one ligature), Tesseract's symbol boxes, which drift, decide."""
 
     def shared(s: int, i: int) -> int:
-        return _shared(symbols[s][1], boxes[i])
+        return shared_columns(symbols[s][1], boxes[i])
 
     best_blob = {s: max(order, key=lambda i: shared(s, i)) for s in range(len(symbols))}
     pairs = []
@@ -457,7 +486,7 @@ def _paired(symbols, boxes: np.ndarray, order: list[int]) -> list[tuple[int, int
     return pairs
 
 
-def _shared(box: tuple[int, int, int, int], blob: np.ndarray) -> int:
+def shared_columns(box: tuple[int, int, int, int], blob: np.ndarray) -> int:
     """Columns a symbol box (x1, y1, x2, y2) shares with a blob's stats (x, y, w, h, area)."""
     return min(box[2], int(blob[0] + blob[2])) - max(box[0], int(blob[0]))
 
@@ -511,6 +540,29 @@ def _base_by_width(symbols, out: list[list], spans: list[tuple[int, int]], best:
     halfway = (mark.letter[0] + mark.letter[1]) / 2
     counted = tall[own[0] if len(own) == 1 or mark.cx < halfway else own[1]]  # on the half it stands over
     return counted if out[counted][0] in _VOWELS else best
+
+
+def _vowel_beside(symbols, out: list[list], best: int | None, mark: Mark) -> int | None:
+    """``best``, or where it is a letter an acute, grave, circumflex or diaeresis makes none of in
+    most names (an acute on an r), the vowel beside it whose box reaches over the mark's letter blob,
+    the one sharing most columns with it: Tesseract's boxes drifted ("Kírafin" read "Kiŕafin", the
+    box of its ı ending before the ı's blob does)."""
+    if best is None or mark.kind not in (ACUTE, GRAVE, CIRCUMFLEX, DIAERESIS):
+        return best
+
+    def vowel(text: str) -> bool:
+        return unicodedata.normalize("NFD", text)[:1] in _VOWELS or text in _STEMS  # "ä" read for "á" too
+
+    if vowel(out[best][0]):
+        return best
+    beside = [
+        (min(b[2], mark.letter[1]) - max(b[0], mark.letter[0]), j)
+        for j in (best - 1, best + 1)
+        if 0 <= j < len(out) and vowel(out[j][0])
+        for b in [symbols[j][1]]
+    ]
+    shared, j = max(beside, default=(0, None))
+    return j if shared > 0 else best
 
 
 def _letters_by_width(spans: list[tuple[int, int]], count: int) -> list[list[int]] | None:
@@ -690,6 +742,7 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         best = _symbol_for(symbols, spans, m)
         best = _base_beside(symbols, out, best, m)
         best = _base_by_width(symbols, out, spans, best, m)
+        best = _vowel_beside(symbols, out, best, m)
         if best is not None and m.kind == DIAERESIS and _u_read_as_stems(symbols, out, best, m, found[4]):
             continue
         # a zero or six under a mark whose blob stands at the x-height is an o read as a digit ("Zóo233"

@@ -42,7 +42,7 @@ def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = F
     line model's has not, or is unsure (the word model also reads a small "3" as "8", surely); failing
     that, the line model's on the crop enlarged, unless the classifier half takes it for a picture or the
     line model's reading is a guess (a banner read "3" at 0 is read "3" at 93 when enlarged)."""
-    _, stats, tall = _glyphs(prepared)
+    labels, stats, tall = _glyphs(prepared)
     # a blob as wide as tall is two digits touching ("11" joined by its serifs): a digit is about
     # 0.6 of its height wide
     width, height = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
@@ -68,7 +68,39 @@ def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = F
             again = ocr.read_line(larger, digits=True)
             if drawn(again) and again.confidence >= 90:
                 return again
+    digit = line.text.strip()
+    if digit == "1" and len(tall) == 1 and _two_bars(labels == tall[0]):
+        return with_words(line, (("11", line.confidence),))  # "11" joined by its serifs, read "1" at every size
+    if len(digit) == 1 and digit.isdigit() and len(tall) == 2 and _alike(labels == tall[0], labels == tall[1]):
+        return with_words(line, ((digit * 2, line.confidence),))  # "11" read "1": one digit drawn twice
     return line
+
+
+def _alike(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two glyphs' masks are one shape: boxes of one size and ink overlapping by 0.85 of the
+    union when the boxes are laid on each other."""
+    crops = []
+    for mask in (a, b):
+        rows, cols = np.nonzero(mask)
+        crops.append(mask[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1])
+    (ha, wa), (hb, wb) = crops[0].shape, crops[1].shape
+    if abs(ha - hb) > 1 or abs(wa - wb) > 1:
+        return False
+    h, w = min(ha, hb), min(wa, wb)
+    first, second = crops[0][:h, :w], crops[1][:h, :w]
+    return (first & second).sum() >= 0.85 * (first | second).sum()
+
+
+def _two_bars(glyph: np.ndarray) -> bool:
+    """Whether a glyph's ink (a crop's mask of it) stands as two upright bars side by side, each
+    column run at least 0.7 of the glyph's height: two ones whose serifs touch."""
+    rows, cols = np.nonzero(glyph)
+    if not len(rows):
+        return False
+    ink = glyph[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+    upright = ink.sum(axis=0) >= 0.7 * ink.shape[0]
+    runs = np.flatnonzero(np.diff(np.concatenate([[0], upright.astype(np.int8), [0]])) == 1)
+    return len(runs) == 2 and ink.shape[1] >= 0.7 * ink.shape[0]
 
 
 def as_number(result: ocr.OcrResult) -> tuple[str, float, int] | None:
@@ -110,9 +142,9 @@ def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[s
     8's two holes is an 8 ("81,869" read "81,369", a rank 8 read "3"). A 0, 6 or 9 read as another of
     the three ("59,405,839" read "50,405,839") is told by where its one hole lies: over 1,774 such digits
     read on 80 screens, a 0's hole spans 0.24 to 0.76 of the glyph's height or more, a 9's ends above
-    0.64, a 6's starts below 0.36. A one with a 7's bar is a 7 (see ``_seven_drawn``). The glyphs are
-    paired with the text's letters and digits by order (see ``_paired_glyphs``); a crop with an icon or
-    a broken glyph is left as read."""
+    0.64, a 6's starts below 0.36; a 6 with no hole and its lower left open is a 5. A one with a 7's
+    bar is a 7 (see ``_seven_drawn``). The glyphs are paired with the text's letters and digits by order
+    (see ``_paired_glyphs``); a crop with an icon or a broken glyph is left as read."""
     if not any(ch.isdigit() and ch != "8" for ch in text):
         return text, value
     labels, stats, glyphs = _glyphs(prepared)
@@ -130,6 +162,9 @@ def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[s
             chars[k] = "7"
             continue
         bowls = holes[holes[:, cv2.CC_STAT_AREA] >= 0.02 * h * h]
+        if chars[k] == "6" and not len(bowls) and _open_lower_left(glyph):
+            chars[k] = "5"  # "556,500" read "566,500"
+            continue
         if chars[k] not in "069" or len(bowls) != 1:
             continue
         top, bottom = bowls[0, 1] / h, (bowls[0, 1] + bowls[0, 3]) / h
@@ -142,6 +177,16 @@ def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[s
     fixed = "".join(chars)
     parsed = parse_number(fixed) if fixed != text else None
     return (fixed, parsed) if parsed is not None else (text, value)
+
+
+def _open_lower_left(glyph: np.ndarray) -> bool:
+    """Whether a glyph read as a six is a 5: between 0.55 and 0.75 of its height its ink starts well
+    right of its left edge, where a 5's bowl opens (its leftmost ink there 0.67-0.81 of its width in); a
+    6's round side runs on down there (0-0.07), closed or not (a thin 6 may lose the join of its bowl)."""
+    h, w = glyph.shape
+    band = glyph[int(0.55 * h) : max(int(0.75 * h), int(0.55 * h) + 1)]
+    starts = [int(np.argmax(row)) / w if row.any() else 1.0 for row in band]
+    return bool(starts) and float(np.median(starts)) >= 0.4
 
 
 def _seven_drawn(glyph: np.ndarray) -> bool:
@@ -250,8 +295,13 @@ def _edge_junk(word: str, confidence: float) -> bool:
     return unsure_short or not alnum or (alnum < len(word) / 2 and confidence < 60)
 
 
-def without_edge_icons(crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult) -> tuple[np.ndarray, int] | None:
-    """The part of ``crop`` left of/right of junk words read at its ends, or None when there are none."""
+def without_edge_icons(
+    crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult, core: tuple[int, int] | None = None
+) -> tuple[np.ndarray, int] | None:
+    """The part of ``crop`` left of/right of junk words read at its ends, or None when there are none.
+    Its rows are the words' boxes' and, for words with small letters, within ``core`` (the region's rows
+    in ``crop``) up to 0.6 of their height above and below: Tesseract's box for "óron" leaves out the
+    accent, and the reading of the cut crop without it lost the accent (seed 22761)."""
     if len(result.boxes) < 2:
         return None
     words = list(zip(result.words, result.boxes, strict=True))
@@ -270,6 +320,10 @@ def without_edge_icons(crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrRe
     pad = 0.15 * (y2 - y1)
     left, right = max(0, int((x1 - pad) / scale)), min(crop.shape[1], int((x2 + pad) / scale) + 1)
     top, bottom = max(0, int((y1 - pad) / scale)), min(crop.shape[0], int((y2 + pad) / scale) + 1)
+    if core is not None and any(ch.islower() for (word, _), _ in words[start:end] for ch in word):
+        reach = 0.6 * (y2 - y1)
+        top = min(top, max(core[0], int((y1 - reach) / scale)))
+        bottom = max(bottom, min(core[1], int((y2 + reach) / scale) + 1))
     if right - left < 4 or bottom - top < 4:
         return None
     return crop[top:bottom, left:right], max(4, round((y2 - y1) / scale))

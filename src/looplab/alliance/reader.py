@@ -37,6 +37,7 @@ from looplab.alliance.words import (
     trim_words,
     with_bars,
     with_case,
+    with_closing_bracket,
     with_underscores,
     without_doubled_bracket,
     without_faint_ends,
@@ -127,7 +128,7 @@ class AllianceReader:
         core = (region.y - padded.y, region.y2 - padded.y)
         prepared = ocr.prepare_crop(crop, text_height=text_height, core=core)
         readings = [(ocr.read_line(prepared, symbols=True), prepared, crop, text_height)]
-        found = without_edge_icons(crop, prepared, readings[0][0])
+        found = without_edge_icons(crop, prepared, readings[0][0], core)
         if found is not None:
             # an icon glued to the text: read the text alone, at the scale of its own height
             inner, inner_height = found
@@ -194,6 +195,8 @@ class AllianceReader:
             made_up_stroke = confidence < 80 and re.search(r"[^\d\s.,#]", text)  # "1|" off a sword badge
             if len(str(value)) == 1 and (value == 0 or iconish or confidence < 60 or made_up_stroke):
                 return None  # a lone "0" or "4" read off a badge or icon
+            if len(str(value)) <= 2 and made_up_stroke and confidence < 50 and p[OTHER] >= 0.5:
+                return None  # "I8" read at 34 off a badge with ears that the classifier finds a picture
             return TextItem(region, "number", text, confidence, value)
         unsure = p[NUMBER] >= 0.5 and result.confidence < 70
         wordy = re.search(r"[^\W\d_]{3,}", result.text) is not None  # "Oel559" is a name
@@ -206,8 +209,10 @@ class AllianceReader:
         )
         # letters enough that the classifier, sure of a name, is believed ("èose469" read "eo0se469"), or
         # a letter no digit looks like between digits ("Iöon30" read "16on30")
-        lettered = (p[NAME] >= 0.9 and len(re.findall(r"[^\W\d_]", result.text)) >= 3) or (
-            p[NAME] >= 0.75 and _LETTER_AMONG_DIGITS.search(result.text) is not None
+        lettered = (
+            (p[NAME] >= 0.9 and len(re.findall(r"[^\W\d_]", result.text)) >= 3)
+            or (p[NAME] >= 0.75 and _LETTER_AMONG_DIGITS.search(result.text) is not None)
+            or (p[NAME] >= 0.5 and result.confidence >= 80 and _WORD_OPENING_LETTER.match(result.text) is not None)
         )
         digity = has_digits(result.text) and not wordy and not lettered
         if (
@@ -248,7 +253,8 @@ class AllianceReader:
                 return TextItem(region, "number", result.text, 0.0, None)
         if prepared is best[1] and _marks_lost_smaller(readings[0], best):
             result, prepared = readings[0][0], readings[0][1]
-        result = without_made_up_bars(without_doubled_bracket(respell(prepared, result), prepared), prepared)
+        result = without_doubled_bracket(respell(prepared, result), prepared)
+        result = without_made_up_bars(with_closing_bracket(result, prepared), prepared)
         if p[NUMBER] >= 0.5 and _ONE_AND_UNIT.fullmatch(result.text):
             # "1M" read "M" by the line model, "IM" by the names model: a one and its unit, no name
             text = "1" + result.text[-1]
@@ -367,12 +373,14 @@ _LABEL = re.compile(r"\w:(?:\s|\d)|\w\(s\)")
 
 
 def _drop_small_print(items: list[TextItem]) -> list[TextItem]:
-    """Leave out text much smaller than the screen's usual text (badge digits, "2 hours ago")."""
+    """Leave out text much smaller than the screen's usual text (badge digits, "2 hours ago"), whose
+    box is small too: the pieces of a crown glued before a number made its measured height 13 px of
+    the screen's 24, its box 22 px tall (seed 22978)."""
     heights = [i.box.char_h or i.box.h for i in items]
     if len(heights) < 4:
         return items
     usual = float(np.median(heights))
-    return [i for i, h in zip(items, heights, strict=True) if h >= 0.55 * usual]
+    return [i for i, h in zip(items, heights, strict=True) if h >= 0.55 * usual or i.box.h >= 0.8 * usual]
 
 
 def _drop_big_short_names(items: list[TextItem]) -> list[TextItem]:
@@ -414,6 +422,8 @@ _VALUE_AND_UNIT = re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d{4,})\s*[^\W\d_]+$")  
 _ONE_AND_UNIT = re.compile(r"[Il|][KMB]")
 _LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
 _LETTER_AMONG_DIGITS = re.compile(r"\d[^\W\d_]*[^\W\d_OoDQlIi|LSsBZzGgbqTt][^\W\d_]*\d")  # no digit's lookalike
+# a word opening with a letter no digit looks like, digits after it ("Ixli840" read "Ix1i840")
+_WORD_OPENING_LETTER = re.compile(r"[^\W\d_]*[^\W\d_OoDQlIi|LSsBZzGgbqTt][^\W\d_]*\d")
 _LEADING_ZERO = re.compile(r"0\d")
 _FRACTION = re.compile(r"\s*\d+\s?/\s?\d+\s*")
 _RANK_AND_WORD = re.compile(r"\d{1,2} +[^\W\d_]{3,}")

@@ -74,7 +74,9 @@ def _without_titles(
     names: list[TextItem], numbers: list[TextItem], ratio: float = 1.3, width: int | None = None
 ) -> list[TextItem]:
     """Leave out headings above every number: text set larger than the usual name, or a line centred on
-    the screen (``width``) whose left edge lines up with no other name (a list's names share one)."""
+    the screen (``width``), whose left edge lines up with no other name (a list's names share one). The
+    first row's name is no heading for its size alone: an icon or brackets make its box taller
+    ("[HZL]åuxix" with a ring glued to it, seed 22780; "Lady", seed 23069)."""
     if len(names) < 3 or not numbers:
         return names
     # the size of the text itself: a box is taller where an icon is glued to the name
@@ -85,11 +87,11 @@ def _without_titles(
     def title(n: TextItem) -> bool:
         if n.box.y2 > first_number:
             return False
-        if (n.box.char_h or n.box.h) > ratio * usual:
-            return True
-        centred = width is not None and abs(n.box.cx - width / 2) <= max(0.02 * width, 0.5 * n.box.h)
         aligned = any(abs(o.box.x - n.box.x) <= 0.5 * n.box.h for o in names if o is not n)
-        return centred and not aligned
+        if aligned:
+            return False
+        centred = width is not None and abs(n.box.cx - width / 2) <= max(0.02 * width, 0.5 * n.box.h)
+        return centred or (n.box.char_h or n.box.h) > ratio * usual
 
     return [n for n in names if not title(n)]
 

@@ -165,14 +165,14 @@ def footed_ls(symbols, found, pairs) -> list[tuple[int, str]]:
 def measure_bars(prepared: np.ndarray, symbols) -> Bars:
     """I or l for each bar read as one, from its top against the line's capitals and ascenders; a one
     for a bar with a one's flag among digits, an L for an l with a foot."""
-    if not any(text in BARS for text, _, _ in symbols):
+    if not any(text in BARS or text == "1" for text, _, _ in symbols):
         return Bars()
     found = marks.components(prepared)
     if found is None:
         return Bars()
     pairs = marks.letter_pairs(symbols, found)[0]
     ones = flagged_ones(symbols, found, pairs) + footed_ls(symbols, found, pairs)
-    bars = _bars_by_height(prepared, symbols, found, pairs)
+    bars = _bars_by_height(prepared, symbols, found, pairs, also=_plain_ones_among_letters(symbols, found, pairs))
     flagged = {i for i, _ in ones}
     return Bars(
         tuple(ones) + tuple(b for b in bars.sure if b[0] not in flagged),
@@ -181,7 +181,23 @@ def measure_bars(prepared: np.ndarray, symbols) -> Bars:
     )
 
 
-def _bars_by_height(prepared: np.ndarray, symbols, found, pairs) -> Bars:
+def _plain_ones_among_letters(symbols, found, pairs) -> set[int]:
+    """Symbols read "1" between two letters of their word whose blob has no one's flag: a bar read as a
+    one ("Ixli840" read "Ix1i840" in a narrow font), to be told I or l by its height like the others."""
+    labels, boxes, _, _, _ = found
+    plain = set()
+    for s, i in pairs:
+        word, at = _word_of(symbols, s)
+        if word[at] != "1" or not 0 < at < len(word) - 1 or not (word[at - 1].isalpha() and word[at + 1].isalpha()):
+            continue
+        x, y, w, h, _ = boxes[i]
+        reach = flag_reach(labels[y : y + h, x : x + w] == i + 1)
+        if reach is not None and reach < 0.1:
+            plain.add(s)
+    return plain
+
+
+def _bars_by_height(prepared: np.ndarray, symbols, found, pairs, also: set[int] = frozenset()) -> Bars:
     tops = letter_tops(prepared, symbols, found, pairs)
     if tops is None:
         return Bars()
@@ -200,7 +216,7 @@ def _bars_by_height(prepared: np.ndarray, symbols, found, pairs) -> Bars:
     sure, if_apart, gaps = [], [], [] if both is None else [both]
     bars = []
     for i, ((text, _, _), measured) in enumerate(zip(symbols, tops, strict=True)):
-        if text not in BARS or measured is None:
+        if (text not in BARS and i not in also) or measured is None:
             continue
         top, width = measured
         if baseline - top < 0.9 * cap or width > _widest(text, symbols, i) * cap:
@@ -290,6 +306,8 @@ def respelt(words: tuple[tuple[str, float], ...], symbols, letters: tuple[tuple[
             return "1"  # a flagged bar ending a word (see ``flagged_ones``)
         if spelt[position] in BARS and not (letter == "l" and spelt[position] == "i"):
             return letter
+        if spelt[position] == "1" and letter in ("I", "l"):
+            return letter  # a plain bar between letters read as a one (see ``_plain_ones_among_letters``)
         return None
 
     return _changed(words, symbols, letters, bar)
@@ -359,7 +377,10 @@ def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]
         return ()
     pairs, by_order = marks.letter_pairs(symbols, found)
     if not by_order:
-        return ()  # letters paired with blobs by drifting symbol boxes: a top may be a neighbour's
+        # letters paired with blobs by drifting symbol boxes, a top may be a neighbour's: only the pairs
+        # whose box and blob span the same columns, no other letter's box half on the blob, count ("[wDT]"
+        # with its T and "]" one blob; not "Rose" with the box of its o over the blob of "Ro")
+        pairs = [(s, i) for s, i in pairs if _alone_on(symbols, s, found[1][i])]
     tops = letter_tops(prepared, symbols, found, pairs)
     _, _, _, baseline, _ = found
 
@@ -385,6 +406,8 @@ def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]
             if caps < 1.15 * small:
                 continue  # no two lines to tell apart: misread rulers
             is_small = height < (caps + small) / 2
+            if not by_order and abs(height - (caps + small) / 2) < 0.25 * (caps - small):
+                continue  # paired by columns alone: only a letter plainly on one line is told
         elif caps is not None:
             is_small = height < 0.85 * caps if height < 0.8 * caps or height > 0.9 * caps else None
         else:
@@ -398,6 +421,19 @@ def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]
             continue
         changed.append((i, text.lower() if is_small else text.upper()))
     return tuple(changed)
+
+
+def _alone_on(symbols, index: int, blob: np.ndarray) -> bool:
+    """Whether symbol ``index``'s box and a blob's stats share 0.8 of the wider's columns, and no other
+    symbol's box lies half on the blob or more."""
+    box = symbols[index][1]
+    if marks.shared_columns(box, blob) < 0.8 * max(box[2] - box[0], int(blob[2]), 1):
+        return False
+    return all(
+        marks.shared_columns(other, blob) < 0.5 * max(other[2] - other[0], 1)
+        for j, (_, other, _) in enumerate(symbols)
+        if j != index
+    )
 
 
 def _bare(text: str) -> str:

@@ -75,19 +75,63 @@ def _letter_blobs(prepared: np.ndarray) -> tuple[list[tuple[int, int, int]], flo
 def without_symbol(result: ocr.OcrResult, index: int) -> ocr.OcrResult:
     """``result`` without its symbol ``index`` and that character of its words (the symbols hold the
     text less its spaces; the words, not the symbols' texts, have the accents put back)."""
+    return _with_symbol_as(result, index, None)
+
+
+def _with_symbol_as(result: ocr.OcrResult, index: int, text: str | None) -> ocr.OcrResult:
+    """``result`` with its symbol ``index`` spelt ``text`` (None: dropped), in the symbols and the words."""
     places = [(w, c) for w, (word, _) in enumerate(result.words) for c in range(len(word))]
-    if len(places) != len(result.symbols) or len(result.words[places[index][0]][0]) < 2:
+    if len(places) != len(result.symbols) or text is None and len(result.words[places[index][0]][0]) < 2:
         return result
     w, c = places[index]
     words = list(result.words)
-    words[w] = (words[w][0][:c] + words[w][0][c + 1 :], words[w][1])
-    symbols = result.symbols[:index] + result.symbols[index + 1 :]
+    words[w] = (words[w][0][:c] + (text or "") + words[w][0][c + 1 :], words[w][1])
+    symbols = list(result.symbols)
     sureness = result.symbol_confidences
-    if len(sureness) == len(result.symbols):
-        sureness = sureness[:index] + sureness[index + 1 :]
+    if text is None:
+        del symbols[index]
+        if len(sureness) == len(result.symbols):
+            sureness = sureness[:index] + sureness[index + 1 :]
+    else:
+        symbols[index] = (text, *symbols[index][1:])
     return ocr.OcrResult(
-        " ".join(t for t, _ in words), result.confidence, tuple(words), result.boxes, symbols, sureness
+        " ".join(t for t, _ in words), result.confidence, tuple(words), result.boxes, tuple(symbols), sureness
     )
+
+
+_TAG_UNCLOSED = re.compile(r"\[[A-Za-z0-9]{2,5}(?=[Il|1]\S)")
+
+
+def with_closing_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``[DTBINight`` -> ``[DTB]Night``: a tag's closing bracket read as a bar (I, l, | or 1) where no
+    "]" was read. The bracket's blob reaches from above the capitals to below the baseline, as tall as
+    the opening one's; an I or l is no taller than an ascender (seeds 22740, 22830, 23002)."""
+    match = _TAG_UNCLOSED.search(result.text)
+    if match is None or "]" in result.text or not result.symbols:
+        return result
+    found = _letter_blobs(prepared)
+    texts = [text for text, _, _ in result.symbols]
+    if found is None or "[" not in texts:
+        return result
+    blobs, cap = found
+    opening = texts.index("[")
+    bar = opening + len(match.group(0))
+    if bar >= len(texts) or texts[bar] not in "Il|1":
+        return result
+
+    def blob_under(index: int) -> tuple[int, int, int] | None:
+        x1, _, x2, _ = result.symbols[index][1]
+        overlaps = [(min(x2, b2) - max(x1, b1), (b1, b2, h)) for b1, b2, h in blobs]
+        share, blob = max(overlaps, default=(0, None))
+        return blob if share > 0 else None
+
+    opened, closing = blob_under(opening), blob_under(bar)
+    if opened is None or closing is None or closing == opened:
+        return result
+    _, _, height = closing
+    if height < 1.1 * cap or height < 0.9 * opened[2] or closing[1] - closing[0] > 0.4 * height:
+        return result
+    return _with_symbol_as(result, bar, "]")
 
 
 def without_made_up_bars(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
