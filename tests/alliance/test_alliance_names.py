@@ -116,3 +116,9 @@ def test_a_word_starting_with_l_before_a_consonant_starts_with_an_i():
     assert fix_capital_i("Kadow lxvi") == "Kadow Ixvi"
     for kept in ("lady", "Lloyd", "lyra", "ljubo", "Bell22"):
         assert fix_capital_i(kept) == kept
+
+
+def test_clean_read_drops_a_space_beside_an_underscore():
+    # seeds 23204 and 23476: Tesseract made up a space beside the underscore joining a name's words
+    assert [clean_read(t) for t in ("Letix_ Teóneel", "Shami _Rolisça")] == ["Letix_Teóneel", "Shami_Rolisça"]
+    assert clean_read("Storm Frost") == "Storm Frost" and clean_read("[HEI] _x") == "[HEI] _x"
