@@ -79,10 +79,7 @@ def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = F
 def _alike(a: np.ndarray, b: np.ndarray) -> bool:
     """Whether two glyphs' masks are one shape: boxes of one size and ink overlapping by 0.85 of the
     union when the boxes are laid on each other."""
-    crops = []
-    for mask in (a, b):
-        rows, cols = np.nonzero(mask)
-        crops.append(mask[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1])
+    crops = [_inked(a), _inked(b)]
     (ha, wa), (hb, wb) = crops[0].shape, crops[1].shape
     if abs(ha - hb) > 1 or abs(wa - wb) > 1:
         return False
@@ -91,13 +88,20 @@ def _alike(a: np.ndarray, b: np.ndarray) -> bool:
     return (first & second).sum() >= 0.85 * (first | second).sum()
 
 
+def _inked(mask: np.ndarray) -> np.ndarray:
+    """``mask`` cut to the box of its ink (empty when it has none)."""
+    rows, cols = np.nonzero(mask)
+    if not len(rows):
+        return mask[:0, :0]
+    return mask[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+
+
 def _two_bars(glyph: np.ndarray) -> bool:
     """Whether a glyph's ink (a crop's mask of it) stands as two upright bars side by side, each
     column run at least 0.7 of the glyph's height: two ones whose serifs touch."""
-    rows, cols = np.nonzero(glyph)
-    if not len(rows):
+    ink = _inked(glyph)
+    if not ink.size:
         return False
-    ink = glyph[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
     upright = ink.sum(axis=0) >= 0.7 * ink.shape[0]
     runs = np.flatnonzero(np.diff(np.concatenate([[0], upright.astype(np.int8), [0]])) == 1)
     return len(runs) == 2 and ink.shape[1] >= 0.7 * ink.shape[0]

@@ -421,9 +421,10 @@ def _split_pair(item: TextItem) -> list[TextItem]:
 _VALUE_AND_UNIT = re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d{4,})\s*[^\W\d_]+$")  # "7,216 points"
 _ONE_AND_UNIT = re.compile(r"[Il|][KMB]")
 _LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
-_LETTER_AMONG_DIGITS = re.compile(r"\d[^\W\d_]*[^\W\d_OoDQlIi|LSsBZzGgbqTt][^\W\d_]*\d")  # no digit's lookalike
-# a word opening with a letter no digit looks like, digits after it ("Ixli840" read "Ix1i840")
-_WORD_OPENING_LETTER = re.compile(r"[^\W\d_]*[^\W\d_OoDQlIi|LSsBZzGgbqTt][^\W\d_]*\d")
+_NO_DIGIT_LOOKALIKE = r"[^\W\d_OoDQlIi|LSsBZzGgbqTt]"  # a letter no digit is read as
+_LETTER_AMONG_DIGITS = re.compile(rf"\d[^\W\d_]*{_NO_DIGIT_LOOKALIKE}[^\W\d_]*\d")
+# a word opening with such a letter, digits after it ("Ixli840" read "Ix1i840")
+_WORD_OPENING_LETTER = re.compile(rf"[^\W\d_]*{_NO_DIGIT_LOOKALIKE}[^\W\d_]*\d")
 _LEADING_ZERO = re.compile(r"0\d")
 _FRACTION = re.compile(r"\s*\d+\s?/\s?\d+\s*")
 _RANK_AND_WORD = re.compile(r"\d{1,2} +[^\W\d_]{3,}")

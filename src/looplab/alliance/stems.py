@@ -197,7 +197,7 @@ def _plain_ones_among_letters(symbols, found, pairs) -> set[int]:
     return plain
 
 
-def _bars_by_height(prepared: np.ndarray, symbols, found, pairs, also: set[int] = frozenset()) -> Bars:
+def _bars_by_height(prepared: np.ndarray, symbols, found, pairs, also: frozenset[int] | set[int] = frozenset()) -> Bars:
     tops = letter_tops(prepared, symbols, found, pairs)
     if tops is None:
         return Bars()

@@ -100,6 +100,7 @@ def _with_symbol_as(result: ocr.OcrResult, index: int, text: str | None) -> ocr.
 
 
 _TAG_UNCLOSED = re.compile(r"\[[A-Za-z0-9]{2,5}(?=[Il|1]\S)")
+_BARS_READ = ("I", "l", "|", "1")
 
 
 def with_closing_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
@@ -116,7 +117,7 @@ def with_closing_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.Ocr
     blobs, cap = found
     opening = texts.index("[")
     bar = opening + len(match.group(0))
-    if bar >= len(texts) or texts[bar] not in "Il|1":
+    if bar >= len(texts) or texts[bar] not in _BARS_READ or "".join(texts[opening:bar]) != match.group(0):
         return result
 
     def blob_under(index: int) -> tuple[int, int, int] | None:
