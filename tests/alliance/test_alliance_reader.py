@@ -273,6 +273,43 @@ def test_rows_mended_on_fault_finding_screens_22700_to_23099(seed, name, values)
 @pytest.mark.parametrize(
     ("seed", "name", "values"),
     [
+        (23506, "Bramorby985", [8, 37816600]),  # "by98" one blob taken for a picture before the digits: "5"
+        (23526, "Iroó779", [4, 22378, 599200]),  # read at an icon's height "1106779 ®", a number
+        (23521, "Ixix275", [7347, 100000]),  # read "1xix275": a plain bar opening a word, no one
+        (23563, "Vianmoö", [4, 2266994, 5374643]),  # a filled icon read as a kanji after the name
+        (23581, "Elan", [7439116]),  # ... "Elan 孵"
+        (23578, "Neçi", [34620461]),  # the boxes drifted off the ç: the one hanging blob left over
+        (23536, "Nemçrzu", [366599972]),  # ... read "Nemerzu"
+        (23776, "Elshazu çetne305", [94242633]),  # the ç read "¢"; "94,242,633" read "94,242 633"
+        (23612, "[BZX] Akzuix", [4, 3012100]),  # a rank 4 read "1", a glyph with a hole
+        (23634, "Shade83", [5, 4118, 2026652]),  # "Power: 4,118" taken for a rank and a name
+        (23544, "[DTK] åron", [6, 600000, 27415]),  # a rank chained to an avatar's rim
+        (23826, "Fintermor Luxshao", [7, 88910274, 18094]),  # ... a rim 53 px tall
+        (23767, "Rose", [2, 5861]),  # its rank taken by the row cut at the top, read with its avatar
+        (23818, "Luxo Wolf411", [11, 100000, 622786]),  # "0.1M" joined to the cut edge at the bottom
+        (23781, "Delet Wolf", [61500000]),  # ... "61.5M"
+        (23853, "Sáorm", [5940]),  # a target icon read "®©" after the name
+        (23866, "Låan", [3, 63517984, 53600000]),  # ... "®" glued to it
+        (23762, "[SFA] Ralux", [10100]),  # a pentagon read "0" before "10.1K", read "0 101K"
+        (23528, "[VHL]Dowel", [95098, 7865485]),  # read "| [VHL |Dowel": the bracket and a space
+        (23697, "Storm512", [63400]),  # a "b" made up between the m and the 5
+        (23652, "Byzè56", [53052]),  # the 5 read "b" before one digit
+        (23783, "øvi307", [390472]),  # read at 22 and dropped as garbage
+        (23583, "Vimorli236", [11000000, 94709]),  # "11M" read "1M": its ones one blob
+        (23567, "Quater", [9, 7761, 37079]),  # "7 761" read "71761"
+        (23796, "Shadow759", [1, 4032]),  # a serif one as wide as a 4 stays a one: it encloses nothing
+        (23759, "[LVC]Night_ølux", [5, 75561]),  # a tag's C is no ç: its brackets hang under the line
+        (22568, "Miquaan", [39246294, 546300]),  # "54" one glyph: "563K" dropped a point and a digit
+    ],
+)
+def test_rows_mended_on_fault_finding_screens_23500_to_23899(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
         (20019, "èose469", [600000]),  # read "eo0se469": half digits, but the classifier is sure of a name
         (20019, "[TRL] Milux", [800000]),  # ... whose numbers then went to the row above
         (20040, "Roíe_Letüx", [12, 1126500]),  # read "Roí:e_Letüx" and dropped as a "label: value"
@@ -990,3 +1027,44 @@ def test_a_crown_after_a_name_read_as_letters_is_dropped(seed, name):
             boxes = (boxes[0], (x1 - 4, y1 - 2, x2 + 7, y2))
         read = OcrResult("Night My", 90.0, (("Night", 92.0), ("My", 86.0)), boxes)
         assert without_solid_ends(read, prepared).text == expected, end
+
+
+def test_a_round_icon_read_as_symbols_after_a_name_is_trimmed():
+    # seeds 23853 and 23866: a target icon after the name read "®©" (a word of its own, at 85) or "®"
+    # glued to the name's last word
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.words import trim_words
+
+    assert trim_words(OcrResult("Sáorm ®©", 88.0, (("Sáorm", 90.0), ("®©", 85.1)))) == "Sáorm"
+    assert trim_words(OcrResult("Låan®", 73.0, (("Låan®", 73.0),))) == "Låan"
+    assert trim_words(OcrResult("C&I", 90.0, (("C&I", 90.0),))) == "C&I"  # other symbols are kept
+
+
+def test_a_thousands_separator_read_as_a_space_is_put_back():
+    # seed 23776: "Power: 94,242,633" read "Power: 94,242 633", which split as two columns; the comma
+    # lies in the gap, left out of both words' boxes. Two columns have nothing between them.
+    from PIL import Image, ImageDraw, ImageFont
+
+    from looplab.alliance.number_reading import with_lost_separators
+    from looplab.alliance.ocr import OcrResult
+    from tests.alliance.synth import font_paths
+
+    font = ImageFont.truetype(font_paths()[0], 32) if font_paths() else ImageFont.load_default(32)
+
+    def drawn(parts: list[str]) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+        image = Image.new("L", (420, 70), 255)
+        draw = ImageDraw.Draw(image)
+        x, boxes = 10, []
+        for part in parts:
+            box = draw.textbbox((x, 15), part, font=font)
+            draw.text((x, 15), part, font=font, fill=0)
+            boxes.append(box)
+            x = box[2] + 2
+        return np.asarray(image), boxes
+
+    prepared, (first, comma, last) = drawn(["94,242", ",", "633"])
+    read = OcrResult("94,242 633", 94.0, (("94,242", 94.0), ("633", 94.0)), (first, last))
+    assert with_lost_separators(prepared, read).text == "94,242,633"
+    prepared, (first, gap, last) = drawn(["94,242", "   ", "633"])
+    read = OcrResult("94,242 633", 94.0, (("94,242", 94.0), ("633", 94.0)), (first, last))
+    assert with_lost_separators(prepared, read).text == "94,242 633"

@@ -263,15 +263,20 @@ def test_small_digits_run_together_stay_a_word_when_a_tall_group_is_split():
 def test_a_long_rule_near_the_top_is_taken_out_and_lower_down_kept():
     # seed 22915: the card's top edge touches the tops of the first row's letters and hides them in one
     # component far too wide for a character; further down a rule between cards stays in the mask
-    from looplab.imaging.regions import without_top_rules
+    from looplab.imaging.regions import without_edge_rules
 
     mask = np.zeros((1000, 720), np.uint8)
     mask[60:62, 10:710] = 1  # the card's edge, near the top
     mask[60:80, 100:103] = 1  # a letter hanging from it
     mask[600:602, 10:710] = 1  # a rule between cards, lower down
-    out = without_top_rules(mask)
+    out = without_edge_rules(mask)
     assert not out[60:62, 20:90].any() and out[62:80, 100:103].all()
     assert out[600:602].sum() == mask[600:602].sum()
+    # seed 23818: the last card's edge, cut by the list's end, touches the foot of "0.1M" in it
+    mask[955:957, 10:710] = 1
+    mask[935:957, 150:153] = 1
+    out = without_edge_rules(mask)
+    assert not out[955:957, 20:140].any() and out[935:955, 150:153].all()
 
 
 def test_a_hairline_half_again_as_tall_as_an_icon_beside_it_chains_nothing():
@@ -293,3 +298,15 @@ def test_a_tall_shape_a_wide_space_off_the_text_chains_nothing():
     # a bracket beside its tag stays: taller, but near
     tag = np.array([[100, 100, 7, 36], [110, 104, 20, 24], [133, 104, 20, 24]], dtype=np.int32)
     assert [(r.x, r.w) for r in chain_characters(tag)] == [(100, 53)]
+
+
+def test_a_sliver_of_an_avatars_rim_further_off_than_a_words_space_chains_nothing():
+    # seeds 23544 and 23826: a rank "6" (24x36 px) 29 px left of a sliver of the avatar's ring (6x39): one
+    # region the classifier took for a picture, and the rank was lost
+    boxes = np.array([[62, 1237, 24, 36], [115, 1242, 6, 39]], dtype=np.int32)
+    assert [(r.x, r.w) for r in chain_characters(boxes)] == [(62, 24), (115, 6)]
+    boxes = np.array([[72, 1703, 28, 41], [134, 1699, 6, 53]], dtype=np.int32)
+    assert [(r.x, r.w) for r in chain_characters(boxes)] == [(72, 28), (134, 6)]
+    # an l a word's space after a letter stays in the line ("Wolf lux": 0.4 of the height apart)
+    words = np.array([[100, 100, 20, 30], [132, 98, 5, 32], [140, 108, 18, 22]], dtype=np.int32)
+    assert [(r.x, r.w) for r in chain_characters(words)] == [(100, 58)]

@@ -361,3 +361,17 @@ def test_a_rank_far_left_of_a_short_name_is_its_rows():
 
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(21858).image).rows}
     assert rows.get("Iron") == [4, 132643], rows
+
+
+def test_a_row_cut_at_the_top_read_with_its_avatar_takes_no_rank_of_the_next():
+    # seed 23767: the first row, cut by the header, was read as one region with its rank and avatar,
+    # 49 px tall where names are 26; scored by its own height, the next row's rank "2" fell in its block
+    items = [TextItem(Box(12, 117, 376, 49, 46), "name", "veaK_vragon", 77.0), number(500, 120, 824513927, h=26)]
+    items += [TextItem(Box(36, 223, 20, 25, 25), "number", "2", 97.0, 2), name(165, 221, "Rose", h=26)]
+    items += [number(598, 223, 5861, h=25)]
+    for k, text in enumerate(["Ogon", "Lady", "Dragon"]):
+        y = 331 + 110 * k
+        items += [TextItem(Box(36, y + 2, 20, 25, 25), "number", str(k + 3), 97.0, k + 3), name(165, y, text, h=26)]
+        items += [number(598, y + 2, 1000 + k, h=25)]
+    rows = dict(summary(group_rows(items)))
+    assert rows["Rose"] == [2, 5861] and rows["veaK_vragon"] == [824513927]

@@ -3,6 +3,7 @@
 import dataclasses
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from looplab.alliance import ocr, scripts
@@ -141,6 +142,22 @@ def test_a_kana_decoration_on_a_latin_name_is_kept():
     assert scripts.kana_decorated(latin, other, sure=80.0) is None  # the Latin letters disagree
     unsure = ocr.OcrResult("Stevie ツ", 70.0, (("Stevie", 65.0), ("ツ", 70.0)))
     assert scripts.kana_decorated(latin, unsure, sure=80.0) is None
+
+
+def test_a_filled_icon_read_as_a_kanji_is_no_decoration():
+    # seed 23581: a shield after "Elan", read "Elan 孵" at 88; a kana's strokes are thin
+    prepared = np.full((60, 120), 255, np.uint8)
+    prepared[15:45, 80:106] = 60  # the shield: solid
+    prepared[15:45, 20:24] = 0  # a stroke of the name
+    latin = ocr.OcrResult("Elan @", 71.0, (("Elan", 90.0), ("@", 40.0)), ((15, 15, 70, 45), (80, 15, 106, 45)))
+    read = ocr.OcrResult("Elan 孵", 90.0, (("Elan", 92.0), ("孵", 88.0)), ((15, 15, 70, 45), (78, 13, 108, 47)))
+    assert scripts.kana_decorated(latin, read, sure=80.0, prepared=prepared) is None
+    stroked = prepared.copy()
+    stroked[15:45, 80:106] = 255
+    stroked[15:45, 84:88] = 0  # a kana's strokes instead: thin
+    stroked[28:32, 80:106] = 0
+    decorated = scripts.kana_decorated(latin, read, sure=80.0, prepared=stroked)
+    assert decorated is not None and decorated.text == "Elan 孵"
 
 
 @pytest.mark.skipif(

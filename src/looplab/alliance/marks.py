@@ -296,10 +296,19 @@ def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -
     """Whether the letter in ``box`` (a c read without its cedilla) has ink hanging under the baseline;
     with ``open_only``, also that it encloses no hole and opens to the right (a ç read as g: a g's bowl
     is closed, or its stem runs down its right side)."""
+    label = _blob_in(found[0], box)
+    return label is not None and _hooked_blob(found, label, open_only=open_only)
+
+
+def _rising(found, box: tuple[int, int, int, int]) -> bool:
+    """Whether the blob in ``box`` rises over the x-height, to 0.8 of the cap height or more."""
     labels, boxes, _, baseline, cap = found
     label = _blob_in(labels, box)
-    if label is None:
-        return False
+    return label is not None and boxes[label - 1][1] <= baseline - 0.8 * cap
+
+
+def _hooked_blob(found, label: int, *, open_only: bool = False) -> bool:
+    labels, boxes, _, baseline, cap = found
     x, y, w, h, _ = boxes[label - 1]
     if not (y + h >= baseline + 0.15 * cap and h <= 1.6 * cap):
         return False
@@ -728,6 +737,10 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             box = _box_of(own[i])
         if text in ("c", "C") and _hooked(found, box):
             out[i][0] = _compose(text, CEDILLA)
+        elif text == "¢" and _hooked(found, box) and not _rising(found, box):
+            # the cedilla read as the cent sign's stroke ("Elshazu çetne305", seed 23776); a cent sign's
+            # stroke also rises over the x-height ("Magɨ¢ɨan" on a real screen)
+            out[i][0] = "ç"
         elif text in ("g", "e") and _hooked(found, box, open_only=True):
             out[i][0] = "ç"  # an e never hangs under the line; a g's bowl is closed
         elif text == "g" and _straight_tail(found, box):
@@ -738,6 +751,7 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             kind = _attached_mark(found, box)
             if kind is not None:
                 out[i][0] = _compose(text, kind)
+    _cedilla_by_count(symbols, out, found)
     for m in marks:
         best = _symbol_for(symbols, spans, m)
         best = _base_beside(symbols, out, best, m)
@@ -779,6 +793,38 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
                 if 0 <= j < len(out) and out[j][0] in ("g", "e", "o") and _extra(symbols[j][1], (x1, x2), spans):
                     out[j][0] = ""  # the ø read as two letters, "go" or "ge", one box drifted off it
     return [(text, word) for text, word in out]
+
+
+_HANGING = set("gjpqyQç,;[]()|")  # characters whose ink hangs under the line
+
+
+def _cedilla_by_count(symbols, out: list[list], found) -> None:
+    """Make a ç of the letter whose cedilla is the one blob hanging under the line that no letter read
+    accounts for, shaped as a c (no hole, open to the right), where Tesseract's boxes drifted off the
+    blobs ("Neçi": the c's box on the e's blob, the i's on the ç's). The letter is the one c read, or
+    where none was, the e (the names model's reading of a ç) nearest the blob ("Nemçrzu" read
+    "Nemerzu"). Nothing where a ç was read, or where the count of hanging blobs tells nothing."""
+    if any(t[0] == "ç" for t in out):
+        return
+    labels, boxes, tall, baseline, cap = found
+    hanging = [i + 1 for i in np.flatnonzero(tall) if boxes[i][1] + boxes[i][3] >= baseline + 0.15 * cap]
+    if len(hanging) != sum(ch in _HANGING for t in out for ch in t[0]) + 1:
+        return
+    # a small c's top stands at the x-height: a bracket, also open to the right, rises to the capitals'
+    small = [label for label in hanging if boxes[label - 1][1] > baseline - 0.92 * cap]
+    shaped = [label for label in small if _hooked_blob(found, label, open_only=True)]
+    if len(shaped) != 1:
+        return
+    cs = [i for i, t in enumerate(out) if t[0] == "c"]
+    if len(cs) == 1:
+        out[cs[0]][0] = "ç"
+        return
+    x, _, w, _, _ = boxes[shaped[0] - 1]
+    es = sorted(
+        (abs((symbols[i][1][0] + symbols[i][1][2]) / 2 - (x + w / 2)), i) for i, t in enumerate(out) if t[0] == "e"
+    )
+    if not cs and es and (len(es) == 1 or es[1][0] >= 1.5 * es[0][0] + w / 2):
+        out[es[0][1]][0] = "ç"
 
 
 def _extra(box: tuple[int, int, int, int], slashed: tuple[int, int], spans: list[tuple[int, int]]) -> bool:

@@ -71,9 +71,17 @@ def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = F
     digit = line.text.strip()
     if digit == "1" and len(tall) == 1 and _two_bars(labels == tall[0]):
         return with_words(line, (("11", line.confidence),))  # "11" joined by its serifs, read "1" at every size
+    if digit == "1" and len(tall) == 1 and drawn(word) and word.confidence >= 90 and _enclosing(labels == tall[0]):
+        return word  # a one encloses nothing: the "4" read "1" (seed 23612)
     if len(digit) == 1 and digit.isdigit() and len(tall) == 2 and _alike(labels == tall[0], labels == tall[1]):
         return with_words(line, ((digit * 2, line.confidence),))  # "11" read "1": one digit drawn twice
     return line
+
+
+def _enclosing(mask: np.ndarray) -> bool:
+    """Whether a glyph's ink encloses a hole a twentieth of its box or more (a 4's, a 0's; no 1's)."""
+    ink = _inked(mask)
+    return ink.size > 0 and bool((marks.holes(ink)[0][:, cv2.CC_STAT_AREA] >= 0.05 * ink.size).any())
 
 
 def _alike(a: np.ndarray, b: np.ndarray) -> bool:
@@ -147,8 +155,9 @@ def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[s
     the three ("59,405,839" read "50,405,839") is told by where its one hole lies: over 1,774 such digits
     read on 80 screens, a 0's hole spans 0.24 to 0.76 of the glyph's height or more, a 9's ends above
     0.64, a 6's starts below 0.36; a 6 with no hole and its lower left open is a 5. A one with a 7's
-    bar is a 7 (see ``_seven_drawn``). The glyphs are paired with the text's letters and digits by order
-    (see ``_paired_glyphs``); a crop with an icon or a broken glyph is left as read."""
+    bar is a 7 (see ``_seven_drawn``), one of two bars side by side two ones. The glyphs are paired
+    with the text's letters and digits by order (see ``_paired_glyphs``); a crop with an icon or a
+    broken glyph is left as read."""
     if not any(ch.isdigit() and ch != "8" for ch in text):
         return text, value
     labels, stats, glyphs = _glyphs(prepared)
@@ -164,6 +173,9 @@ def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[s
             continue
         if chars[k] == "1" and _seven_drawn(glyph):
             chars[k] = "7"
+            continue
+        if chars[k] == "1" and _two_bars(glyph):
+            chars[k] = "11"  # "11M" read "1M": its ones joined by their serifs (seed 23583)
             continue
         bowls = holes[holes[:, cv2.CC_STAT_AREA] >= 0.02 * h * h]
         if chars[k] == "6" and not len(bowls) and _open_lower_left(glyph):
@@ -241,11 +253,32 @@ def _two_bowls(holes: np.ndarray, height: int) -> bool:
 
 
 def drawn_number(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
-    """A number's reading checked against its crop: a decimal point dropped, an 8 read as another digit,
-    a 0, 6 or 9 read as another of them, a 7 read as a one."""
+    """A number's reading checked against its crop: a digit made up, a decimal point dropped, an 8 read
+    as another digit, a 0, 6 or 9 read as another of them, a 7 read as a one."""
+    text, confidence, value = without_made_up_digit(text, confidence, value, prepared)
     text, confidence, value = with_decimal_point(text, confidence, value, prepared)
     text, value = with_digits_by_shape(text, value, prepared)
     return text, confidence, value
+
+
+def without_made_up_digit(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
+    """A number read with one character more than its crop draws, each glyph one character wide (the
+    gap of "7 761" read as a one, "71761"): the word model's reading where it is the same characters
+    less one, as many as drawn."""
+    _, stats, glyphs = _glyphs(prepared)
+    if not glyphs or sum(ch.isalnum() for ch in text) != len(glyphs) + 1:
+        return text, confidence, value
+    widths = stats[glyphs, cv2.CC_STAT_WIDTH]
+    if widths.max() > 1.4 * float(np.median(widths)):
+        return text, confidence, value  # a glyph as wide as two: two characters touching
+    word = ocr.read_line(prepared, digits=True, single_word=True)
+    again = parse_number(word.text)
+    read, kept = text.replace(" ", ""), word.text.replace(" ", "")
+    # the same characters less one: a point lost or a digit dropped too is another reading ("546.3K" as "563K")
+    less_one = any(read[:k] + read[k + 1 :] == kept for k, ch in enumerate(read) if ch.isalnum())
+    if again is None or word.confidence < 90 or not less_one:
+        return text, confidence, value
+    return word.text.strip(), word.confidence, again
 
 
 def _right_of_point(prepared: np.ndarray) -> int | None:
@@ -299,6 +332,12 @@ def _edge_junk(word: str, confidence: float) -> bool:
     return unsure_short or not alnum or (alnum < len(word) / 2 and confidence < 60)
 
 
+def _icon_read_zero(word: str, after: str) -> bool:
+    """A lone "0" before a number: no number starts with a zero, so it is an icon's ring or shape
+    ("0 101K" for a pentagon and "10.1K", seed 23762)."""
+    return word == "0" and after[:1].isdigit()
+
+
 def without_edge_icons(
     crop: np.ndarray, prepared: np.ndarray, result: ocr.OcrResult, core: tuple[int, int] | None = None
 ) -> tuple[np.ndarray, int] | None:
@@ -310,7 +349,9 @@ def without_edge_icons(
         return None
     words = list(zip(result.words, result.boxes, strict=True))
     start, end = 0, len(words)
-    while end - start > 1 and _edge_junk(*words[start][0]):
+    while end - start > 1 and (
+        _edge_junk(*words[start][0]) or _icon_read_zero(words[start][0][0], words[start + 1][0][0])
+    ):
         start += 1
     while end - start > 1 and _edge_junk(*words[end - 1][0]):
         end -= 1
@@ -345,6 +386,11 @@ def without_edge_picture(crop: np.ndarray, region: Box) -> tuple[np.ndarray, int
         return None
     x, y, w, h = (int(v) for v in min(pictures, key=lambda b: b[0]))
     middles = boxes[:, 1] + boxes[:, 3] / 2
+    before = (
+        (boxes[:, 0] + boxes[:, 2] <= x) & (boxes[:, 3] >= 0.5 * region.char_h) & (middles >= y) & (middles <= y + h)
+    )
+    if np.count_nonzero(before) >= 2:
+        return None  # letters before it: glued letters inside a word ("by98" of "Bramorby985", seed 23506)
     rest = boxes[(boxes[:, 0] >= x + w) & (middles >= y) & (middles <= y + h)]  # beside it, not above
     if not len(rest) or float(np.median(rest[:, 3])) > 1.2 * region.char_h:
         return None
@@ -406,6 +452,9 @@ def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, f
     return kept
 
 
+_DRAWN_AS = {"b": "56", "d": "04"}  # the digits a b or d is read for
+
+
 def digits_after_letters(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResult:
     """``result`` with a b or d that starts the digits ending a word read as the digit it is drawn as
     ("Odowra561" read "Odowrab61", "Terter478" read "Terterd78"): its top stands with the digits', not
@@ -425,7 +474,7 @@ def digits_after_letters(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.Ocr
         spelt = [j for j, s in enumerate(symbols) if s[2] == word]
         at = spelt.index(k)
         after = [symbols[j][0] for j in spelt[at + 1 :]]
-        if len(after) < 2 or not all(t.isdigit() for t in after):
+        if not after or not all(t.isdigit() for t in after):
             continue
         if word >= len(words) or not any(symbols[j][0].isalpha() for j in spelt[:at]):
             continue
@@ -443,7 +492,49 @@ def digits_after_letters(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.Ocr
             continue
         if len(drawn) not in (len(after), len(after) + 1):
             continue  # as many digits as symbols from the letter on, or one fewer: the letter was made up
+        if len(after) == 1 and (len(drawn) != 2 or drawn[0] not in _DRAWN_AS[text] or again.confidence < 90):
+            continue  # one digit after it tells little: only a sure digit the letter looks like ("Byzè56")
         spelling, confidence = words[word]
         words[word] = (spelling[:at] + drawn, confidence)
         return with_words(result, tuple(words))
     return result
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:([,.])\d{3})+")
+
+
+def with_lost_separators(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResult:
+    """``result`` with a number's last group joined back where its separator was read as a space
+    ("94,242 633" for "94,242,633", which would split as two columns): the word before is grouped with
+    a comma or point, the word after is three digits, and the gap between them holds a small blob in the
+    lower half of the digits' height, the separator Tesseract left out of both boxes. Two columns have
+    nothing between them."""
+    if len(result.words) < 2 or len(result.boxes) != len(result.words):
+        return result
+    ink = (prepared < 128).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    words, boxes = [list(result.words[0])], [result.boxes[0]]
+    for (word, confidence), box in zip(result.words[1:], result.boxes[1:], strict=True):
+        grouped = _GROUPED.fullmatch(words[-1][0])
+        if grouped and re.fullmatch(r"\d{3}", word) and _separator_between(stats, boxes[-1], box):
+            x1, y1, x2, y2 = boxes[-1]
+            words[-1] = [words[-1][0] + grouped.group(1) + word, min(words[-1][1], confidence)]
+            boxes[-1] = (x1, min(y1, box[1]), box[2], max(y2, box[3]))
+            continue
+        words.append([word, confidence])
+        boxes.append(box)
+    if len(words) == len(result.words):
+        return result
+    joined = tuple((w, c) for w, c in words)
+    return ocr.OcrResult(" ".join(w for w, _ in joined), result.confidence, joined, tuple(boxes), result.symbols)
+
+
+def _separator_between(stats: np.ndarray, left: tuple, right: tuple) -> bool:
+    """Whether a blob small for the digits of ``right`` (a box x1, y1, x2, y2) lies between the two
+    boxes, in the lower half of the digits' rows or under them: a comma or a point."""
+    top, bottom = right[1], right[3]
+    height = bottom - top
+    x, y, w, h = (stats[1:, i] for i in range(4))
+    between = (x >= left[2] - 1) & (x + w <= right[0] + 1) & (h <= 0.6 * height) & (w <= 0.5 * height)
+    low = (y >= top + 0.5 * height) & (y <= bottom + 0.2 * height)
+    return bool((between & low).any())

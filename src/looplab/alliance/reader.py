@@ -25,6 +25,7 @@ from looplab.alliance.number_reading import (
     glued_word,
     icon_glued_number,
     reading_rank,
+    with_lost_separators,
     without_edge_icons,
     without_edge_picture,
 )
@@ -145,6 +146,12 @@ class AllianceReader:
                 if as_number(reading) is not None:
                     readings.append((reading, again, inner, inner_height))
         best = max(readings, key=reading_rank)
+        if found is not None and best is readings[0] and p[NAME] >= 0.5:
+            cut = readings[-1][0]
+            if _WORD_OPENING_LETTER.match(cut.text) and as_number(cut) is None:
+                # read at the icon's height the name's letters became digits ("Iroó779 ®" read "1106779 ®");
+                # read at its own height, a letter no digit looks like opens it ("Iro6779")
+                best = readings[-1]
         if best[0].confidence < self.retry_below and (as_number(best[0]) is None or best[0].confidence < 50):
             # the height estimate may be off (a speck beside "4M" made its region twice its height, read
             # "4aM" at 32): try two other scales
@@ -173,6 +180,8 @@ class AllianceReader:
         ):
             result = digits_as_drawn(prepared, result, iconish=p[OTHER] >= 0.2)
         if split_pair(result.text) is not None:
+            result = with_lost_separators(prepared, result)
+        if split_pair(result.text) is not None:
             return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
         number = as_number(result)
         lettered_first = re.search(r"[^\W\d_]", readings[0][0].text) and readings[0][0].confidence < 60
@@ -185,8 +194,9 @@ class AllianceReader:
         if number is not None and p[NAME] >= 0.5 and glued_word(number[0]):
             number = None  # "4haak": a name with a picture's edge read as a digit, no number with a unit
         worded = number is not None and re.search(r"[^\W\d_]{3,}", number[0])
-        if worded and p[NAME] >= 0.9 and not _VALUE_AND_UNIT.match(number[0]):
-            number = None  # "5 Akakfin": a rank and a name (see _split_leading_rank), not "7,216 points"
+        if worded and p[NAME] >= 0.9 and not _VALUE_AND_UNIT.match(number[0]) and not _LABEL.search(number[0]):
+            # "5 Akakfin": a rank and a name (see _split_leading_rank), not "7,216 points" or "Power: 4,118"
+            number = None
         if number is not None and p[NAME] >= 0.2 and _RANK_AND_WORD.match(number[0]) and not _LABEL.search(number[0]):
             number = None  # "7 Wolf", "3 Obi" that the classifier finds partly a name: a rank and a name
         if number is not None:
@@ -272,10 +282,15 @@ class AllianceReader:
         # where the screen shows no height apart, a bar starting a word is spelt as the name's other words start
         capitals = stems.capital_starts(result.symbols, {i for i, _ in bars.sure})
         told = {i for i, _ in bars.if_apart}
-        apart = with_bars(result, bars.if_apart + tuple(c for c in capitals if c[0] not in told))
-        result = with_underscores(prepared, with_case(with_bars(result, bars.sure + capitals), prepared))
-        result = digits_after_letters(prepared, result)
-        result = without_faint_ends(without_solid_ends(result, prepared), prepared)
+
+        def spelt(letters: tuple[tuple[int, str], ...]) -> ocr.OcrResult:
+            return digits_after_letters(
+                prepared, with_underscores(prepared, with_case(with_bars(result, letters), prepared))
+            )
+
+        # read as if the font's ascenders rose above its capitals: its own height decisions over the line's
+        apart = spelt(tuple(b for b in bars.sure + capitals if b[0] not in told) + bars.if_apart)
+        result = without_faint_ends(without_solid_ends(spelt(bars.sure + capitals), prepared), prepared)
         name = trim_words(without_made_up_spaces(result, prepared))
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
@@ -285,15 +300,18 @@ class AllianceReader:
         iconic = p[OTHER] >= self.other_threshold or (p[OTHER] >= 0.8 and region.w < region.h)
         # two letters guessed off a picture's shape the classifier leans to ("gu" off a badge with ears)
         guessed = len(name) < 3 and result.confidence < 70 and p[OTHER] > p[NAME] and region.w < region.h
-        if result.confidence < 40 and p[NAME] < 0.5 or iconic and (result.confidence < 70 or len(name) < 3) or guessed:
+        # a word of three letters or more where the classifier sees no picture at all: a name it took for
+        # a number by its digits, read unsurely for a letter no model spells ("øvi307" at 22, seed 23783)
+        worded_text = p[OTHER] < 0.05 and re.search(r"[^\W\d_]{3,}", name) is not None
+        unsure_garbage = result.confidence < 40 and p[NAME] < 0.5 and not worded_text
+        if unsure_garbage or iconic and (result.confidence < 70 or len(name) < 3) or guessed:
             return None  # garbage read off an icon or picture ("Oe" off a badge and a pentagon)
         if _LABEL.search(name):
             # no member, and its number neither; only a sure reading, as a label drops that number
             return TextItem(region, "label", name, result.confidence) if result.confidence >= 60 else None
         if_apart = None
         if bars.if_apart:
-            apart = without_solid_ends(with_underscores(prepared, apart), prepared)
-            if_apart = trim_words(without_faint_ends(apart, prepared))
+            if_apart = trim_words(without_faint_ends(without_solid_ends(apart, prepared), prepared))
         return TextItem(region, "name", name, result.confidence, if_bars_apart=if_apart, bar_gaps=bars.gaps)
 
     def _rows(self, items: list[TextItem], width: int | None = None) -> list[Row]:

@@ -144,9 +144,11 @@ def _owner(number: TextItem, names: list[TextItem], max_block: float) -> int | N
         same_line = _same_line(b, nb, 0.3)
         if b.y > nb.cy + 0.25 * nb.h and not same_line:
             continue  # the name is below the number
-        if nb.cy - b.cy > max_block * b.h:
+        # a box taller than the list's names (a row cut at the top, read with its avatar) reaches no further
+        height = min(b.h, typical) if typical else b.h
+        if nb.cy - b.cy > max_block * height:
             continue  # too far below the name to be part of its block
-        score = max(0.0, nb.cy - b.cy) / b.h
+        score = max(0.0, nb.cy - b.cy) / height
         if b.x > nb.x2:  # text right of the number: a rank's name, a label ("Join") or another column
             if not same_line and b.x - nb.x2 > 8 * max(b.h, typical):
                 continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import cv2
 import numpy as np
 
 from looplab.alliance import marks, ocr
@@ -25,7 +26,7 @@ def read_cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: 
             continue  # the Korean model reads Hangul into icons too readily: only for a bad reading
         read = ocr.read_line(prepared, kind=kind, symbols=True)
         sureness = read.confidence
-        decorated = kana_decorated(latin, read, sure=sure - 5) if kind == "cjk" else None
+        decorated = kana_decorated(latin, read, sure=sure - 5, prepared=prepared) if kind == "cjk" else None
         if decorated is not None:
             read = decorated  # the Latin letters agreed on: its CJK characters, each sure, decide
         elif kind == "korean":
@@ -58,12 +59,19 @@ def read_cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: 
     return ocr.OcrResult(" ".join(w for w, _ in words), read.confidence, tuple(words))
 
 
-def kana_decorated(latin: ocr.OcrResult, japanese: ocr.OcrResult, *, sure: float) -> ocr.OcrResult | None:
+def kana_decorated(
+    latin: ocr.OcrResult, japanese: ocr.OcrResult, *, sure: float, prepared: np.ndarray | None = None
+) -> ocr.OcrResult | None:
     """``Stevieツ``: a Latin name with a kana or kanji for decoration, which the Latin models read as
     characters they make up ("Stevie'/"). Taken when the Japanese model reads the same Latin letters and
     each CJK character it adds surely; low-confidence CJK words at the ends (an underline read as "ソ")
-    are left out. None else."""
+    are left out, and so are CJK words drawn solid in ``prepared`` (the crop read): a filled icon after
+    the name ("Elan" and a shield, read "Elan 孵" at 88, seed 23581). None else."""
     words = list(japanese.words)
+    if prepared is not None and len(japanese.boxes) == len(words):
+        words = [
+            w for w, box in zip(words, japanese.boxes, strict=True) if not (CJK.search(w[0]) and _solid(prepared, box))
+        ]
     while words and CJK.fullmatch(words[-1][0]) and words[-1][1] < 65:
         words.pop()
     while words and CJK.fullmatch(words[0][0]) and words[0][1] < 65:
@@ -78,6 +86,15 @@ def kana_decorated(latin: ocr.OcrResult, japanese: ocr.OcrResult, *, sure: float
     if not letters(latin.text) or letters("".join(w for w, _ in words)) != letters(latin.text):
         return None
     return ocr.OcrResult(" ".join(w for w, _ in words), japanese.confidence, tuple(words))
+
+
+def _solid(prepared: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether the ink in ``box`` has a core a third of the box's height across: a filled shape. A
+    character's strokes, bold ones too, are a fifth of its height or thinner."""
+    x1, y1, x2, y2 = box
+    ink = (prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128).astype(np.uint8)
+    side = max(3, round((y2 - y1) / 3))
+    return ink.size > 0 and bool(cv2.erode(ink, np.ones((side, side), np.uint8)).any())
 
 
 HANGUL = re.compile(r"[\u3130-\u318f\uac00-\ud7af]")

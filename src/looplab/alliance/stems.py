@@ -172,23 +172,31 @@ def measure_bars(prepared: np.ndarray, symbols) -> Bars:
         return Bars()
     pairs = marks.letter_pairs(symbols, found)[0]
     ones = flagged_ones(symbols, found, pairs) + footed_ls(symbols, found, pairs)
-    bars = _bars_by_height(prepared, symbols, found, pairs, also=_plain_ones_among_letters(symbols, found, pairs))
+    plain = _plain_ones_among_letters(symbols, found, pairs)
+    bars = _bars_by_height(prepared, symbols, found, pairs, also=plain)
     flagged = {i for i, _ in ones}
+    told = flagged | {i for i, _ in bars.sure}
+    # a plain one that opens a word before a small letter, its height telling nothing: a name's words
+    # start with a capital ("Ixix275" read "1xix275" where capitals and ascenders stand at one height)
+    openers = [(i, "I") for i in plain if i not in told and (i == 0 or symbols[i - 1][2] != symbols[i][2])]
     return Bars(
-        tuple(ones) + tuple(b for b in bars.sure if b[0] not in flagged),
+        tuple(ones) + tuple(b for b in bars.sure if b[0] not in flagged) + tuple(openers),
         tuple(b for b in bars.if_apart if b[0] not in flagged),
         bars.gaps,
     )
 
 
 def _plain_ones_among_letters(symbols, found, pairs) -> set[int]:
-    """Symbols read "1" between two letters of their word whose blob has no one's flag: a bar read as a
-    one ("Ixli840" read "Ix1i840" in a narrow font), to be told I or l by its height like the others."""
+    """Symbols read "1" between two letters of their word, or before a small letter that opens it, whose blob has no
+    one's flag: a bar read as a one ("Ixli840" read "Ix1i840" in a narrow font), to be told I or l by its
+    height like the others."""
     labels, boxes, _, _, _ = found
     plain = set()
     for s, i in pairs:
         word, at = _word_of(symbols, s)
-        if word[at] != "1" or not 0 < at < len(word) - 1 or not (word[at - 1].isalpha() and word[at + 1].isalpha()):
+        between = 0 < at < len(word) - 1 and word[at - 1].isalpha() and word[at + 1].isalpha()
+        opening = at == 0 and len(word) > 1 and word[1].islower()  # "Iroó779" read "1r00779"
+        if word[at] != "1" or not (between or opening):
             continue
         x, y, w, h, _ = boxes[i]
         reach = flag_reach(labels[y : y + h, x : x + w] == i + 1)

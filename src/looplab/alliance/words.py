@@ -99,7 +99,7 @@ def _with_symbol_as(result: ocr.OcrResult, index: int, text: str | None) -> ocr.
     )
 
 
-_TAG_UNCLOSED = re.compile(r"\[[A-Za-z0-9]{2,5}(?=[Il|1]\S)")
+_TAG_UNCLOSED = re.compile(r"\[[A-Za-z0-9]{2,5}(?= ?[Il|1]\S)")  # "[VHL |Dowel": with a space made up
 _BARS_READ = ("I", "l", "|", "1")
 
 
@@ -132,15 +132,35 @@ def with_closing_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.Ocr
     _, _, height = closing
     if height < 1.1 * cap or height < 0.9 * opened[2] or closing[1] - closing[0] > 0.4 * height:
         return result
-    return _with_symbol_as(result, bar, "]")
+    closed = _with_symbol_as(result, bar, "]")
+    at = next((w for w, (word, _) in enumerate(closed.words) if word.startswith("]")), None)
+    if at and closed.words[at - 1][0].endswith(match.group(0)) and len(closed.boxes) == len(closed.words):
+        closed = _joined(closed, at - 1)  # "[VHL ]Dowel": no space is drawn before a "]"
+    return closed
+
+
+def _joined(result: ocr.OcrResult, w: int) -> ocr.OcrResult:
+    """``result`` with its words ``w`` and ``w + 1`` one word (their boxes one box)."""
+    (first, c1), (second, c2) = result.words[w], result.words[w + 1]
+    a, b = result.boxes[w], result.boxes[w + 1]
+    words = (*result.words[:w], (first + second, min(c1, c2)), *result.words[w + 2 :])
+    boxes = (
+        *result.boxes[:w],
+        (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])),
+        *result.boxes[w + 2 :],
+    )
+    return ocr.OcrResult(
+        " ".join(t for t, _ in words), result.confidence, words, boxes, result.symbols, result.symbol_confidences
+    )
 
 
 def without_made_up_bars(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
     """``MianlIxix85`` -> ``MianIxix85``: an l Tesseract made up beside an I or L (a serif stem read
-    twice), its box over the gap between two blobs, the middle of neither and half its width on none.
-    Taken only where the line has one letter symbol more than it has letter blobs (a "fi" that touches
-    is one blob too, and Tesseract's box for its i drifts over the gap after it)."""
-    if not re.search(r"l[IL]|[IL]l", result.text):
+    twice), or a b or d between a letter and a digit ("Stormb512"), its box over the gap between two
+    blobs, the middle of neither and half its width on none. Taken only where the line has one letter
+    symbol more than it has letter blobs (a "fi" that touches is one blob too, and Tesseract's box for
+    its i drifts over the gap after it)."""
+    if not re.search(r"l[IL]|[IL]l|[bd]\d", result.text):
         return result
     found = _letter_blobs(prepared)
     if found is None:
@@ -152,7 +172,11 @@ def without_made_up_bars(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.Ocr
     gaps = [(a[1], b[0]) for a, b in zip(blobs, blobs[1:], strict=False) if b[0] > a[1]]
     texts = [text for text, _, _ in result.symbols]
 
-    def doubled(k: int) -> bool:  # an l beside an I or L: a serif stem read twice
+    def doubled(k: int) -> bool:
+        if texts[k] in ("b", "d"):
+            # a b made up of a 5's flag and the letter before it ("Stormb512", seeds 23652, 23697)
+            return k + 1 < len(texts) and texts[k + 1].isdigit() and k > 0 and texts[k - 1].isalpha()
+        # an l beside an I or L: a serif stem read twice
         return texts[k] == "l" and any(0 <= j < len(texts) and texts[j] in ("I", "L") for j in (k - 1, k + 1))
 
     made_up = []
@@ -339,6 +363,9 @@ def _rank_before(result: ocr.OcrResult) -> bool:
     )
 
 
+ROUND_ICON_READ = "®©@"  # what Tesseract makes of a round icon beside a name
+
+
 def trim_words(result: ocr.OcrResult) -> str:
     """Drop low-confidence junk words at either end (an icon read as ``©`` or ``|``)."""
     words = list(result.words)
@@ -352,10 +379,17 @@ def trim_words(result: ocr.OcrResult) -> str:
             return True  # an icon beside the name read as a letter or symbol (a sure Hangul syllable stays)
         if conf < 85 and not TAG_AS_READ.fullmatch(word) and (ODD.search(word) or word.count("[") != word.count("]")):
             return True  # a badge read as "(18§" or "[ty"; not a tag whose "]" was read as ")" (see fix_tag)
+        if not word.strip(ROUND_ICON_READ):
+            return True  # a round icon (a target, a ring) read "®©" however surely: no name's word
         return conf < 65 and (alnum == 0 or len(word) <= 2 or alnum < len(word) / 2)
 
     while len(words) > 1 and junk(*words[-1]):
         words.pop()
+    if words:
+        last, conf = words[-1]
+        bare = last.rstrip(ROUND_ICON_READ)
+        if bare != last and sum(ch.isalpha() for ch in bare) >= 2:
+            words[-1] = (bare, conf)  # the icon glued to the name's last word ("Låan®", seed 23866)
     while len(words) > 1 and junk(*words[0]) and not (len(words) == len(result.words) and _rank_before(result)):
         words.pop(0)
     text = " ".join(w for w, _ in words) if words else ""

@@ -191,6 +191,10 @@ def chain_characters(
             hairline = wi <= 0.1 * hi or wj <= 0.1 * hj
             if hairline and space > 0.6 * max(hi, hj):
                 continue  # a card's edge as tall as the rank beside it: an l's outline is wider, a space narrower
+            slender = wi <= 0.16 * hi or wj <= 0.16 * hj
+            if slender and space > 0.7 * min(hi, hj):
+                continue  # an avatar's rim, a sliver of a circle, a rank's width or more off the rank (seeds
+                # 23544, 23826): a word's space before an l or an I is narrower than its letters' height
             if hi < hj / 1.5 and wj <= 1.2 * hj and space > 0.75 * gap * hi:
                 continue  # a rank digit left of a picture (an avatar): far apart for the digit's size
             if hj >= 2 * hi and wj >= 0.6 * hj and space > 0.5 * hi:
@@ -261,27 +265,30 @@ def enclosing_pictures(mask: np.ndarray, boxes: np.ndarray, *, taller: float = 1
     return out
 
 
-def without_top_rules(mask: np.ndarray, share: float = 0.15) -> np.ndarray:
-    """``mask`` less the horizontal runs a quarter of its width long or longer in its top ``share``: the
-    edge of a header or of a card that a list scrolls under, which joins into one component with the
-    tops of the letters of a row cut there and hides them ("[EBP] Mormivi" read "ormivi", seed 22915).
-    No line of text has an unbroken edge that long. Lower down, such rules part rows and cards and
-    are kept (taking them out everywhere lost members on a real screen)."""
-    top = int(share * mask.shape[0])
+def without_edge_rules(mask: np.ndarray, share: float = 0.15) -> np.ndarray:
+    """``mask`` less the horizontal runs a quarter of its width long or longer in its top and bottom
+    ``share``: the edge of a header or footer, or of a card, that a list scrolls under, which joins into
+    one component with the letters of a row cut there and hides them ("[EBP] Mormivi" read "ormivi",
+    seed 22915; "0.1M" lost under the last card's cut edge, seed 23818). No line of text has an unbroken
+    edge that long. In between, such rules part rows and cards and are kept (taking them out everywhere
+    lost members on a real screen)."""
+    band = int(share * mask.shape[0])
     length = max(mask.shape[1] // 4, 40)
-    if top < 1 or mask.shape[1] < length:
+    if band < 1 or mask.shape[1] < length:
         return mask
-    rules = cv2.morphologyEx(mask[:top], cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    if not rules.any():
-        return mask
-    out = mask.copy()
-    out[:top][rules > 0] = 0
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
+    out = mask
+    for rows in (slice(0, band), slice(mask.shape[0] - band, mask.shape[0])):
+        rules = cv2.morphologyEx(mask[rows], cv2.MORPH_OPEN, kernel)
+        if rules.any():
+            out = out.copy() if out is mask else out
+            out[rows][rules > 0] = 0
     return out
 
 
 def find_text_regions(image: np.ndarray, *, min_height: int = 7) -> list[Box]:
     """Candidate text regions (words or phrases on one line), top to bottom then left to right."""
-    mask = without_top_rules(edge_mask(image))
+    mask = without_edge_rules(edge_mask(image))
     boxes, specks = character_boxes(mask, min_height=min_height, with_specks=True)
     chained = chain_characters(boxes, enclosures=enclosing_pictures(mask, boxes))
     regions = [r for r in chained if r.h >= min_height + 2 and r.w >= 0.4 * r.h]
