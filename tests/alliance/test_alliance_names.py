@@ -122,3 +122,5 @@ def test_clean_read_drops_a_space_beside_an_underscore():
     # seeds 23204 and 23476: Tesseract made up a space beside the underscore joining a name's words
     assert [clean_read(t) for t in ("Letix_ Teóneel", "Shami _Rolisça")] == ["Letix_Teóneel", "Shami_Rolisça"]
     assert clean_read("Storm Frost") == "Storm Frost" and clean_read("[HEI] _x") == "[HEI] _x"
+    # seed 24147: the names model read the underscore's left end as a point
+    assert clean_read("Letixlet._Letlux") == "Letixlet_Letlux" and clean_read("Mr. Bob") == "Mr. Bob"

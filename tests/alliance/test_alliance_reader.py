@@ -300,9 +300,23 @@ def test_rows_mended_on_fault_finding_screens_22700_to_23099(seed, name, values)
         (23796, "Shadow759", [1, 4032]),  # a serif one as wide as a 4 stays a one: it encloses nothing
         (23759, "[LVC]Night_ølux", [5, 75561]),  # a tag's C is no ç: its brackets hang under the line
         (22568, "Miquaan", [39246294, 546300]),  # "54" one glyph: "563K" dropped a point and a digit
+        (23808, "Neqåa", [7600000]),  # the ring over the left half of "åa", one blob: "Neqaå"
+        (23772, "Kathu", [5975]),  # a 5 read "9": no hole, its upper right open
+        (24137, "[KTK] çimor", [575127]),  # the ç read "¢" by a model sure of it
+        (24044, "Ronero çing", [868694279, 5723659]),  # ... its x-height as tall as most letters
+        (24192, "Wçlf", [1444288]),  # the ç read "o": it hangs under the line, open to the right
+        (23914, "Thumian", [2001]),  # an avatar's rim twice the number's height, beside it, chained to it
+        (24119, "Zurogon", [1200000]),  # "il" read off a square icon took the row's number
+        (24283, "Kiåg329", [28230]),  # "iåg" one blob as tall as a picture: the name read as "1329"
+        (24286, "Vili", [4, 98974647]),  # "4 Vili" in one region the classifier took for a number
+        (24166, "Kafinne", [1200000]),  # "1.2M" read "® 12m" with the icon before it, its point lost
+        (24147, "Letixlet_Letlux", [8, 4230]),  # the underscore's end read as a point: "Letixlet._Letlux"
+        (24183, "Ixo718", [6, 68358, 7420500]),  # "Ix" taken for an icon before the number "0718"
+        (24227, "Dragon_Andow", [359185]),  # its comma hangs under the digits: no shape of its own ("14")
+        (24077, "Shadow", [13, 417244892]),  # a speck left in the d's stem is no ring's hole: "Shaåow"
     ],
 )
-def test_rows_mended_on_fault_finding_screens_23500_to_23899(seed, name, values):
+def test_rows_mended_on_fault_finding_screens_23500_to_24299(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
 

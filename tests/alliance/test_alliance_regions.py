@@ -310,3 +310,16 @@ def test_a_sliver_of_an_avatars_rim_further_off_than_a_words_space_chains_nothin
     # an l a word's space after a letter stays in the line ("Wolf lux": 0.4 of the height apart)
     words = np.array([[100, 100, 20, 30], [132, 98, 5, 32], [140, 108, 18, 22]], dtype=np.int32)
     assert [(r.x, r.w) for r in chain_characters(words)] == [(100, 58)]
+
+
+def test_a_shape_twice_as_tall_that_does_not_span_its_neighbour_chains_nothing():
+    # seed 23914: the rim of an avatar (13x60 px) beside "2,001" (63x28) under the name, whose foot
+    # reaches 12 px below the rim's: one region the classifier took for a picture
+    boxes = np.array([[117, 993, 13, 60], [151, 1037, 63, 28]], dtype=np.int32)
+    assert [(r.x, r.w) for r in chain_characters(boxes)] == [(117, 13), (151, 63)]
+    # a comma, narrow, hangs under the digits it parts (seed 24227: 14x20 px under digits 36 tall)
+    digits = np.array([[304, 2254, 29, 36], [336, 2278, 14, 20], [354, 2254, 28, 36]], dtype=np.int32)
+    assert [(r.x, r.w) for r in chain_characters(digits)] == [(304, 78)]
+    # a bracket twice as tall as the small letters after it spans them
+    tag = np.array([[100, 100, 8, 40], [112, 116, 18, 22], [133, 116, 18, 22]], dtype=np.int32)
+    assert [(r.x, r.w) for r in chain_characters(tag)] == [(100, 51)]

@@ -301,10 +301,11 @@ def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -
 
 
 def _rising(found, box: tuple[int, int, int, int]) -> bool:
-    """Whether the blob in ``box`` rises over the x-height, to 0.8 of the cap height or more."""
-    labels, boxes, _, baseline, cap = found
+    """Whether the blob in ``box`` rises over the x-height line by a fifth of the x-height or more."""
+    labels, boxes, _, baseline, _ = found
     label = _blob_in(labels, box)
-    return label is not None and boxes[label - 1][1] <= baseline - 0.8 * cap
+    x_height = _x_height(found)
+    return label is not None and boxes[label - 1][1] < baseline - 1.2 * x_height
 
 
 def _hooked_blob(found, label: int, *, open_only: bool = False) -> bool:
@@ -377,7 +378,13 @@ def _ringed(found, box: tuple[int, int, int, int]) -> bool:
         return False
     h = blob.shape[0]
     stats, centres = holes(blob)
-    tops = [st[cv2.CC_STAT_AREA] for st, c in zip(stats, centres, strict=True) if c[1] < 0.35 * h]
+    # a ring's hole is more than a speck the threshold left in a stem (the d of "Shadow", seed 24077)
+    speck = max(2.0, (0.05 * h) ** 2)
+    tops = [
+        st[cv2.CC_STAT_AREA]
+        for st, c in zip(stats, centres, strict=True)
+        if c[1] < 0.35 * h and st[cv2.CC_STAT_AREA] >= speck
+    ]
     bowls = [st[cv2.CC_STAT_AREA] for st, c in zip(stats, centres, strict=True) if c[1] > 0.55 * h]
     return bool(tops and bowls and min(tops) <= max(bowls))
 
@@ -538,8 +545,9 @@ def _base_by_width(symbols, out: list[list], spans: list[tuple[int, int]], best:
     """``best``, or where it is a letter that mark makes none of in most names (an acute on an r),
     the letter the mark's blob holds when the letters are counted off the blobs by their widths (see
     ``_letters_by_width``), if that one is a vowel: Tesseract's boxes drifted a letter off where two
-    letters touch in one blob ("Márviter" read "Maŕviter", its r and v one blob)."""
-    if best is None or mark.kind not in (ACUTE, GRAVE, CIRCUMFLEX, DIAERESIS) or out[best][0] in _VOWELS:
+    letters touch in one blob ("Márviter" read "Maŕviter", its r and v one blob). A mark on a vowel (or
+    a ring) moves only between the two letters of the blob it stands over."""
+    if best is None or mark.kind not in (ACUTE, GRAVE, CIRCUMFLEX, DIAERESIS, RING):
         return best
     tall = letter_symbols(symbols)
     letters = _letters_by_width(spans, len(tall))
@@ -548,6 +556,12 @@ def _base_by_width(symbols, out: list[list], spans: list[tuple[int, int]], best:
     own = letters[spans.index(mark.letter)]
     halfway = (mark.letter[0] + mark.letter[1]) / 2
     counted = tall[own[0] if len(own) == 1 or mark.cx < halfway else own[1]]  # on the half it stands over
+    if out[best][0] in _VOWELS or mark.kind == RING:
+        # a vowel of the two letters its blob holds: the one under the mark ("Neqåa" read "Neqaå", the
+        # boxes of its touching "åa" drifted right, seed 23808); only there, as an icon read as a letter
+        # shifts the count elsewhere ("Türthune")
+        pair = [tall[k] for k in own] if len(own) == 2 else []
+        return counted if best in pair and out[counted][0] in _VOWELS else best
     return counted if out[counted][0] in _VOWELS else best
 
 
@@ -741,8 +755,8 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             # the cedilla read as the cent sign's stroke ("Elshazu çetne305", seed 23776); a cent sign's
             # stroke also rises over the x-height ("Magɨ¢ɨan" on a real screen)
             out[i][0] = "ç"
-        elif text in ("g", "e") and _hooked(found, box, open_only=True):
-            out[i][0] = "ç"  # an e never hangs under the line; a g's bowl is closed
+        elif text in ("g", "e", "o") and _hooked(found, box, open_only=True):
+            out[i][0] = "ç"  # an e or o never hangs under the line, nor opens (Wçlf); a g's bowl is closed
         elif text == "g" and _straight_tail(found, box):
             out[i][0] = "q"
         elif text in ("a", "ä", "d") and _ringed(found, box):  # read as dots by the German model, as a d

@@ -51,8 +51,9 @@ def clean_read(text: str) -> str:
     text = re.sub(r"(?<=[^\W\d_])¢|¢(?=[^\W\d_])", "ç", text)
     text = re.sub(r"(?<=[^\W\d_])[:;](?=[^\W\d_])", "", text)  # "Roí:e": a piece of an accent, inside a word
     text = re.sub(r"(?<=\s)[‚„‘’“”'\"`]+(?=\w)", "", text)  # "[HEI ‚WRATH": a decoration read as a quote mark
-    # an underscore joins two words: a space beside it is made up ("Letix_ Teóneel", "Shami _Rolisça")
-    text = re.sub(r"(?<=[^\W_]) ?_ ?(?=[^\W_])", "_", text)
+    # an underscore joins two words: a space beside it is made up ("Letix_ Teóneel", "Shami _Rolisça"), and
+    # a point or comma at its end is a piece of it ("Letixlet._Letlux", seed 24147)
+    text = re.sub(r"(?<=[^\W_])[.,]? ?_ ?[.,]?(?=[^\W_])", "_", text)
     return text.strip(" .,;:'\"`~-_|/\\‘’“”") if len(text) > 2 else text
 
 

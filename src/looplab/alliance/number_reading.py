@@ -154,10 +154,10 @@ def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[s
     8's two holes is an 8 ("81,869" read "81,369", a rank 8 read "3"). A 0, 6 or 9 read as another of
     the three ("59,405,839" read "50,405,839") is told by where its one hole lies: over 1,774 such digits
     read on 80 screens, a 0's hole spans 0.24 to 0.76 of the glyph's height or more, a 9's ends above
-    0.64, a 6's starts below 0.36; a 6 with no hole and its lower left open is a 5. A one with a 7's
-    bar is a 7 (see ``_seven_drawn``), one of two bars side by side two ones. The glyphs are paired
-    with the text's letters and digits by order (see ``_paired_glyphs``); a crop with an icon or a
-    broken glyph is left as read."""
+    0.64, a 6's starts below 0.36; a 6 with no hole and its lower left open is a 5, and so is a 9 with
+    no hole and its upper right open. A one with a 7's bar is a 7 (see ``_seven_drawn``), one of two
+    bars side by side two ones. The glyphs are paired with the text's letters and digits by order (see
+    ``_paired_glyphs``); a crop with an icon or a broken glyph is left as read."""
     if not any(ch.isdigit() and ch != "8" for ch in text):
         return text, value
     labels, stats, glyphs = _glyphs(prepared)
@@ -181,6 +181,9 @@ def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[s
         if chars[k] == "6" and not len(bowls) and _open_lower_left(glyph):
             chars[k] = "5"  # "556,500" read "566,500"
             continue
+        if chars[k] == "9" and not len(bowls) and _open_upper_right(glyph):
+            chars[k] = "5"  # "5,975" read "9,975" (seed 23772): a 9's bowl closes on the right
+            continue
         if chars[k] not in "069" or len(bowls) != 1:
             continue
         top, bottom = bowls[0, 1] / h, (bowls[0, 1] + bowls[0, 3]) / h
@@ -193,6 +196,15 @@ def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[s
     fixed = "".join(chars)
     parsed = parse_number(fixed) if fixed != text else None
     return (fixed, parsed) if parsed is not None else (text, value)
+
+
+def _open_upper_right(glyph: np.ndarray) -> bool:
+    """Whether a glyph read as a nine is a 5: between 0.2 and 0.4 of its height its ink ends in its
+    left part, the 5's stem under its bar (0.11 of its width); a 9's bowl runs down its right side there."""
+    h, w = glyph.shape
+    band = glyph[int(0.2 * h) : max(int(0.4 * h), int(0.2 * h) + 1)]
+    ends = [(w - 1 - int(np.argmax(row[::-1]))) / w for row in band if row.any()]
+    return bool(ends) and float(np.median(ends)) <= 0.4
 
 
 def _open_lower_left(glyph: np.ndarray) -> bool:
@@ -435,7 +447,9 @@ def icon_glued_number(
         return None
     again = ocr.prepare_crop(found[0], text_height=found[1])
     number = as_number(ocr.read_line(again))
-    return (*number, again) if number is not None and number[1] >= 80 else None
+    if number is None or number[1] < 80 or re.match(r"0\d", number[0].strip()):
+        return None  # no number starts with a zero: a name's O ("Ixo718" read "Ix0718", seed 24183)
+    return (*number, again)
 
 
 def _strip_icon_words(words: tuple[tuple[str, float], ...]) -> list[tuple[str, float]]:

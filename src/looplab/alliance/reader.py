@@ -135,9 +135,14 @@ class AllianceReader:
             inner, inner_height = found
             again = ocr.prepare_crop(inner, text_height=inner_height)
             readings.append((ocr.read_line(again, symbols=True), again, inner, inner_height))
-        elif has_digits(readings[0][0].text) and (as_number(readings[0][0]) is None or readings[0][0].confidence < 85):
+        elif (
+            has_digits(readings[0][0].text)
+            and (as_number(readings[0][0]) is None or readings[0][0].confidence < 85)
+            and not _OPENING_WORD.match(readings[0][0].text)
+        ):
             # digits with a picture glued before them, read as part of the number ("'%41,051" for a
-            # sword icon and "1,051"): the number alone, kept when it reads as a number more surely
+            # sword icon and "1,051"): the number alone, kept when it reads as a number more surely; not
+            # a name's letters run together ("Kiåg329": "iåg" one blob as tall as a picture, seed 24283)
             found = without_edge_picture(crop, region)
             if found is not None:
                 inner, inner_height = found
@@ -152,6 +157,8 @@ class AllianceReader:
                 # read at the icon's height the name's letters became digits ("Iroó779 ®" read "1106779 ®");
                 # read at its own height, a letter no digit looks like opens it ("Iro6779")
                 best = readings[-1]
+        if found is not None and best is readings[0] and _point_kept(readings[0][0], readings[-1][0]):
+            best = readings[-1]  # "1.2M" read "® 12m" with the icon, its point lost (seed 24166)
         if best[0].confidence < self.retry_below and (as_number(best[0]) is None or best[0].confidence < 50):
             # the height estimate may be off (a speck beside "4M" made its region twice its height, read
             # "4aM" at 32): try two other scales
@@ -197,8 +204,11 @@ class AllianceReader:
         if worded and p[NAME] >= 0.9 and not _VALUE_AND_UNIT.match(number[0]) and not _LABEL.search(number[0]):
             # "5 Akakfin": a rank and a name (see _split_leading_rank), not "7,216 points" or "Power: 4,118"
             number = None
-        if number is not None and p[NAME] >= 0.2 and _RANK_AND_WORD.match(number[0]) and not _LABEL.search(number[0]):
-            number = None  # "7 Wolf", "3 Obi" that the classifier finds partly a name: a rank and a name
+        ranked = number is not None and _RANK_AND_WORD.match(number[0]) and not _LABEL.search(number[0])
+        if ranked and (p[NAME] >= 0.2 or number[0].split()[1][0].isupper()):
+            # "7 Wolf", "3 Obi" that the classifier finds partly a name: a rank and a name; so is a rank and
+            # a capitalised word the classifier takes for a number by its digit ("4 Vili", seed 24286)
+            number = None
         if number is not None:
             text, confidence, value = drawn_number(*number, prepared)
             iconish = p[OTHER] >= (0.9 if confidence >= 95 else 0.8)
@@ -298,8 +308,11 @@ class AllianceReader:
             return None
         # a picture's shape (taller than wide: an avatar, a crown) that the classifier leans to calling one
         iconic = p[OTHER] >= self.other_threshold or (p[OTHER] >= 0.8 and region.w < region.h)
-        # two letters guessed off a picture's shape the classifier leans to ("gu" off a badge with ears)
-        guessed = len(name) < 3 and result.confidence < 70 and p[OTHER] > p[NAME] and region.w < region.h
+        # two letters guessed off a picture's shape the classifier leans to ("gu" off a badge with ears, "il"
+        # at 78 off a square icon 72x68 px, seed 24119): two letters and their outline are wider than tall
+        tall_shape = region.w < region.h and result.confidence < 70
+        square_shape = region.w < 1.2 * region.h and result.confidence < 85 and p[OTHER] > p[NUMBER]
+        guessed = len(name) < 3 and p[OTHER] > p[NAME] and (tall_shape or square_shape)
         # a word of three letters or more where the classifier sees no picture at all: a name it took for
         # a number by its digits, read unsurely for a letter no model spells ("øvi307" at 22, seed 23783)
         worded_text = p[OTHER] < 0.05 and re.search(r"[^\W\d_]{3,}", name) is not None
@@ -347,6 +360,16 @@ class AllianceReader:
                 )
             )
         return rows
+
+
+def _point_kept(first: ocr.OcrResult, cut: ocr.OcrResult) -> bool:
+    """Whether ``cut`` (read without an icon) is the number ``first`` read, its digits the same, with a
+    decimal point ``first`` lost."""
+    a, b = as_number(first), as_number(cut)
+    if a is None or b is None:
+        return False
+    digits = [re.sub(r"\D", "", text) for text in (a[0], b[0])]
+    return digits[0] == digits[1] and "." in b[0] and "." not in a[0]
 
 
 def _marks_lost_smaller(first: tuple, best: tuple) -> bool:
@@ -444,6 +467,7 @@ _LETTER_AMONG_DIGITS = re.compile(rf"\d[^\W\d_]*{_NO_DIGIT_LOOKALIKE}[^\W\d_]*\d
 # a word opening with such a letter, digits after it ("Ixli840" read "Ix1i840")
 _WORD_OPENING_LETTER = re.compile(rf"[^\W\d_]*{_NO_DIGIT_LOOKALIKE}[^\W\d_]*\d")
 _LEADING_ZERO = re.compile(r"0\d")
+_OPENING_WORD = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more opening a reading
 _FRACTION = re.compile(r"\s*\d+\s?/\s?\d+\s*")
 _RANK_AND_WORD = re.compile(r"\d{1,2} +[^\W\d_]{3,}")
 

@@ -191,6 +191,14 @@ def chain_characters(
             hairline = wi <= 0.1 * hi or wj <= 0.1 * hj
             if hairline and space > 0.6 * max(hi, hj):
                 continue  # a card's edge as tall as the rank beside it: an l's outline is wider, a space narrower
+            if max(hi, hj) >= 1.8 * min(hi, hj):
+                (ts, bs, ws), (tt, bt, _) = sorted(
+                    ((ly1[i], ly2[i], wi), (ly1[j], ly2[j], wj)), key=lambda s: s[1] - s[0]
+                )
+                if ws >= bs - ts and max(tt - ts, bs - bt) > 0.3 * (bs - ts):
+                    continue  # a shape twice as tall as a word beside it that does not span it: an avatar's
+                    # rim beside the number under the name (seed 23914); a tall character spans a small one,
+                    # and a comma, narrow, hangs under the digits (seed 24227)
             slender = wi <= 0.16 * hi or wj <= 0.16 * hj
             if slender and space > 0.7 * min(hi, hj):
                 continue  # an avatar's rim, a sliver of a circle, a rank's width or more off the rank (seeds
