@@ -187,9 +187,9 @@ class AllianceReader:
         ):
             result = digits_as_drawn(prepared, result, iconish=p[OTHER] >= 0.2)
         if split_pair(result.text) is not None:
-            result = with_lost_separators(prepared, result)
-        if split_pair(result.text) is not None:
-            return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
+            result = with_lost_separators(prepared, result)  # "94,242 633": a comma read as a space
+            if split_pair(result.text) is not None:
+                return TextItem(region, "number", result.text, result.confidence)  # two columns: see _split_pair
         number = as_number(result)
         lettered_first = re.search(r"[^\W\d_]", readings[0][0].text) and readings[0][0].confidence < 60
         if p[NAME] >= 0.5 and lettered_first and number is not None and number[1] < 60:

@@ -187,9 +187,9 @@ def measure_bars(prepared: np.ndarray, symbols) -> Bars:
 
 
 def _plain_ones_among_letters(symbols, found, pairs) -> set[int]:
-    """Symbols read "1" between two letters of their word, or before a small letter that opens it, whose blob has no
-    one's flag: a bar read as a one ("Ixli840" read "Ix1i840" in a narrow font), to be told I or l by its
-    height like the others."""
+    """Symbols read "1" between two letters of their word, or before a small letter that opens it, whose
+    blob has no one's flag: a bar read as a one ("Ixli840" read "Ix1i840" in a narrow font), to be told
+    I or l by its height like the others."""
     labels, boxes, _, _, _ = found
     plain = set()
     for s, i in pairs:
