@@ -10,7 +10,7 @@ import numpy as np
 from looplab.alliance import marks, ocr, stems
 from looplab.alliance.classifier import NAME
 from looplab.alliance.numbers import has_digits, parse_number
-from looplab.alliance.words import with_words
+from looplab.alliance.words import joined_words, with_words
 from looplab.imaging.regions import Box, character_boxes, edge_mask
 
 
@@ -527,20 +527,18 @@ def with_lost_separators(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.Ocr
         return result
     ink = (prepared < 128).astype(np.uint8)
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    words, boxes = [list(result.words[0])], [result.boxes[0]]
-    for (word, confidence), box in zip(result.words[1:], result.boxes[1:], strict=True):
-        grouped = _GROUPED.fullmatch(words[-1][0])
-        if grouped and re.fullmatch(r"\d{3}", word) and _separator_between(stats, boxes[-1], box):
-            x1, y1, x2, y2 = boxes[-1]
-            words[-1] = [words[-1][0] + grouped.group(1) + word, min(words[-1][1], confidence)]
-            boxes[-1] = (x1, min(y1, box[1]), box[2], max(y2, box[3]))
+    w = 0
+    while w + 1 < len(result.words):
+        (word, confidence), (after, _) = result.words[w], result.words[w + 1]
+        grouped = _GROUPED.fullmatch(word)
+        apart = result.boxes[w], result.boxes[w + 1]
+        if grouped and re.fullmatch(r"\d{3}", after) and _separator_between(stats, *apart):
+            words = list(result.words)
+            words[w] = (word + grouped.group(1), confidence)
+            result = joined_words(with_words(result, tuple(words)), w)
             continue
-        words.append([word, confidence])
-        boxes.append(box)
-    if len(words) == len(result.words):
-        return result
-    joined = tuple((w, c) for w, c in words)
-    return ocr.OcrResult(" ".join(w for w, _ in joined), result.confidence, joined, tuple(boxes), result.symbols)
+        w += 1
+    return result
 
 
 def _separator_between(stats: np.ndarray, left: tuple, right: tuple) -> bool:

@@ -135,11 +135,11 @@ def with_closing_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.Ocr
     closed = _with_symbol_as(result, bar, "]")
     at = next((w for w, (word, _) in enumerate(closed.words) if word.startswith("]")), None)
     if at and closed.words[at - 1][0].endswith(match.group(0)) and len(closed.boxes) == len(closed.words):
-        closed = _joined(closed, at - 1)  # "[VHL ]Dowel": no space is drawn before a "]"
+        closed = joined_words(closed, at - 1)  # "[VHL ]Dowel": no space is drawn before a "]"
     return closed
 
 
-def _joined(result: ocr.OcrResult, w: int) -> ocr.OcrResult:
+def joined_words(result: ocr.OcrResult, w: int) -> ocr.OcrResult:
     """``result`` with its words ``w`` and ``w + 1`` one word (their boxes one box)."""
     (first, c1), (second, c2) = result.words[w], result.words[w + 1]
     a, b = result.boxes[w], result.boxes[w + 1]
