@@ -60,6 +60,9 @@ def test_l_among_capitals_is_a_capital_i():
     assert fix_capital_i("Lady lo") == "Lady lo"
     assert fix_capital_i("l") == "l"  # no capital to go by
     assert fix_capital_i("BUBBLEs") == "BUBBLEs"
+    # seed 24592: the I opening a word read "!", its stem seen broken
+    assert fix_capital_i("[NNX]!xára") == "[NNX]Ixára"
+    assert fix_capital_i("Wow!") == "Wow!" and fix_capital_i("Go !!") == "Go !!"
 
 
 def test_a_cent_sign_beside_a_letter_is_a_c_cedilla():

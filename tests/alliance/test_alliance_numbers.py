@@ -88,6 +88,20 @@ def test_a_small_letter_made_up_before_the_suffix_letter_is_no_unit_word():
     assert parse_number("4abM") == 4  # a word after the number
 
 
+def test_a_bar_after_a_decimal_point_is_a_one():
+    # seed 24525: "0.1M" read "0.IM"; without its point, "0IM", it was taken for 0 and dropped
+    assert parse_number("0.IM") == 100_000
+    assert parse_number("2,lK") == 2_100
+    assert parse_number("51IM") == 51_000_000  # no point: the M's stem read again
+
+
+def test_a_unit_read_as_a_trade_mark_sign_is_the_unit():
+    # seed 24385: "7M" read "® 7™", which NFKC spells "7TM": 7 and a unit word
+    assert parse_number("7™") == 7_000_000
+    assert parse_number("12.5 ™") == 12_500_000
+    assert parse_number("Rose™") is None
+
+
 def test_a_comma_read_as_a_point_in_a_grouped_number_is_a_slip():
     # seed 20630: "4.018.417" read "4,018.417" by the line model, its word model lost two digits ("08417")
     assert parse_number("4,018.417") == 4_018_417

@@ -324,6 +324,34 @@ def test_rows_mended_on_fault_finding_screens_23500_to_24299(seed, name, values)
 @pytest.mark.parametrize(
     ("seed", "name", "values"),
     [
+        (24395, "èorneakTervi", [216017400, 48298414]),  # "216017.4K": the point touches the 4's corner
+        (24426, "KiègElkade754", [82621121]),  # "O ;2 621 121": the "82" dropped with the target icon
+        (24385, "Rose", [7000000, 29500]),  # "7M" read "® 7™"
+        (24373, "óragon", [7, 9358499, 2881223]),  # a serif rank 7 read "4" by the word model: no hole
+        (24454, "Bragon", [1, 767570995, 6712]),  # the rank boxed in by a piece of the header's rule
+        (24622, "Nightöetdow2", [1, 989808, 3575]),  # a rank 1 whose flag shows a gap read "il"
+        (24525, "King", [100000, 60456415]),  # "0.1M" read "0.IM"
+        (24521, "King780", [94589]),  # the last card's edge, broken by noise, joined to the digits' feet
+        (23960, "Wolf679", [100000, 300611]),  # ... a header's edge so broken, to the tops of a name
+        (24413, "Akqua414", [6400000, 162367]),  # a bold name one blob beside an icon of small pieces
+        (24656, "[EAF]Blade Storm", [2380510, 283615]),  # a rank's badge with ears read "l_e" at 72
+        (24661, "[HAL] Eldowgon", [105844318, 7564]),  # "Power: 105,844,318": glyphs paired one off
+        (22467, "[BSA]Anfinål", [8111, 187383390]),  # ... but "8,111" read "811" pairs its "11" glyph right
+        (24319, "Shadow", [376634]),  # a grey crown read "hMd", its dark foot taken for an underscore
+        (24424, "Rose_Finmoro", [9, 638859600, 1035]),  # ... an underscore is as light (107), in the name's ink
+        (24592, "[NNX]Ixára", [100000]),  # the I read "!"
+        (24489, "LadyStorm", [6, 7062, 924392]),  # "LadySt" one blob, parted from "orm" by a rim chained to it
+        (24650, "Roka", [74734252, 515100]),  # a crown read "ıdl": three letters, one blob on a solid foot
+    ],
+)
+def test_rows_mended_on_fault_finding_screens_24300_to_24699(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
         (20019, "èose469", [600000]),  # read "eo0se469": half digits, but the classifier is sure of a name
         (20019, "[TRL] Milux", [800000]),  # ... whose numbers then went to the row above
         (20040, "Roíe_Letüx", [12, 1126500]),  # read "Roí:e_Letüx" and dropped as a "label: value"

@@ -95,7 +95,9 @@ def fix_capital_i(text: str) -> str:
         return w
 
     text = re.sub(r"\S+", word, text)
-    # a word that starts with an l before a consonant ("lronhide"): no word starts so, an I does ("Iron")
+    # a word that starts with an l before a consonant ("lronhide"): no word starts so, an I does ("Iron");
+    # nor with a "!" before a letter: an I whose stem the line model saw broken ("[NNX]!xára", seed 24592)
+    text = re.sub(r"(?:(?<=^)|(?<=[\s\]_)]))!(?=[^\W\d_])", "I", text)
     return re.sub(r"(?:(?<=^)|(?<=[\s\]_)]))l(?=[bcdfghkmnpqrstvwxz])", "I", text)
 
 

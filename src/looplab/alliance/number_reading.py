@@ -23,11 +23,12 @@ _GLUED_WORD = re.compile(r"\d[^\W\d_]{2,}")  # letters glued to a digit ("4haak"
 _UNIT_AS_READ = re.compile(r"[Il|]?[KkMmBb]+")  # "882Mm": a unit letter read twice; "0.1IM": a bar made up
 
 
-def _glyphs(prepared: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
+def _glyphs(prepared: np.ndarray, connectivity: int = 8) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """A prepared crop's ink labels, its components' stats (row 0: the background) and, left to right,
     the components at least 0.6 as tall as the tallest: a number's characters (points, commas and specks
     are lower)."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats((prepared < 128).astype(np.uint8), connectivity=8)
+    ink = (prepared < 128).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=connectivity)
     if count < 2:
         return labels, stats, []
     tallest = stats[1:, cv2.CC_STAT_HEIGHT].max()
@@ -56,7 +57,9 @@ def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = F
         word = with_words(word, tuple((re.sub(r"[.,]", "", w), c) for w, c in word.words))
     # a line reading without a digit ("11" read "n") is no rival: the word model's is taken less surely
     sure = 90 if has_digits(line.text) else 80
-    if drawn(word) and word.confidence >= sure and (not drawn(line) or line.confidence < 80):
+    # a lone glyph enclosing nothing is no 0, 4, 6, 8 or 9: a serif 7 read "4" by the word model (seed 24373)
+    holed = not (len(tall) == 1 and word.text.strip() in set("04689") and not _enclosing(labels == tall[0]))
+    if drawn(word) and word.confidence >= sure and (not drawn(line) or line.confidence < 80) and holed:
         return word
     if line.text.strip() == "0" and drawn(word) and word.text.strip() != "0" and word.confidence >= 70:
         return word  # a rank is never 0: the line model's round "0" for a "9" or a "6"
@@ -140,6 +143,10 @@ def with_decimal_point(text: str, confidence: float, value: int, prepared: np.nd
     if match is None:
         return text, confidence, value
     right = _right_of_point(prepared)
+    if right is None:
+        # a point touching a digit's corner only diagonally ("216017.4K", seed 24395) is apart when
+        # pixels join by their sides alone, if no digit breaks apart so
+        right = _right_of_point(prepared, connectivity=4)
     digits, suffix = match.groups()
     if right is None or not 1 <= right - 1 < len(digits):
         return text, confidence, value
@@ -236,7 +243,15 @@ def _paired_glyphs(text: str, stats: np.ndarray, glyphs: list[int]) -> list[tupl
     both and returned with neither. Nothing where the counts do not agree."""
     drawn = [k for k, ch in enumerate(text) if ch.isalnum()]
     if len(drawn) == len(glyphs):
-        return list(zip(drawn, glyphs, strict=True))
+        pairs = list(zip(drawn, glyphs, strict=True))
+        widths = [stats[i, cv2.CC_STAT_WIDTH] for k, i in pairs if text[k].isdigit()]
+        lettered = any(ch.isalpha() for ch in text)
+        if not lettered or not widths or max(widths) < 1.8 * float(np.median(widths)):
+            return pairs  # ("8,111" read "811": its "11" one glyph, paired with the one read, see _two_bars)
+        # a label's letters and a digit's glyph twice the usual width: two digits touching, the counts
+        # agreeing only because a letter broke in two ("Power: 105,844,318", its w two glyphs, read
+        # "705,884,318", seed 24661)
+        return []
     if not glyphs:
         return []
     usual = float(np.median([stats[i, cv2.CC_STAT_WIDTH] for i in glyphs]))
@@ -293,10 +308,13 @@ def without_made_up_digit(text: str, confidence: float, value: int, prepared: np
     return word.text.strip(), word.confidence, again
 
 
-def _right_of_point(prepared: np.ndarray) -> int | None:
+def _right_of_point(prepared: np.ndarray, connectivity: int = 8) -> int | None:
     """How many character-sized shapes lie right of the one point-sized shape on the baseline of a
-    prepared crop (dark on white), or None when there is no such point, or more than one."""
-    _, stats, glyphs = _glyphs(prepared)
+    prepared crop (dark on white), or None when there is no such point, or more than one. With pixels
+    joined by their sides alone (``connectivity=4``), None also where that breaks a character apart."""
+    _, stats, glyphs = _glyphs(prepared, connectivity)
+    if connectivity != 8 and len(glyphs) != len(_glyphs(prepared)[2]):
+        return None
     shapes = [tuple(int(v) for v in s[:4]) for s in stats[1:]]
     if not shapes:
         return None

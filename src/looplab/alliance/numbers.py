@@ -23,8 +23,11 @@ _PREFIX_OK = re.compile(r"^(?:[^\w]{0,3}|.{0,30}[:：=]\s*|.{0,30}[^\W\d_]\.\s+|
 _SUFFIX_OK = re.compile(r"^(?:[^\w]{0,3}|\s*[A-Za-z]{2,12}\.?[^\w]{0,2})$")
 
 
+_TRADE_MARK_UNIT = re.compile(r"(?<=\d)\s?\u2122")  # "7M" read "7™": NFKC would make it "7TM"
+
+
 def normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _TRADE_MARK_UNIT.sub("M", text))
     text = re.sub(r"[\u00a0\u2009\u202f\u2007]", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -60,6 +63,7 @@ def _suffixed_value(num: str, multiplier: int) -> int | None:
 _DOUBLED_SUFFIX = re.compile(r"(?<=\d)([KkMmBb])([KkMmBb]+)$")
 _BARRED_SUFFIX = re.compile(r"(?<=\d)[Il|](?=[KkMmBb]$)")  # "51IM": the M's first stem read again
 _LETTER_BEFORE_SUFFIX = re.compile(r"(?<=\d)[a-z](?=[KMB]$)")  # "4aM": a small letter made up before the unit
+_BAR_AFTER_POINT = re.compile(r"(?<=\d[.,])[Il|](?=[KkMmBb]$)")  # "0.1M" read "0.IM": a one, no stem
 
 
 def parse_number(text: str) -> int | None:
@@ -68,7 +72,7 @@ def parse_number(text: str) -> int | None:
     doubled = _DOUBLED_SUFFIX.search(text)
     if doubled and set(doubled.group(2).lower()) == {doubled.group(1).lower()}:
         text = text[: doubled.start(2)]  # "882Mm": the suffix letter read twice
-    text = _LETTER_BEFORE_SUFFIX.sub("", _BARRED_SUFFIX.sub("", text))
+    text = _LETTER_BEFORE_SUFFIX.sub("", _BARRED_SUFFIX.sub("", _BAR_AFTER_POINT.sub("1", text)))
     if not text:
         return None
     candidates = list(_TOKEN.finditer(text))

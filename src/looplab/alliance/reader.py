@@ -137,7 +137,7 @@ class AllianceReader:
             readings.append((ocr.read_line(again, symbols=True), again, inner, inner_height))
         elif (
             has_digits(readings[0][0].text)
-            and (as_number(readings[0][0]) is None or readings[0][0].confidence < 85)
+            and (_digits_dropped(readings[0][0]) or readings[0][0].confidence < 85)
             and not _OPENING_WORD.match(readings[0][0].text)
         ):
             # digits with a picture glued before them, read as part of the number ("'%41,051" for a
@@ -223,9 +223,12 @@ class AllianceReader:
         # a lone digit the line model took for symbols ("4" read as "/]"): the classifier says number
         # and the reading holds no letter, so read it again as digits
         symbols_only = p[NUMBER] >= 0.5 and result.text and not re.search(r"[^\W\d_]", result.text)
-        # a lone rank read as one letter ("6" as "D"), the classifier leaning to a number: no name is one letter
+        # a lone rank read as one letter ("6" as "D"), or as two bars ("1" whose flag shows a gap read "il",
+        # seed 24622), the classifier leaning to a number: no name is one letter
         lone_letter = (
-            p[NUMBER] >= max(p[NAME], p[OTHER]) and len(result.text.strip()) == 1 and region.w <= 1.5 * region.h
+            p[NUMBER] >= max(p[NAME], p[OTHER])
+            and (len(result.text.strip()) == 1 or _TWO_BARS.fullmatch(result.text.strip()))
+            and region.w <= 1.5 * region.h
         )
         # letters enough that the classifier, sure of a name, is believed ("èose469" read "eo0se469"), or
         # a letter no digit looks like between digits ("Iöon30" read "16on30")
@@ -313,6 +316,8 @@ class AllianceReader:
         tall_shape = region.w < region.h and result.confidence < 70
         square_shape = region.w < 1.2 * region.h and result.confidence < 85 and p[OTHER] > p[NUMBER]
         guessed = len(name) < 3 and p[OTHER] > p[NAME] and (tall_shape or square_shape)
+        # three characters off a shape taller than wide (a rank's badge with ears read "l_e" at 72, seed 24656)
+        guessed |= len(name) == 3 and p[OTHER] > p[NAME] and region.w < region.h
         # a word of three letters or more where the classifier sees no picture at all: a name it took for
         # a number by its digits, read unsurely for a letter no model spells ("øvi307" at 22, seed 23783)
         worded_text = p[OTHER] < 0.05 and re.search(r"[^\W\d_]{3,}", name) is not None
@@ -360,6 +365,13 @@ class AllianceReader:
                 )
             )
         return rows
+
+
+def _digits_dropped(reading: ocr.OcrResult) -> bool:
+    """No number read, or one read with digits left off as an icon's ("O ;2 621 121" for a target icon
+    and "82 621 121": "621 121", seed 24426)."""
+    number = as_number(reading)
+    return number is None or sum(map(str.isdigit, number[0])) < sum(map(str.isdigit, reading.text))
 
 
 def _point_kept(first: ocr.OcrResult, cut: ocr.OcrResult) -> bool:
@@ -462,6 +474,7 @@ def _split_pair(item: TextItem) -> list[TextItem]:
 _VALUE_AND_UNIT = re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d{4,})\s*[^\W\d_]+$")  # "7,216 points"
 _ONE_AND_UNIT = re.compile(r"[Il|][KMB]")
 _LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
+_TWO_BARS = re.compile(r"[iIl|!]{2}")
 _NO_DIGIT_LOOKALIKE = r"[^\W\d_OoDQlIi|LSsBZzGgbqTt]"  # a letter no digit is read as
 _LETTER_AMONG_DIGITS = re.compile(rf"\d[^\W\d_]*{_NO_DIGIT_LOOKALIKE}[^\W\d_]*\d")
 # a word opening with such a letter, digits after it ("Ixli840" read "Ix1i840")

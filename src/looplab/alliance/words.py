@@ -209,8 +209,11 @@ def with_underscores(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.OcrResu
     for word, box in zip(result.words[1:], result.boxes[1:], strict=True):
         left, right = boxes[-1][2], box[0]
         middles = ((boxes[-1][0] + boxes[-1][2]) / 2, (box[0] + box[2]) / 2)
-        # (loosely only between words of letters: not an icon read "®" whose foot is flat)
+        # (loosely only between words of letters in one ink: not an icon read "®" whose foot is flat, nor a
+        # grey crown read "hMd" whose foot alone is dark enough to count as ink, "Shadow_hMd", seed 24319)
         wordy = all(sum(ch.isalnum() for ch in w) >= 2 for w in (words[-1][0], word[0]))
+        inks = [_ink_core(prepared, b) for b in (boxes[-1], box)]
+        wordy = wordy and None not in inks and abs(inks[0] - inks[1]) < FAINTER
         between = [
             g
             for g in gaps
@@ -272,7 +275,7 @@ def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
     """``result`` without a one-character word at either end drawn as one solid blob about as wide as
     tall: an icon beside the name (a pentagon read "9" or "®"); a digit is strokes, not a filled shape
     (a bold 6 or 8 is nearly as dark, but its bowls enclose holes of 7 to 10 % of its box). Nor a word of
-    one or two characters drawn as a crown (see ``crowned``)."""
+    one to three characters drawn as a crown (see ``crowned``)."""
 
     def solid(i: int, kept: list[int]) -> bool:
         word = result.words[i][0]
@@ -289,7 +292,7 @@ def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
         word = result.words[i][0]
         x1, y1, x2, y2 = result.boxes[i]
         ink = (prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128).astype(np.uint8)
-        if len(word) > 2 or not ink.any():
+        if len(word) > 3 or not ink.any():  # "ıdl" too (seed 24650): three letters are no one blob
             return False
         _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
         big = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
@@ -330,10 +333,7 @@ def without_faint_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
 
     @cache
     def core(j: int) -> float | None:
-        x1, y1, x2, y2 = result.boxes[j]
-        patch = prepared[max(y1, 0) : y2, max(x1, 0) : x2]
-        ink = patch[patch < 200]
-        return float(np.percentile(ink, 10)) if ink.size else None
+        return _ink_core(prepared, result.boxes[j])
 
     def faint(i: int, kept: list[int]) -> bool:
         word = result.words[i][0]
@@ -343,6 +343,14 @@ def without_faint_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
         return bool(rest) and core(i) - min(rest) >= FAINTER
 
     return _without_ends(result, faint)
+
+
+def _ink_core(prepared: np.ndarray, box: tuple[int, int, int, int]) -> float | None:
+    """How dark a word's ink is at its darkest (the tenth percentile of its inked pixels), or None."""
+    x1, y1, x2, y2 = box
+    patch = prepared[max(y1, 0) : y2, max(x1, 0) : x2]
+    ink = patch[patch < 200]
+    return float(np.percentile(ink, 10)) if ink.size else None
 
 
 def _rank_before(result: ocr.OcrResult) -> bool:

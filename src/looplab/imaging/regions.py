@@ -217,14 +217,28 @@ def chain_characters(
     for i in range(n):
         groups.setdefault(uf.find(i), []).append(i)
     out = []
+
+    def sizes(m: np.ndarray) -> tuple[int, int]:  # a group's character height and box height
+        return (int(np.median(h[m])) if len(m) > 2 else int(h[m].max())), int(y2[m].max()) - int(y1[m].min())
+
     for members in groups.values():
         m = np.array(members)
+        char_h, box_h = sizes(m)
+        hairline = w[m] <= 0.1 * h[m]
+        worded = (w[m] >= 1.5 * h[m]).any()
+        if split_tall and box_h >= 2.0 * char_h and hairline.any() and (~hairline).sum() >= 2 and worded:
+            # a word tall only for an avatar's rim chained to it ("LadyStorm" whose first letters run
+            # together as one blob, seed 24489): the rest is the word, the hairline nothing; split by size,
+            # the blob, taller than the letters for its y's tail, would part from them
+            rest_char_h, rest_box_h = sizes(m[~hairline])
+            if rest_box_h < 2.0 * rest_char_h:
+                m, char_h, box_h = m[~hairline], rest_char_h, rest_box_h
         gx1, gy1 = int(x1[m].min()), int(y1[m].min())
-        char_h = int(np.median(h[m])) if len(m) > 2 else int(h[m].max())
-        box_h = int(y2[m].max()) - gy1
         if split_tall and len(m) >= 3 and box_h >= 2.0 * char_h:
-            # a word-shaped blob (small digits run together, JPEG specks making it taller) stays a word
-            glued = (w[m] >= 1.5 * h[m]) & (h[m] <= 2.5 * char_h)
+            # a word-shaped blob (small digits run together, JPEG specks making it taller) stays a word, and
+            # so does one three times as wide as tall whatever the sizes beside it: a bold name run together
+            # beside an icon of five small pieces, which made the median ("Akqua414", seed 24413)
+            glued = (w[m] >= 1.5 * h[m]) & (h[m] <= 2.5 * char_h) | (w[m] >= 3 * h[m])
             sized = m[(h[m] >= 0.6 * char_h) & (h[m] <= 1.6 * char_h) | glued]
             out += chain_characters(
                 b[sized], gap=gap, height_ratio=1.6, min_overlap=0.7, split_tall=False, enclosures=inside[sized]
@@ -285,12 +299,20 @@ def without_edge_rules(mask: np.ndarray, share: float = 0.15) -> np.ndarray:
     if band < 1 or mask.shape[1] < length:
         return mask
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
+    # the rest of a rule that an avatar or a card's corner broke off it ("1" of a card cut at the top,
+    # seed 24454), or a rule the background's noise broke all along ("94589" on the last card's cut edge,
+    # seed 24521), on the rule's own rows, which a rule covers most of: no letter's stroke is a twentieth
+    # of the screen long, no line of text inks most of a row
+    piece = cv2.getStructuringElement(cv2.MORPH_RECT, (max(mask.shape[1] // 20, 20) | 1, 1))  # odd: centred
     out = mask
     for rows in (slice(0, band), slice(mask.shape[0] - band, mask.shape[0])):
         rules = cv2.morphologyEx(mask[rows], cv2.MORPH_OPEN, kernel)
-        if rules.any():
+        ruled = rules.any(axis=1) | ((mask[rows] > 0).mean(axis=1) >= 0.6)
+        if ruled.any():
+            pieces = cv2.morphologyEx(mask[rows], cv2.MORPH_OPEN, piece)
+            pieces[~ruled] = 0
             out = out.copy() if out is mask else out
-            out[rows][rules > 0] = 0
+            out[rows][(rules > 0) | (pieces > 0)] = 0
     return out
 
 
