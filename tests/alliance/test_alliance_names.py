@@ -50,6 +50,8 @@ def test_fix_tag_closing_bracket_read_as_j():
     assert fix_tag("[RHPJüowrael68") == "[RHP]üowrael68"  # seed 20015: the "]" read as "J"
     assert fix_tag("[HEI]Jayy") == "[HEI]Jayy"  # a J after a closed tag is a J
     assert fix_tag("[abJx") == "[abJx"  # only after an upper-case tag
+    assert fix_tag("[BAA]J]írostOka") == "[BAA]írostOka"  # seed 24906: the bracket read twice, a J between
+    assert fix_tag("[BAA]J]") == "[BAA]J]"  # nothing after it: no name to find
 
 
 def test_l_among_capitals_is_a_capital_i():

@@ -140,6 +140,29 @@ def test_decimal_point_is_found_in_the_pixels():
         assert (fixed, value) == (drawn, expected)
 
 
+def test_a_decimal_point_glued_to_the_digit_after_it_is_found():
+    # seed 25030: "2.4M" read "24M", its point joined to the 4's bar (one glyph as wide as tall, its first
+    # columns inked only in its bottom third); seed 24395: "216017.4K", the point touching only diagonally
+    from looplab.alliance.number_reading import with_decimal_point
+
+    prepared = np.full((60, 130), 255, np.uint8)
+    prepared[10:36, 10:27] = 0  # the 2
+    prepared[29:36, 32:39] = 0  # the point ...
+    prepared[10:36, 38:56] = 0  # ... glued to the 4
+    prepared[10:36, 62:88] = 0  # the M
+    assert with_decimal_point("24M", 90.0, 24_000_000, prepared)[::2] == ("2.4M", 2_400_000)
+    prepared[29:36, 32:39] = 255
+    prepared[10:36, 32:38] = 0  # a wide digit, inked high at its left: no point
+    assert with_decimal_point("24M", 90.0, 24_000_000, prepared)[::2] == ("24M", 24_000_000)
+    prepared = np.full((60, 130), 255, np.uint8)
+    prepared[10:36, 10:27] = 0
+    prepared[29:34, 31:36] = 0  # a point whose corner touches the 4's only diagonally
+    prepared[10:36, 37:53] = 0
+    prepared[34, 36] = 0
+    prepared[10:36, 60:86] = 0
+    assert with_decimal_point("24M", 90.0, 24_000_000, prepared)[::2] == ("2.4M", 2_400_000)
+
+
 def _digits_drawn(text: str) -> list[tuple[str, np.ndarray]]:
     """(font, prepared crop) of ``text`` drawn 26 px high in each of the generator's fonts."""
     from PIL import Image, ImageDraw, ImageFont
@@ -342,6 +365,10 @@ def test_rows_mended_on_fault_finding_screens_23500_to_24299(seed, name, values)
         (24592, "[NNX]Ixára", [100000]),  # the I read "!"
         (24489, "LadyStorm", [6, 7062, 924392]),  # "LadySt" one blob, parted from "orm" by a rim chained to it
         (24650, "Roka", [74734252, 515100]),  # a crown read "ıdl": three letters, one blob on a solid foot
+        (24983, "[WAA]Finfin456", [962421, 782300]),  # "]J": boxes a letter off, the "[" one blob with the W
+        (24906, "[BAA]írostOka", [825809360, 67918]),  # "]J]": the bracket read twice, a J between
+        (25030, "Dragon", [2, 2400000]),  # "2.4M" read "24M", its point joined to the 4's bar
+        (25063, "[SZL]Storm", [579373726, 8100000]),  # a badge's two ears, cut by the list's end, read "44"
     ],
 )
 def test_rows_mended_on_fault_finding_screens_24300_to_24699(seed, name, values):

@@ -116,6 +116,8 @@ class AllianceReader:
             if p[OTHER] >= self.other_threshold and region.w < 2 * region.h:
                 continue  # an icon, badge or avatar; wide regions may be text glued to one
             item = self._read_one(gray, region, p)
+            if item is not None and item.kind == "number" and len(str(item.value)) == 2 and p[OTHER] >= 0.99:
+                continue  # "4 4" read off a badge's two ears, cut by the list's end, the classifier sure (seed 25063)
             if item is not None:
                 item = replace(item, pictured=float(p[OTHER]))
                 for part in _split_leading_rank(item):

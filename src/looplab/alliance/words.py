@@ -53,7 +53,10 @@ def without_doubled_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.
     (_, bracket, _), (ghost, box, _) = result.symbols[at : at + 2]
     if ghost != "J" and (box[0] >= bracket[2] or box[3] - box[1] < 0.9 * (bracket[3] - bracket[1])):
         return result  # an I or l of the name: apart from the bracket and as tall as the capitals
-    opened = sum(text in ("[", "]") for text in texts[:at])  # brackets drawn before this one
+    # brackets drawn before this one: those ending left of the middle of its box, not those read before
+    # it, as a "[" touching the W after it is no bracket's blob ("[WAA]JFinfin456", where the boxes
+    # drifted a letter left and the J's is the bracket's, seed 24983)
+    opened = sum(x2 <= (bracket[0] + bracket[2]) / 2 for _, x2 in brackets)
     if len(brackets) <= opened:
         return result
     right = sorted(brackets)[opened][1]
