@@ -371,7 +371,7 @@ def test_rows_mended_on_fault_finding_screens_23500_to_24299(seed, name, values)
         (25063, "[SZL]Storm", [579373726, 8100000]),  # a badge's two ears, cut by the list's end, read "44"
     ],
 )
-def test_rows_mended_on_fault_finding_screens_24300_to_24699(seed, name, values):
+def test_rows_mended_on_fault_finding_screens_24300_to_25099(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
 
