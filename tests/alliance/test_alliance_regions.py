@@ -301,35 +301,6 @@ def test_a_word_tall_only_for_a_hairline_chained_to_it_is_one_word():
     assert [(r.x, r.w) for r in chain_characters(boxes) if r.w >= 0.4 * r.h] == [(244, 166)]
 
 
-def test_the_piece_of_a_rule_broken_off_by_an_avatar_goes_with_the_rule():
-    # seed 24454: a card cut by the header; its top edge, broken by the avatar, left an 88 px piece on
-    # the rule's row joined to the card's side, which boxed in the rank "1" beside it
-    from looplab.imaging.regions import without_edge_rules
-
-    mask = np.zeros((2340, 1080), np.uint8)
-    mask[178:180, 20:108] = 1  # the piece left of the avatar
-    mask[178:180, 140:280] = 1  # the rule, broken by a letter below it
-    mask[178:180, 400:1063] = 1
-    mask[178:240, 18:21] = 1  # the card's side
-    mask[185:216, 60:79] = 1  # the rank
-    mask[178:200, 300:330] = 1  # a letter 30 px wide whose top is on the rule's row
-    mask[300:302, 20:108] = 1  # a stroke as long off the rule's rows
-    out = without_edge_rules(mask)
-    assert not out[178:180, 22:108].any() and out[185:216, 60:79].all()
-    assert out[180:200, 300:330].all() and out[178:180, 300:330].all()
-    assert out[300:302, 20:108].all()
-    # seed 24521: the last card's edge broken by noise into runs of 16 to 154 px, 0.84 of the row inked,
-    # joined to the feet of "94589" cut by it
-    mask = np.zeros((1600, 720), np.uint8)
-    for x in range(0, 720, 50):
-        mask[1511:1513, x : x + 42] = 1
-    mask[1490:1513, 192:198] = 1  # a digit's stem on the edge
-    mask[1480:1482, 300:500:2] = 1  # a dotted line, a fraction of its row inked
-    out = without_edge_rules(mask)
-    assert not out[1511:1513, :700].any() and out[1490:1511, 192:198].all()
-    assert out[1480:1482].sum() == mask[1480:1482].sum()
-
-
 def test_a_hairline_half_again_as_tall_as_an_icon_beside_it_chains_nothing():
     # seed 22770: the rim of an avatar broken off its outline (4x44 px) beside a crown (29x28) and the
     # number after it: chained, the three made a region the classifier took for a picture

@@ -299,20 +299,12 @@ def without_edge_rules(mask: np.ndarray, share: float = 0.15) -> np.ndarray:
     if band < 1 or mask.shape[1] < length:
         return mask
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
-    # the rest of a rule that an avatar or a card's corner broke off it ("1" of a card cut at the top,
-    # seed 24454), or a rule the background's noise broke all along ("94589" on the last card's cut edge,
-    # seed 24521), on the rule's own rows, which a rule covers most of: no letter's stroke is a twentieth
-    # of the screen long, no line of text inks most of a row
-    piece = cv2.getStructuringElement(cv2.MORPH_RECT, (max(mask.shape[1] // 20, 20) | 1, 1))  # odd: centred
     out = mask
     for rows in (slice(0, band), slice(mask.shape[0] - band, mask.shape[0])):
         rules = cv2.morphologyEx(mask[rows], cv2.MORPH_OPEN, kernel)
-        ruled = rules.any(axis=1) | ((mask[rows] > 0).mean(axis=1) >= 0.6)
-        if ruled.any():
-            pieces = cv2.morphologyEx(mask[rows], cv2.MORPH_OPEN, piece)
-            pieces[~ruled] = 0
+        if rules.any():
             out = out.copy() if out is mask else out
-            out[rows][(rules > 0) | (pieces > 0)] = 0
+            out[rows][rules > 0] = 0
     return out
 
 
