@@ -79,23 +79,22 @@ def test_threads_share_the_reader():
     assert all([(r.name, r.numbers) for r in res.rows] == alone for res in results)
 
 
-@pytest.mark.skipif(
-    not (DATA / "whiteoutsurvival_20251112_114619.jpg").exists(), reason="shared real screenshots not present"
-)
+def _real_rows(image: str) -> dict[str, list[int]]:
+    """Name -> values read off one of the shared real screenshots (the test is skipped without it)."""
+    if not (DATA / image).exists():
+        pytest.skip("shared real screenshots not present")
+    return {r.name: r.values for r in read_screenshot(decode_image_file(DATA / image)).rows}
+
+
 def test_real_screen_capital_i_among_capitals():
-    reading = read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_114619.jpg"))
-    rows = {r.name: r.values for r in reading.rows}
+    rows = _real_rows("whiteoutsurvival_20251112_114619.jpg")
     assert 282_300_000 in rows.get("C&I", []), rows  # Tesseract reads "C&l"
 
 
-@pytest.mark.skipif(
-    not (DATA / "whiteoutsurvival_20251112_114651.jpg").exists(), reason="shared real screenshots not present"
-)
 def test_real_screen_member_in_the_last_card_at_the_foot():
     # taking the pieces of a footer's broken rule out of the mask (tried on seeds 24454 and 24521) cut
     # the last avatar's outline, which then chained with "150.5M" beside it and lost this member
-    reading = read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_114651.jpg"))
-    rows = {r.name: r.values for r in reading.rows}
+    rows = _real_rows("whiteoutsurvival_20251112_114651.jpg")
     assert rows.get("Stratégie et Def") == [150_500_000], rows
 
 
