@@ -52,6 +52,7 @@ def test_fix_tag_closing_bracket_read_as_j():
     assert fix_tag("[abJx") == "[abJx"  # only after an upper-case tag
     assert fix_tag("[BAA]J]írostOka") == "[BAA]írostOka"  # seed 24906: the bracket read twice, a J between
     assert fix_tag("[BAA]J]") == "[BAA]J]"  # nothing after it: no name to find
+    assert fix_tag("[BAA]]írostOka") == "[BAA]írostOka"  # ... or none, its J found made up on the crop
 
 
 def test_l_among_capitals_is_a_capital_i():

@@ -386,6 +386,43 @@ def test_rows_mended_on_fault_finding_screens_24300_to_25099(seed, name, values)
 @pytest.mark.parametrize(
     ("seed", "name", "values"),
     [
+        (25135, "Ixix", [5, 3300000, 197784626]),  # read "IXix": an x read in both cases is no ruler for itself
+        (25193, "Ixix", [7109]),
+        (25104, "Dragon", [600000, 100000]),  # "D 0.6M" for a pentagon and "0.6M" taken for a name
+        (25104, "[WNR] Omi709", [500000, 5700000]),  # "5.7M" read "5." at another scale
+        (25104, "[ZCL]Terthuro30", [1400000, 13500000]),  # "1.4M" with "4M" one glyph read "14m"
+        (25104, "[DDX]Dowix", [68600000, 684100000]),  # "68.6M" read "@ 686M" with its icon
+        (25133, "Ríse936", [23000]),  # "23K" right-aligned under wider numbers: the last row kept
+        (25179, "øivithu", [754844]),  # read "754,344" at a target icon's height
+        (25439, "Lady Liquaak", [11, 261379, 21600]),  # a badge's rim under the rank read as a third one
+        (25394, "Nene", [11, 591738826]),  # "11" read "19"; the word model "11" and one shape drawn twice
+        (25159, "[NKA] Viletro Byix", [12, 28120]),  # "12", its digits one glyph, taken for "2" with one made up
+        (25273, "[THH] Elgon", [98585, 55702092, 20600000]),  # read twice as large, "55,702,002": half way
+        (25460, "[WKT]Kanøter", [5, 54003]),  # read "Kangter": the ø and t one blob, the g's box half off it
+        (25393, "[SNS] Letfønbra", [2258140]),  # read "Letfgnbra": a g standing on the line, two holes
+        (25342, "[MSX]Anbythu", [86380]),  # "]J": the J's box holds no blob's middle ("yth" one blob)
+        (25257, "ShazuOnáan", [94807670]),  # the acute on the a whose box overlaps its blob best, not most
+        (25268, "[XWG] LioéhuIron", [2, 4919336, 97272086]),  # "oé" one blob as wide as the W: two centres
+        (25235, "[ADN] Letdowlet Ranede", [5054, 87818200]),  # no ø put on an o or e beside a slashed span
+        (24767, "Wolf íuxli", [861201]),  # the acute stays on its i where the count of letters by width is off
+    ],
+)
+def test_rows_mended_on_fault_finding_screens_25100_to_25499(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+def test_a_point_read_as_a_bar_is_put_back_where_it_is_drawn():
+    # "4.1M" read "41IM" (the M's stem read again as an I); the word model reads "4.1M", one character
+    # fewer and a point, where the crop draws a point with two characters right of it (seed 25440; the
+    # name's "112" is still read "ll2", its ones joined by their serifs)
+    rows = read_screenshot(make_screenshot(25440).image).rows
+    assert [r.values for r in rows if r.name.startswith("Lady_Gonzu")] == [[4100000]], rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
         (20019, "èose469", [600000]),  # read "eo0se469": half digits, but the classifier is sure of a name
         (20019, "[TRL] Milux", [800000]),  # ... whose numbers then went to the row above
         (20040, "Roíe_Letüx", [12, 1126500]),  # read "Roí:e_Letüx" and dropped as a "label: value"

@@ -346,6 +346,24 @@ def _straight_tail(found, box: tuple[int, int, int, int]) -> bool:
     return len(columns) > 0 and columns[0] >= 0.4 * w
 
 
+def _unhung_two_holes(found, box: tuple[int, int, int, int]) -> bool:
+    """Whether the letter in ``box``, read as a g, is a small ø blurred shut: it stands on the line, as no
+    g does, at most a small letter's height, and encloses two holes of one size over each other (the slash
+    and the bowl in small type: "Letfønbra" read "Letfgnbra", seed 25393)."""
+    labels, boxes, _, baseline, cap = found
+    label = _blob_in(labels, box)
+    if label is None:
+        return False
+    x, y, w, h, _ = boxes[label - 1]
+    if y + h > baseline + 0.1 * cap or h > 0.85 * cap or not 0.65 <= w / h <= 1.2:
+        return False
+    inside = holes(labels[y : y + h, x : x + w] == label)[0]
+    if len(inside) != 2:
+        return False
+    small, big = sorted(inside[:, cv2.CC_STAT_AREA])
+    return small >= 0.55 * big
+
+
 FLAT = set("_-.,'\"`:;~^*·")  # symbols that make no letter-sized blob
 
 
@@ -526,15 +544,18 @@ def _base_beside(symbols, out: list[list], best: int | None, mark: Mark) -> int 
 
 def _symbol_for(symbols, spans: list[tuple[int, int]], mark: Mark) -> int | None:
     """Index of the symbol ``mark`` belongs to: by the order of letters when each symbol is one blob
-    (Tesseract's symbol boxes drift), else by the symbol box sharing most columns with its letter."""
+    (Tesseract's symbol boxes drift), else by the symbol box that best overlaps its letter's columns."""
     tall = letter_symbols(symbols)
     if len(tall) == len(spans) and mark.letter in spans:
         return tall[spans.index(mark.letter)]
-    best, most = None, 0
+    # shared columns over the columns of both: a box drifted over two blobs shares more columns with
+    # the letter than the letter's own box, but is twice as wide ("Onáan": the second a's box spans both)
+    best, most = None, 0.0
     for i, (_, (x1, _, x2, _), _) in enumerate(symbols):
         shared = min(x2, mark.letter[1]) - max(x1, mark.letter[0])
-        if shared > most:
-            best, most = i, shared
+        overlap = shared / max(max(x2, mark.letter[1]) - min(x1, mark.letter[0]), 1)
+        if shared > 0 and overlap > most:
+            best, most = i, overlap
     return best
 
 
@@ -550,9 +571,16 @@ def _base_by_width(symbols, out: list[list], spans: list[tuple[int, int]], best:
     if best is None or mark.kind not in (ACUTE, GRAVE, CIRCUMFLEX, DIAERESIS, RING):
         return best
     tall = letter_symbols(symbols)
-    letters = _letters_by_width(spans, len(tall))
-    if letters is None or mark.letter not in spans:
+    if mark.letter not in spans:
         return best
+    letters = _letters_by_width(spans, len(tall))
+    if letters is None:
+        # two blobs twice the usual width (a W is as wide): the one over which two box centres lie, only
+        # where that is the mark's own blob (a count shifted elsewhere moves marks off their letters)
+        centres = [(symbols[k][1][0] + symbols[k][1][2]) / 2 for k in tall]
+        letters = _letters_by_width(spans, len(tall), centres)
+        if letters is None or len(letters[spans.index(mark.letter)]) != 2:
+            return best
     own = letters[spans.index(mark.letter)]
     halfway = (mark.letter[0] + mark.letter[1]) / 2
     counted = tall[own[0] if len(own) == 1 or mark.cx < halfway else own[1]]  # on the half it stands over
@@ -588,15 +616,21 @@ def _vowel_beside(symbols, out: list[list], best: int | None, mark: Mark) -> int
     return j if shared > 0 else best
 
 
-def _letters_by_width(spans: list[tuple[int, int]], count: int) -> list[list[int]] | None:
+def _letters_by_width(
+    spans: list[tuple[int, int]], count: int, centres: list[float] | None = None
+) -> list[list[int]] | None:
     """For each letter blob, the indices of the ``count`` letters it holds, where one more letters
     than blobs were read: the one blob near twice the usual width holds two touching letters ("rv"
-    of "Márviter"), each other blob one. None where no one blob stands out so."""
+    of "Márviter"), each other blob one; of two such, the one over which two of the letters' box
+    ``centres`` lie, where given ("oé" of "[XWG] LioéhuIron" beside its W, seed 25268). None where no
+    one blob stands out so."""
     if count != len(spans) + 1 or len(spans) < 3:
         return None
     widths = [b - a for a, b in spans]
     usual = float(np.median(widths))
     wide = [k for k, w in enumerate(widths) if w >= 1.6 * usual]
+    if len(wide) > 1 and centres is not None:
+        wide = [k for k in wide if sum(spans[k][0] <= c <= spans[k][1] for c in centres) >= 2]
     if len(wide) != 1:
         return None
     out, at = [], 0
@@ -746,6 +780,7 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
     # neighbour ("Bralçt": the c's box covers the l's blob and the ç's)
     pairs, by_order = letter_pairs(symbols, found)
     own = {s: boxes[i] for s, i in pairs} if by_order else {}
+    slashed = slashed_os(prepared, found)
     for i, (text, box, _) in enumerate(symbols):
         if i in own:
             box = _box_of(own[i])
@@ -759,6 +794,14 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             out[i][0] = "ç"  # an e or o never hangs under the line, nor opens (Wçlf); a g's bowl is closed
         elif text == "g" and _straight_tail(found, box):
             out[i][0] = "q"
+        elif (
+            text == "g"
+            and _unhung_two_holes(found, box)
+            and not any(a < box[2] and box[0] < b for a, b, _, _ in slashed)
+        ):
+            # not where a slashed o lies under it: that one goes on the round letter beside it below
+            # ("Mørqua" read "Magarqua", seed 25294)
+            out[i][0] = "ø"
         elif text in ("a", "ä", "d") and _ringed(found, box):  # read as dots by the German model, as a d
             out[i][0] = "å"
         elif text in _ATTACHABLE:
@@ -778,7 +821,7 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         o_read_as_digit = out[best][0] in ("0", "6") and _x_height_blob(found, m.letter) if best is not None else False
         if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS or o_read_as_digit):
             out[best][0] = _compose(out[best][0], m.kind)
-    for x1, x2, capital, surely in slashed_os(prepared, found):
+    for x1, x2, capital, surely in slashed:
         under = [i for i, (_, b, _) in enumerate(symbols) if x1 <= (b[0] + b[2]) / 2 <= x2]
         round_under = [i for i in under if out[i][0] in _ROUND]
         if len(under) > 1 and len(round_under) == 1 and (x1, x2) not in spans:
@@ -791,6 +834,17 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             # a neighbour's box drifted over it ("y" after "ø"), or its own box drifted onto the next
             # letter's blob ("Wølf": the o's box spans the W and the ø, the l's the ø)
             under, read = [best], out[best][0]
+        if read not in _ROUND and under:
+            # the letter after it, glued to it, took its columns; its own box, read "g" (a letter no
+            # other round one is read as beside it), half off them ("Kanøter" read "Kangter", the ø and
+            # t one blob, seed 25460)
+            beside = [
+                j
+                for j in (under[0] - 1, under[-1] + 1)
+                if 0 <= j < len(out) and out[j][0] == "g" and min(symbols[j][1][2], x2) - max(symbols[j][1][0], x1) > 0
+            ]
+            if len(beside) == 1:
+                under, read = beside, "g"
         if read == "0" and any(out[j][0].isdigit() for j in (under[0] - 1, under[0] + 1) if 0 <= j < len(out)):
             continue  # a zero among digits, slashed or dotted as some fonts draw it
         if read == "e" and not surely:

@@ -63,9 +63,10 @@ def fix_tag(text: str) -> str:
     ``[HE!]Jayy`` -> ``[HEI]Jayy``: an I of an upper-case tag read as ``!`` or ``|``;
     ``(VENi) 라디꿀벌`` -> ``[VENi] 라디꿀벌``: a tag's brackets read as parentheses (small text);
     ``[HEI WRATH`` -> ``[HEI] WRATH``: an upper-case tag's closing bracket not read at all;
-    ``[BAA]J]írost`` -> ``[BAA]írost``: the closing bracket read twice, a bar between."""
-    # "[BAA]J]írostOka": the closing bracket read twice with a J between (seed 24906): one bracket
-    text = re.sub(r"^(\[[A-Za-z0-9]{2,5}\])[JIl|]\](?=.)", r"\1", text)
+    ``[BAA]J]írost`` -> ``[BAA]írost``: the closing bracket read twice, a bar between or none."""
+    # "[BAA]J]írostOka": the closing bracket read twice with a J between (seed 24906), or with none once
+    # the J was found made up ("[BAA]]írostOka"): one bracket
+    text = re.sub(r"^(\[[A-Za-z0-9]{2,5}\])[JIl|]?\](?=.)", r"\1", text)
     paren = re.match(r"\(([A-Za-z0-9]{2,5})[)\]](?=.)", text)
     if paren:
         text = f"[{paren.group(1)}]{text[paren.end() :]}"

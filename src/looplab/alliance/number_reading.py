@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import product
 
 import cv2
 import numpy as np
@@ -44,6 +45,12 @@ def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = F
     that, the line model's on the crop enlarged, unless the classifier half takes it for a picture or the
     line model's reading is a guess (a banner read "3" at 0 is read "3" at 93 when enlarged)."""
     labels, stats, tall = _glyphs(prepared)
+    if _off_the_line(stats, tall):
+        # a badge's rim right of the digits, lower than them, read as a one ("11" read "111", seed 25439)
+        tall = tall[:-1]
+        digits = line.text.strip()
+        if digits.isdigit() and len(digits) == len(tall) + 1 and digits.endswith("1"):
+            line = with_words(line, ((digits[:-1], line.confidence),))
     # a blob as wide as tall is two digits touching ("11" joined by its serifs): a digit is about
     # 0.6 of its height wide
     width, height = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
@@ -61,6 +68,10 @@ def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = F
     holes_agree = not (len(tall) == 1 and word.text.strip() in set("04689") and not _enclosing(labels == tall[0]))
     if drawn(word) and word.confidence >= sure and (not drawn(line) or line.confidence < 80) and holes_agree:
         return word
+    doubled = word.text.strip()
+    twice = len(tall) == 2 and doubled in {d * 2 for d in "0123456789"} and line.text.strip() != doubled
+    if twice and drawn(word) and word.confidence >= sure and _alike(labels == tall[0], labels == tall[1]):
+        return word  # one shape drawn twice is one digit twice: "11" read "19" (seed 25394)
     if line.text.strip() == "0" and drawn(word) and word.text.strip() != "0" and word.confidence >= 70:
         return word  # a rank is never 0: the line model's round "0" for a "9" or a "6"
     if not iconish and line.confidence >= 40 and (not drawn(line) or line.confidence < 80):
@@ -81,6 +92,18 @@ def digits_as_drawn(prepared: np.ndarray, line: ocr.OcrResult, iconish: bool = F
     return line
 
 
+def _off_the_line(stats: np.ndarray, tall: list[int]) -> bool:
+    """Whether the last of ``tall`` is a thin shape off the line of the glyphs before it (a third of
+    their width at most, its middle a third of their height from theirs): digits share one line."""
+    if len(tall) < 2:
+        return False
+    x, y, w, h = (int(v) for v in stats[tall[-1], :4])
+    rest = stats[tall[:-1]]
+    middle = float(np.median(rest[:, cv2.CC_STAT_TOP] + rest[:, cv2.CC_STAT_HEIGHT] / 2))
+    usual_h, usual_w = float(np.median(rest[:, cv2.CC_STAT_HEIGHT])), float(np.median(rest[:, cv2.CC_STAT_WIDTH]))
+    return w <= usual_w / 3 and abs(y + h / 2 - middle) >= usual_h / 3
+
+
 def _enclosing(mask: np.ndarray) -> bool:
     """Whether a glyph's ink encloses a hole a twentieth of its box or more (a 4's, a 0's; no 1's)."""
     ink = _inked(mask)
@@ -95,8 +118,13 @@ def _alike(a: np.ndarray, b: np.ndarray) -> bool:
     if abs(ha - hb) > 1 or abs(wa - wb) > 1:
         return False
     h, w = min(ha, hb), min(wa, wb)
-    first, second = crops[0][:h, :w], crops[1][:h, :w]
-    return (first & second).sum() >= 0.85 * (first | second).sum()
+    # boxes a pixel apart in size are laid on each other by either corner (a glyph's antialiased edge
+    # column may fall either side of the threshold)
+    for dy, dx, ey, ex in product({0, ha - h}, {0, wa - w}, {0, hb - h}, {0, wb - w}):
+        first, second = crops[0][dy : dy + h, dx : dx + w], crops[1][ey : ey + h, ex : ex + w]
+        if (first & second).sum() >= 0.85 * (first | second).sum():
+            return True
+    return False
 
 
 def _inked(mask: np.ndarray) -> np.ndarray:
@@ -132,7 +160,8 @@ def as_number(result: ocr.OcrResult) -> tuple[str, float, int] | None:
     return None
 
 
-_SUFFIXED = re.compile(r"(\d{2,})\s?([KkMmBb])")
+# an icon before it read as a word of its own stays out of the digits ("@ 686M" for "68.6M", seed 25104)
+_SUFFIXED = re.compile(r"(?:[^\d\s]+ )?(\d{2,})\s?([KkMmBb])")
 
 
 def with_decimal_point(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
@@ -150,6 +179,9 @@ def with_decimal_point(text: str, confidence: float, value: int, prepared: np.nd
     if right is None:
         right = _right_of_glued_point(prepared)
     digits, suffix = match.groups()
+    if right is None:
+        left = _left_of_point_before_glued_unit(prepared)
+        right = None if left is None else len(digits) - left + 1
     if right is None or not 1 <= right - 1 < len(digits):
         return text, confidence, value
     cut = len(digits) - (right - 1)
@@ -300,11 +332,19 @@ def without_made_up_digit(text: str, confidence: float, value: int, prepared: np
     widths = stats[glyphs, cv2.CC_STAT_WIDTH]
     if widths.max() > 1.4 * float(np.median(widths)):
         return text, confidence, value  # a glyph as wide as two: two characters touching
+    if len(glyphs) == 1 and widths[0] >= 0.9 * stats[glyphs[0], cv2.CC_STAT_HEIGHT]:
+        return text, confidence, value  # a lone glyph as wide as tall: two digits touching ("12", seed 25159)
     word = ocr.read_line(prepared, digits=True, single_word=True)
     again = parse_number(word.text)
     read, kept = text.replace(" ", ""), word.text.replace(" ", "")
     # the same characters less one: a point lost or a digit dropped too is another reading ("546.3K" as "563K")
     less_one = any(read[:k] + read[k + 1 :] == kept for k, ch in enumerate(read) if ch.isalnum())
+    if not less_one and kept.count(".") == 1 and "." not in read:
+        # the same characters less one and a point, where the crop draws that point ("4.1M" read "41IM",
+        # seed 25440: as many characters right of it as drawn)
+        bare = kept.replace(".", "")
+        pointed = any(read[:k] + read[k + 1 :] == bare for k, ch in enumerate(read) if ch.isalnum())
+        less_one = pointed and _right_of_point(prepared) == len(kept) - kept.index(".") - 1
     if again is None or word.confidence < 90 or not less_one:
         return text, confidence, value
     return word.text.strip(), word.confidence, again
@@ -317,13 +357,25 @@ def _right_of_point(prepared: np.ndarray, connectivity: int = 8) -> int | None:
     _, stats, glyphs = _glyphs(prepared, connectivity)
     if connectivity != 8 and len(glyphs) != len(_glyphs(prepared)[2]):
         return None
+    if len(glyphs) < 3:
+        return None
+    split = _split_at_point(stats, glyphs)
+    if split is None:
+        return None
+    left, right, _ = split
+    if not left or len(left) + len(right) != len(glyphs):
+        return None
+    return len(right)
+
+
+def _split_at_point(stats: np.ndarray, glyphs: list[int]) -> tuple[list, list, int] | None:
+    """The glyphs' boxes left and right of the one point-sized shape on their baseline, and the tallest
+    glyph's height; None where there is no such shape, or more than one."""
     shapes = [tuple(int(v) for v in s[:4]) for s in stats[1:]]
-    if not shapes:
+    if not shapes or not glyphs:
         return None
     tall = max(h for _, _, _, h in shapes)
     chars = [shapes[i - 1] for i in glyphs]
-    if len(chars) < 3:
-        return None
     baseline = float(np.median([y + h for _, y, _, h in chars]))
     points = [
         (x, y, w, h)
@@ -333,11 +385,24 @@ def _right_of_point(prepared: np.ndarray, connectivity: int = 8) -> int | None:
     if len(points) != 1:
         return None
     px, _, pw, _ = points[0]
-    left = [c for c in chars if c[0] + c[2] <= px]
-    right = [c for c in chars if c[0] >= px + pw]
-    if not left or len(left) + len(right) != len(chars):
+    return [c for c in chars if c[0] + c[2] <= px], [c for c in chars if c[0] >= px + pw], tall
+
+
+def _left_of_point_before_glued_unit(prepared: np.ndarray) -> int | None:
+    """How many digits lie left of the one point-sized shape on the baseline when the last digit and
+    the unit after it are one glyph ("1.4M" with "4M" joined: seed 25104), so what lies right of the
+    point counts for nothing; None unless each glyph left of it is one digit wide, and what lies right
+    of it one glyph at least a digit and a unit wide."""
+    _, stats, glyphs = _glyphs(prepared)
+    split = _split_at_point(stats, glyphs) if len(glyphs) >= 2 else None
+    if split is None:
         return None
-    return len(right)
+    left, right, tall = split
+    if not left or len(right) != 1 or len(left) + 1 != len(glyphs):
+        return None
+    if any(w > 0.8 * tall for _, _, w, _ in left) or right[0][2] < 1.3 * tall:
+        return None
+    return len(left)
 
 
 def _right_of_glued_point(prepared: np.ndarray) -> int | None:
@@ -358,11 +423,14 @@ def _right_of_glued_point(prepared: np.ndarray) -> int | None:
     return None
 
 
-def reading_rank(reading: tuple) -> tuple[bool, float]:
-    """Readings that parse as a number first, then by confidence; a number with letters glued to its
-    digits is none ("211.5M" behind a fist icon, read at the icon's height as "@ 2nsm": 2 "nsm")."""
+def reading_rank(reading: tuple) -> tuple[bool, bool, float]:
+    """Readings that parse as a number first, then those not cut short after a separator ("5.7M" read
+    "5." at another scale, seed 25104), then by confidence; a number with letters glued to its digits
+    is none ("211.5M" behind a fist icon, read at the icon's height as "@ 2nsm": 2 "nsm")."""
     number = as_number(reading[0])
-    return number is not None and not glued_word(number[0]), reading[0].confidence
+    if number is None or glued_word(number[0]):
+        return False, False, reading[0].confidence
+    return True, not number[0].rstrip().endswith((".", ",")), reading[0].confidence
 
 
 def glued_word(text: str) -> bool:

@@ -174,6 +174,17 @@ class AllianceReader:
                 # a name: the English model is unsure of most ("[HEI]DaffyDuckling" 27, a garbled
                 # reading at another scale 61); the names models tell a right reading better
                 best = max(wordy, key=lambda r: ocr.read_line(r[1], kind="names").confidence)
+        shrink = _digits_shrunk(best[0])
+        if shrink is not None:
+            # a number read at an icon's height, its digits half the size Tesseract reads best ("754,844"
+            # beside a target as tall as the region read "754,344" at 73, seed 25179): read larger, half
+            # way there on a log scale (all the way, other digits go wrong: "55,702,092" read "55,702,002")
+            _, _, best_crop, best_height = best
+            height = max(4, round(best_height * shrink**0.5))
+            again = ocr.prepare_crop(best_crop, text_height=height, core=core if best_crop is crop else None)
+            reading = ocr.read_line(again, symbols=True)
+            if as_number(reading) is not None and reading.confidence >= 85 > best[0].confidence:
+                best = (reading, again, best_crop, best_height)  # sure at its own height, else as read
         result, prepared = best[0], best[1]
         if p[NAME] >= 0.5 and result.confidence < self.retry_below:
             # a name in a script the Latin models cannot read ("로이시" read as "20JA|"), before its
@@ -307,6 +318,10 @@ class AllianceReader:
         apart = spelt(tuple(b for b in bars.sure + capitals if b[0] not in told) + bars.if_apart)
         result = without_faint_ends(without_solid_ends(spelt(bars.sure + capitals), prepared), prepared)
         name = trim_words(without_made_up_spaces(result, prepared))
+        if p[NAME] < 0.5 and _DECIMAL_AND_UNIT.fullmatch(name):
+            # a value with its point and unit, left once an icon's made-up letter was trimmed ("D 0.6M" for
+            # a pentagon and "0.6M", seed 25104): no member is called that
+            return TextItem(region, "number", name, result.confidence, parse_number(name))
         if not name or not any(unicodedata.category(ch).startswith("L") for ch in name):
             return None
         if sum(ch.isalnum() for ch in name) < 2:
@@ -374,6 +389,18 @@ def _digits_dropped(reading: ocr.OcrResult) -> bool:
     and "82 621 121": "621 121", seed 24426)."""
     number = as_number(reading)
     return number is None or sum(map(str.isdigit, number[0])) < sum(map(str.isdigit, reading.text))
+
+
+def _digits_shrunk(reading: ocr.OcrResult, sure: float = 85.0, small: float = 0.65) -> float | None:
+    """How much smaller than ``ocr.TARGET_HEIGHT`` the digits of a number read unsurely were drawn, when
+    under ``small`` of it; None else."""
+    if reading.confidence >= sure or as_number(reading) is None:
+        return None
+    heights = [box[3] - box[1] for text, box, _ in reading.symbols if text.isdigit()]
+    if len(heights) < 2:
+        return None
+    ratio = float(np.median(heights)) / ocr.TARGET_HEIGHT
+    return ratio if ratio < small else None
 
 
 def _point_kept(first: ocr.OcrResult, cut: ocr.OcrResult) -> bool:
@@ -475,6 +502,7 @@ def _split_pair(item: TextItem) -> list[TextItem]:
 
 _VALUE_AND_UNIT = re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d{4,})\s*[^\W\d_]+$")  # "7,216 points"
 _ONE_AND_UNIT = re.compile(r"[Il|][KMB]")
+_DECIMAL_AND_UNIT = re.compile(r"\d{1,3}[.,]\d{1,2} ?[KMB]")
 _LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
 _TWO_BARS = re.compile(r"[iIl|!]{2}")
 _NO_DIGIT_LOOKALIKE = r"[^\W\d_OoDQlIi|LSsBZzGgbqTt]"  # a letter no digit is read as

@@ -269,11 +269,17 @@ def _nameless_rows(groups: list[RowGroup], orphans: list[TextItem]) -> list[RowG
     return rows
 
 
-def _offsets(g: RowGroup, height: float, *, to_middle: bool = False) -> list[tuple[float, float]]:
-    """Where each number of ``g`` (its left edge, or with ``to_middle`` its middle) sits from the name's
-    left edge and middle, in ``height`` units."""
+def _offsets(
+    g: RowGroup, height: float, *, to_middle: bool = False, to_right: bool = False
+) -> list[tuple[float, float]]:
+    """Where each number of ``g`` (its left edge, or with ``to_middle`` its middle, with ``to_right`` its
+    right edge) sits from the name's left edge and middle, in ``height`` units."""
     b = g.name.box
-    return [(((n.box.cx if to_middle else n.box.x) - b.x) / height, (n.box.cy - b.cy) / height) for n in g.numbers]
+
+    def x(n: TextItem) -> float:
+        return n.box.cx if to_middle else n.box.x2 if to_right else n.box.x
+
+    return [((x(n) - b.x) / height, (n.box.cy - b.cy) / height) for n in g.numbers]
 
 
 def _without_stray_numbers(groups: list[RowGroup], *, sure: float = 75.0) -> list[RowGroup]:
@@ -321,23 +327,28 @@ def _without_odd_blocks(groups: list[RowGroup], *, dy: float = 0.8, dx: float = 
     if len(groups) < 4:
         return groups
     heights = sorted(g.name.box.h for g in groups)
-    offsets = [_offsets(g, heights[len(heights) // 2]) for g in groups]
+    height = heights[len(heights) // 2]
+    # numbers line up by their left edges; at the list's end by their right ones too, in a right-aligned
+    # column ("23K" under "531,296,100", seed 25133); not at its head, where a header's number at the
+    # screen's right edge ("Troop Power 34,695") would line up with such a column
+    lefts, rights = [_offsets(g, height) for g in groups], [_offsets(g, height, to_right=True) for g in groups]
 
-    def odd(i: int) -> bool:
-        for x, y in offsets[i]:
-            alike = sum(
-                any(abs(x - ox) <= dx and abs(y - oy) <= dy for ox, oy in other)
-                for j, other in enumerate(offsets)
-                if j != i
-            )
-            if alike >= max(2, (len(groups) - 1) // 3):
-                return False
+    def odd(i: int, last: bool = False) -> bool:
+        for offsets in (lefts, rights) if last else (lefts,):
+            for x, y in offsets[i]:
+                alike = sum(
+                    any(abs(x - ox) <= dx and abs(y - oy) <= dy for ox, oy in other)
+                    for j, other in enumerate(offsets)
+                    if j != i
+                )
+                if alike >= max(2, (len(groups) - 1) // 3):
+                    return False
         return True
 
     keep = list(range(len(groups)))
     while len(keep) > 3 and odd(keep[0]):
         keep.pop(0)
-    while len(keep) > 3 and odd(keep[-1]):
+    while len(keep) > 3 and odd(keep[-1], last=True):
         keep.pop()
     return [groups[i] for i in keep]
 

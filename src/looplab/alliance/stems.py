@@ -27,19 +27,17 @@ def edge_top(prepared: np.ndarray, box: tuple[int, int, int, int], mask: np.ndar
     """Sub-pixel top of a component: per column that reaches its top row, where the ink (dark on a
     light ground) crosses half coverage, interpolated between rows; the median over those columns."""
     x, y, w, h = box
-    tops = []
-    for col in range(w):
-        rows = np.nonzero(mask[:, col])[0]
-        if len(rows) == 0 or rows[0] > 1:
-            continue
-        first = y + int(rows[0])
-        if first == 0:
-            continue
-        above, at = 1.0 - prepared[first - 1, x + col] / 255.0, 1.0 - prepared[first, x + col] / 255.0
-        if at <= above:
-            continue
-        tops.append(first - (at - 0.5) / (at - above))
-    return float(np.median(tops)) if tops else None
+    first_rows = mask.argmax(axis=0)
+    cols = np.nonzero(mask.any(axis=0) & (first_rows <= 1))[0]
+    first = y + first_rows[cols]
+    cols, first = cols[first > 0], first[first > 0]
+    above = 1.0 - prepared[first - 1, x + cols] / 255.0
+    at = 1.0 - prepared[first, x + cols] / 255.0
+    rising = at > above
+    if not rising.any():
+        return None
+    tops = first[rising] - (at[rising] - 0.5) / (at[rising] - above[rising])
+    return float(np.median(tops))
 
 
 def letter_tops(prepared: np.ndarray, symbols, found=None, pairs=None) -> list[tuple[float, int] | None] | None:
@@ -400,16 +398,25 @@ def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]
         ]
         return float(np.median(measured)) if measured else None
 
+    # the other letters of one shape count too, as the case they were read in, but not one read in both
+    # cases on the line ("IXix" with its two x as tall): those two readings are no ruler for each other
+    read = {_bare(text) for text, _, _ in symbols}
+    one_shape = {ch for ch in ONE_SHAPE if ch.lower() not in read or ch.upper() not in read}
     changed = []
     for i in letters:
         if tops[i] is None:
             continue
         height = baseline - tops[i][0]
-        # the other letters of one shape count too, as the case they were read in
-        caps = level(CAPITALS | ASCENDERS | set("COSVWXZ"), i)
-        small = level(X_HEIGHT | set("cosvwxz"), i)
+        caps = level(CAPITALS - ONE_SHAPE | ASCENDERS | {ch for ch in one_shape if ch.isupper()}, i)
+        small = level(X_HEIGHT | {ch for ch in one_shape if ch.islower()}, i)
+        only_smaller = False
         if caps is None and small is None:
-            continue
+            # no ruler but bars: a capital I's or an l's top and a dotted i's stem top; a bar alone may
+            # be an i that lost its dot, as low as the letter: it only tells a letter lower than itself
+            caps, small = level(set("Il"), i), level({"i"}, i)
+            if caps is None:
+                continue
+            only_smaller = small is None
         if caps is not None and small is not None:
             if caps < 1.15 * small:
                 continue  # no two lines to tell apart: misread rulers
@@ -425,7 +432,7 @@ def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]
             if is_small:
                 changed.append((i, "o"))  # a zero stands as tall as a capital
             continue
-        if is_small is None or is_small == text.islower():
+        if is_small is None or is_small == text.islower() or only_smaller and not is_small:
             continue
         changed.append((i, text.lower() if is_small else text.upper()))
     return tuple(changed)
