@@ -24,7 +24,10 @@ _GLUED_WORD = re.compile(r"\d[^\W\d_]{2,}")  # letters glued to a digit ("4haak"
 _UNIT_AS_READ = re.compile(r"[Il|]?[KkMmBb]+")  # "882Mm": a unit letter read twice; "0.1IM": a bar made up
 
 
-def _glyphs(prepared: np.ndarray, connectivity: int = 8) -> tuple[np.ndarray, np.ndarray, list[int]]:
+Glyphs = tuple[np.ndarray, np.ndarray, list[int]]  # what ``_glyphs`` finds in a crop
+
+
+def _glyphs(prepared: np.ndarray, connectivity: int = 8) -> Glyphs:
     """A prepared crop's ink labels, its components' stats (row 0: the background) and, left to right,
     the components at least 0.6 as tall as the tallest: a number's characters (points, commas and specks
     are lower)."""
@@ -164,23 +167,28 @@ def as_number(result: ocr.OcrResult) -> tuple[str, float, int] | None:
 _SUFFIXED = re.compile(r"(?:[^\d\s]+ )?(\d{2,})\s?([KkMmBb])")
 
 
-def with_decimal_point(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
+def with_decimal_point(
+    text: str, confidence: float, value: int, prepared: np.ndarray, found: Glyphs | None = None
+) -> tuple[str, float, int]:
     """``19K`` -> ``1.9K`` when the crop shows a decimal point the reading dropped (Tesseract often loses
     a small dot between digits): a blob much smaller than the digits, on their baseline, between two
-    of them. The digits after it are the characters right of it less the suffix letter."""
+    of them. The digits after it are the characters right of it less the suffix letter. ``found``:
+    ``_glyphs(prepared)``, when the caller has it."""
     match = _SUFFIXED.fullmatch(text.strip())
     if match is None:
         return text, confidence, value
-    right = _right_of_point(prepared)
+    found = _glyphs(prepared) if found is None else found
+    right = _right_of_point(found)
     if right is None:
         # a point touching a digit's corner only diagonally ("216017.4K", seed 24395) is apart when
         # pixels join by their sides alone, if no digit breaks apart so
-        right = _right_of_point(prepared, connectivity=4)
+        by_sides = _glyphs(prepared, connectivity=4)
+        right = _right_of_point(by_sides) if len(by_sides[2]) == len(found[2]) else None
     if right is None:
-        right = _right_of_glued_point(prepared)
+        right = _right_of_glued_point(found)
     digits, suffix = match.groups()
     if right is None:
-        left = _left_of_point_before_glued_unit(prepared)
+        left = _left_of_point_before_glued_unit(found)
         right = None if left is None else len(digits) - left + 1
     if right is None or not 1 <= right - 1 < len(digits):
         return text, confidence, value
@@ -190,7 +198,7 @@ def with_decimal_point(text: str, confidence: float, value: int, prepared: np.nd
     return (fixed, confidence, parsed) if parsed is not None else (text, confidence, value)
 
 
-def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[str, int]:
+def with_digits_by_shape(text: str, value: int, prepared: np.ndarray, found: Glyphs | None = None) -> tuple[str, int]:
     """Digits Tesseract confused that their glyphs' shapes tell apart. A digit whose glyph encloses an
     8's two holes is an 8 ("81,869" read "81,369", a rank 8 read "3"). A 0, 6 or 9 read as another of
     the three ("59,405,839" read "50,405,839") is told by where its one hole lies: over 1,774 such digits
@@ -198,10 +206,11 @@ def with_digits_by_shape(text: str, value: int, prepared: np.ndarray) -> tuple[s
     0.64, a 6's starts below 0.36; a 6 with no hole and its lower left open is a 5, and so is a 9 with
     no hole and its upper right open. A one with a 7's bar is a 7 (see ``_seven_drawn``), one of two
     bars side by side two ones. The glyphs are paired with the text's letters and digits by order (see
-    ``_paired_glyphs``); a crop with an icon or a broken glyph is left as read."""
+    ``_paired_glyphs``); a crop with an icon or a broken glyph is left as read. ``found``:
+    ``_glyphs(prepared)``, when the caller has it."""
     if not any(ch.isdigit() and ch != "8" for ch in text):
         return text, value
-    labels, stats, glyphs = _glyphs(prepared)
+    labels, stats, glyphs = _glyphs(prepared) if found is None else found
     chars = list(text)
     for k, i in _paired_glyphs(text, stats, glyphs):
         if not chars[k].isdigit() or chars[k] == "8":
@@ -316,17 +325,20 @@ def _two_bowls(holes: np.ndarray, height: int) -> bool:
 def drawn_number(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
     """A number's reading checked against its crop: a digit made up, a decimal point dropped, an 8 read
     as another digit, a 0, 6 or 9 read as another of them, a 7 read as a one."""
-    text, confidence, value = without_made_up_digit(text, confidence, value, prepared)
-    text, confidence, value = with_decimal_point(text, confidence, value, prepared)
-    text, value = with_digits_by_shape(text, value, prepared)
+    found = _glyphs(prepared)  # one crop throughout: its glyphs found once
+    text, confidence, value = without_made_up_digit(text, confidence, value, prepared, found)
+    text, confidence, value = with_decimal_point(text, confidence, value, prepared, found)
+    text, value = with_digits_by_shape(text, value, prepared, found)
     return text, confidence, value
 
 
-def without_made_up_digit(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
+def without_made_up_digit(
+    text: str, confidence: float, value: int, prepared: np.ndarray, found: Glyphs
+) -> tuple[str, float, int]:
     """A number read with one character more than its crop draws, each glyph one character wide (the
     gap of "7 761" read as a one, "71761"): the word model's reading where it is the same characters
-    less one, as many as drawn."""
-    _, stats, glyphs = _glyphs(prepared)
+    less one, as many as drawn. ``found``: ``_glyphs(prepared)``."""
+    _, stats, glyphs = found
     if not glyphs or sum(ch.isalnum() for ch in text) != len(glyphs) + 1:
         return text, confidence, value
     widths = stats[glyphs, cv2.CC_STAT_WIDTH]
@@ -344,19 +356,17 @@ def without_made_up_digit(text: str, confidence: float, value: int, prepared: np
         # seed 25440: as many characters right of it as drawn)
         bare = kept.replace(".", "")
         pointed = any(read[:k] + read[k + 1 :] == bare for k, ch in enumerate(read) if ch.isalnum())
-        less_one = pointed and _right_of_point(prepared) == len(kept) - kept.index(".") - 1
+        less_one = pointed and _right_of_point(found) == len(kept) - kept.index(".") - 1
     if again is None or word.confidence < 90 or not less_one:
         return text, confidence, value
     return word.text.strip(), word.confidence, again
 
 
-def _right_of_point(prepared: np.ndarray, connectivity: int = 8) -> int | None:
+def _right_of_point(found: Glyphs) -> int | None:
     """How many character-sized shapes lie right of the one point-sized shape on the baseline of a
-    prepared crop (dark on white), or None when there is no such point, or more than one. With pixels
-    joined by their sides alone (``connectivity=4``), None also where that breaks a character apart."""
-    _, stats, glyphs = _glyphs(prepared, connectivity)
-    if connectivity != 8 and len(glyphs) != len(_glyphs(prepared)[2]):
-        return None
+    prepared crop (dark on white; ``found``: its ``_glyphs``), or None when there is no such point, or
+    more than one."""
+    _, stats, glyphs = found
     if len(glyphs) < 3:
         return None
     split = _split_at_point(stats, glyphs)
@@ -388,12 +398,12 @@ def _split_at_point(stats: np.ndarray, glyphs: list[int]) -> tuple[list, list, i
     return [c for c in chars if c[0] + c[2] <= px], [c for c in chars if c[0] >= px + pw], tall
 
 
-def _left_of_point_before_glued_unit(prepared: np.ndarray) -> int | None:
+def _left_of_point_before_glued_unit(found: Glyphs) -> int | None:
     """How many digits lie left of the one point-sized shape on the baseline when the last digit and
     the unit after it are one glyph ("1.4M" with "4M" joined: seed 25104), so what lies right of the
     point counts for nothing; None unless each glyph left of it is one digit wide, and what lies right
     of it one glyph at least a digit and a unit wide."""
-    _, stats, glyphs = _glyphs(prepared)
+    _, stats, glyphs = found
     split = _split_at_point(stats, glyphs) if len(glyphs) >= 2 else None
     if split is None:
         return None
@@ -405,12 +415,12 @@ def _left_of_point_before_glued_unit(prepared: np.ndarray) -> int | None:
     return len(left)
 
 
-def _right_of_glued_point(prepared: np.ndarray) -> int | None:
+def _right_of_glued_point(found: Glyphs) -> int | None:
     """How many character-sized shapes lie right of a point glued to the left of a digit ("2.4M", its
     point joined to the 4's bar: seed 25030), or None: a digit's glyph (not the last, the unit's) about
     as wide as tall whose first columns hold ink only in its lowest 35 %, over 0.12 to 0.45 of its
     height; a digit's own ink reaches higher at its left (a 2's foot sticks out less than that)."""
-    labels, stats, glyphs = _glyphs(prepared)
+    labels, stats, glyphs = found
     for n, i in enumerate(glyphs[:-1]):
         x, y, w, h = (int(v) for v in stats[i, :4])
         if w < 0.9 * h:

@@ -402,13 +402,14 @@ def case_by_height(prepared: np.ndarray, symbols) -> tuple[tuple[int, str], ...]
     # cases on the line ("IXix" with its two x as tall): those two readings are no ruler for each other
     read = {_bare(text) for text, _, _ in symbols}
     one_shape = {ch for ch in ONE_SHAPE if ch.lower() not in read or ch.upper() not in read}
+    capital_kind = CAPITALS - ONE_SHAPE | ASCENDERS | {ch for ch in one_shape if ch.isupper()}
+    small_kind = X_HEIGHT | {ch for ch in one_shape if ch.islower()}
     changed = []
     for i in letters:
         if tops[i] is None:
             continue
         height = baseline - tops[i][0]
-        caps = level(CAPITALS - ONE_SHAPE | ASCENDERS | {ch for ch in one_shape if ch.isupper()}, i)
-        small = level(X_HEIGHT | {ch for ch in one_shape if ch.islower()}, i)
+        caps, small = level(capital_kind, i), level(small_kind, i)
         only_smaller = False
         if caps is None and small is None:
             # no ruler but bars: a capital I's or an l's top and a dotted i's stem top; a bar alone may
