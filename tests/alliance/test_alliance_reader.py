@@ -1,4 +1,5 @@
 import csv
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -38,6 +39,46 @@ def test_numbers_are_exact_on_a_clean_screen():
     read_numbers = [r.values for r in reading.rows]
     hits = sum(t.numbers in read_numbers for t in screen.full_rows)
     assert hits >= 0.8 * len(screen.full_rows)
+
+
+def _in_fresh_thread(read):
+    # Tesseract's APIs are kept per thread: a new thread starts from freshly loaded models
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(read).result()
+
+
+def test_a_screen_reads_the_same_after_other_screens():
+    # a German+English model tried first the language that won the last word: seed 25212's "álan" read
+    # "áian" in a fresh process and "álan" after seeds 25213-25217
+    screens = [make_screenshot(seed).image for seed in range(25212, 25218)]
+
+    def rows(image):
+        return [(r.name, r.values) for r in read_screenshot(image).rows]
+
+    alone = _in_fresh_thread(lambda: rows(screens[0]))
+    after_others = _in_fresh_thread(lambda: [rows(image) for image in screens[:0:-1]] and rows(screens[0]))
+    assert after_others == alone
+
+
+def test_two_readings_of_a_line_are_merged_word_by_word():
+    from looplab.alliance.ocr import OcrResult, _surer_by_word
+
+    def reading(words, boxes):
+        paired = enumerate(zip(words, boxes, strict=True))
+        symbols = tuple((ch, box, i) for i, ((word, _), box) in paired for ch in word)
+        sureness = tuple(float(c) for word, c in words for _ in word)
+        mean = sum(c for _, c in words) / len(words)
+        return OcrResult(" ".join(w for w, _ in words), mean, tuple(words), tuple(boxes), symbols, sureness)
+
+    german = reading([("[VENi]", 90.0), ("®", 40.0)], [(0, 0, 60, 20), (70, 0, 80, 20)])
+    english = reading([("(VENi)", 60.0), ("4", 70.0)], [(1, 0, 61, 20), (68, 0, 79, 20)])
+    merged = _surer_by_word(german, english)
+    assert (merged.text, merged.confidence) == ("[VENi] 4", 80.0)
+    assert [(s[0], s[2]) for s in merged.symbols] == [(ch, 0) for ch in "[VENi]"] + [("4", 1)]
+    assert merged.symbol_confidences == (90.0,) * 6 + (70.0,)
+    # words found apart differently: no merging (the surer line is kept)
+    assert _surer_by_word(german, reading([("[VENi]®", 70.0)], [(0, 0, 80, 20)])) is None
+    assert _surer_by_word(german, reading([("[VENi]", 70.0), ("4", 70.0)], [(0, 0, 60, 20), (90, 0, 99, 20)])) is None
 
 
 def test_day_of_overlapping_screens_is_deduplicated():

