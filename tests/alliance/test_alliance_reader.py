@@ -81,6 +81,28 @@ def test_two_readings_of_a_line_are_merged_word_by_word():
     assert _surer_by_word(german, reading([("[VENi]", 70.0), ("4", 70.0)], [(0, 0, 60, 20), (90, 0, 99, 20)])) is None
 
 
+def test_a_point_tesseract_made_up_between_letters_is_dropped():
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.words import without_made_up_points
+
+    def reading(symbols):
+        text = "".join(t for t, _ in symbols)
+        boxes = tuple((k * 20, y1, k * 20 + 18, y2) for k, (_, (y1, y2)) in enumerate(symbols))
+        return OcrResult(
+            text,
+            87.0,
+            ((text, 87.0),),
+            ((0, 0, 20 * len(symbols), 60),),
+            tuple((t, box, 0) for (t, _), box in zip(symbols, boxes, strict=True)),
+        )
+
+    # seed 25707: "Lady" read "l.ady", the point's box spanning the l and the a, taller than a letter
+    made_up = reading([("o", (31, 52)), ("l", (22, 52)), (".", (21, 61)), ("a", (31, 52)), ("d", (21, 52))])
+    assert without_made_up_points(made_up).text == "olad"
+    drawn = reading([("o", (31, 52)), ("l", (22, 52)), (".", (46, 52)), ("a", (31, 52)), ("d", (21, 52))])
+    assert without_made_up_points(drawn).text == "ol.ad"  # a speck on the baseline is a point drawn
+
+
 def test_day_of_overlapping_screens_is_deduplicated():
     screens, truth = make_day(3, n_screens=2, rows_per_screen=8)
     merged = merge_screenshots([read_screenshot(s.image) for s in screens])
@@ -193,7 +215,8 @@ def test_decimal_point_is_found_in_the_pixels():
 
 def test_a_decimal_point_glued_to_the_digit_after_it_is_found():
     # seed 25030: "2.4M" read "24M", its point joined to the 4's bar (one glyph as wide as tall, its first
-    # columns inked only in its bottom third); seed 24395: "216017.4K", the point touching only diagonally
+    # columns inked only in its bottom third; seed 25522, three quarters as wide); seed 24395: "216017.4K",
+    # the point touching only diagonally
     from looplab.alliance.number_reading import with_decimal_point
 
     prepared = np.full((60, 130), 255, np.uint8)
@@ -205,6 +228,11 @@ def test_a_decimal_point_glued_to_the_digit_after_it_is_found():
     prepared[29:36, 32:39] = 255
     prepared[10:36, 32:38] = 0  # a wide digit, inked high at its left: no point
     assert with_decimal_point("24M", 90.0, 24_000_000, prepared)[::2] == ("24M", 24_000_000)
+    prepared[10:36, 32:38] = 255
+    prepared[10:36, 38:56] = 255
+    prepared[29:36, 32:38] = 0  # seed 25522: "7.2K" read "72K", the point glued to the foot of a 2 ...
+    prepared[10:36, 37:52] = 0  # ... a glyph 0.77 as wide as tall
+    assert with_decimal_point("24M", 90.0, 24_000_000, prepared)[::2] == ("2.4M", 2_400_000)
     prepared = np.full((60, 130), 255, np.uint8)
     prepared[10:36, 10:27] = 0
     prepared[29:34, 31:36] = 0  # a point whose corner touches the 4's only diagonally
@@ -449,6 +477,26 @@ def test_rows_mended_on_fault_finding_screens_24300_to_25099(seed, name, values)
     ],
 )
 def test_rows_mended_on_fault_finding_screens_25100_to_25499(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (25522, "[NBH] Braro", [26551, 77200]),  # "77.2K" read "772K": the point glued to the 2's foot
+        (25522, "Letfino330", [35368494, 4200]),  # "4.2K" read "42K", the same
+        (25525, "Teran_Rose", [4141]),  # a serif underscore below the letters' foot, cut off the crop
+        (25525, "Storm_Midow650", [7603531]),
+        (25605, "KingStorm", [60100, 6952]),  # "Oo" at 72 off a badge took the row's numbers
+        (25696, "Gonmoran", [459948500]),  # "11" read off a badge with ears 43x57 px
+        (25805, "[WZK] Letter_Shadow", [49506801, 800000]),  # "0.8M" read "0.8“" at 65, as digits "0."
+        (25778, "Oan590", [6, 100000, 9000000]),  # "9M" read "M" by the line model
+        (25719, "[EWS]Kaix", [82426302, 51879]),  # "ーマ" read off a badge's ears opened the name
+        (25707, "LetkaoLady926", [85100, 87214]),  # "L" read "l." with a point's box over two letters
+    ],
+)
+def test_rows_mended_on_fault_finding_screens_25500_to_25899(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
 

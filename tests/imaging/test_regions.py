@@ -117,3 +117,26 @@ def test_words_joined_by_an_underscore_are_one_region():
     image, [(x1, y1, x2, y2)] = _drawn_lines([("Akzu_Quefinvi227", 100, 40)])
     regions = [r for r in find_text_regions(image) if r.y <= y2 and r.y2 >= y1]
     assert len(regions) == 1 and regions[0].x <= x1 + 3 and regions[0].x2 >= x2 - 3, regions
+
+
+def test_an_underscore_hanging_under_its_words_is_in_their_region():
+    # seed 25525: a serif font's underscore lies below the letters' foot; left out of the region, the
+    # crop read cut it off and "Teran_Rose" was read "Teran Rose"
+    serif = FONT.replace("DejaVuSans.ttf", "DejaVuSerif.ttf")
+    for size in (16, 22, 30):
+        image = Image.new("L", (700, 300), 235)
+        draw = ImageDraw.Draw(image)
+        font = ImageFont.truetype(serif, size)
+        draw.text((100, 100), "Teran_Rose", font=font, fill=30)
+        x1, y1, x2, y2 = draw.textbbox((100, 100), "Teran_Rose", font=font)
+        [region] = [r for r in find_text_regions(np.asarray(image)) if r.y <= y2 and r.y2 >= y1]
+        assert region.x <= x1 + 3 and region.x2 >= x2 - 3 and region.y2 >= y2, (size, region, y2)
+    # ... but not over a dash of a broken rule under the row, which has others beside it (seed 25967)
+    image = Image.new("L", (700, 300), 235)
+    draw = ImageDraw.Draw(image)
+    draw.text((100, 100), "163.370", font=_font(20), fill=30)
+    x1, y1, x2, y2 = draw.textbbox((100, 100), "163.370", font=_font(20))
+    for x in range(20, 680, 30):
+        draw.rectangle((x, y2 + 3, x + 14, y2 + 4), fill=30)
+    [region] = [r for r in find_text_regions(np.asarray(image)) if r.y <= y2 and r.y2 >= y1]
+    assert region.y2 <= y2 + 1, (region, y2)

@@ -754,12 +754,16 @@ def lone_dot_umlauts(symbols, prepared: np.ndarray) -> list[tuple[str, int]] | N
     _, boxes, tall, _, _ = found
     spans = sorted((int(b[0]), int(b[0] + b[2])) for b in boxes[tall])
     out = [[text, word] for text, _, word in symbols]
+    found_marks = accent_marks(prepared, dots=True)
+    over = [_symbol_for(symbols, spans, m) for m in found_marks]
     changed = False
-    for m in accent_marks(prepared, dots=True):
-        best = _symbol_for(symbols, spans, m)
-        # one dot of two is not centred ("Günvibra" at 13 px, its left dot lost: a fifth of the u off)
+    for m, best in zip(found_marks, over, strict=True):
+        # one dot of two is not centred ("Günvibra" at 13 px, its left dot lost: a fifth of the u off);
+        # two dots over one symbol, each centred on its half of a serif ü broken in two, are its umlaut
+        # ("üron_Rose", seed 20048)
         centred = abs(m.cx - sum(m.letter) / 2) < 0.15 * (m.letter[1] - m.letter[0])
-        if m.kind == DOT and centred and best is not None and out[best][0] in "äöüÄÖÜ":
+        lone = over.count(best) == 1
+        if m.kind == DOT and centred and lone and best is not None and out[best][0] in "äöüÄÖÜ":
             mask = prepared[m.y1 : m.y2, m.x1 : m.x2] < 128
             out[best][0] = _compose(out[best][0], _slant(mask))
             changed = True

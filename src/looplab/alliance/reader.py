@@ -43,6 +43,7 @@ from looplab.alliance.words import (
     without_doubled_bracket,
     without_faint_ends,
     without_made_up_bars,
+    without_made_up_points,
     without_made_up_spaces,
     without_solid_ends,
 )
@@ -116,8 +117,12 @@ class AllianceReader:
             if p[OTHER] >= self.other_threshold and region.w < 2 * region.h:
                 continue  # an icon, badge or avatar; wide regions may be text glued to one
             item = self._read_one(gray, region, p)
-            if item is not None and item.kind == "number" and len(str(item.value)) == 2 and p[OTHER] >= 0.99:
-                continue  # "4 4" read off a badge's two ears, cut by the list's end, the classifier sure (seed 25063)
+            # "4 4" read off a badge's two ears, cut by the list's end, the classifier sure (seed 25063);
+            # "11" off a badge with ears 43x57 px (seed 25696): two digits side by side are wider than 0.8
+            # of their height in every font
+            badge_digits = p[OTHER] >= 0.99 or (p[OTHER] >= 0.9 and region.w < 0.8 * region.h)
+            if item is not None and item.kind == "number" and len(str(item.value)) == 2 and badge_digits:
+                continue
             if item is not None:
                 item = replace(item, pictured=float(p[OTHER]))
                 for part in _split_leading_rank(item):
@@ -161,7 +166,10 @@ class AllianceReader:
                 best = readings[-1]
         if found is not None and best is readings[0] and _point_kept(readings[0][0], readings[-1][0]):
             best = readings[-1]  # "1.2M" read "® 12m" with the icon, its point lost (seed 24166)
-        if best[0].confidence < self.retry_below and (as_number(best[0]) is None or best[0].confidence < 50):
+        unsure = best[0].confidence < self.retry_below and (as_number(best[0]) is None or best[0].confidence < 50)
+        # digits and a unit read as a symbol ("0.8M" read "0.8“" at 65, its 8 and M one blob; seed 25805)
+        unit_lost = p[NUMBER] >= 0.5 and _UNIT_AS_SYMBOL.fullmatch(best[0].text) is not None
+        if unsure or unit_lost:
             # the height estimate may be off (a speck beside "4M" made its region twice its height, read
             # "4aM" at 32): try two other scales
             _, _, best_crop, best_height = best
@@ -261,6 +269,13 @@ class AllianceReader:
             # "Join 18/30", "0/10": a count out of a limit, no member's value; read as digits alone its
             # slash becomes a 7 ("18730")
             return TextItem(region, "label", result.text, result.confidence)
+        if lone_letter and not symbols_only and result.text.strip() in ("K", "M", "B"):
+            # a unit whose digit the line model dropped ("9M" read "M" at 33, seed 25778): the digits model
+            # reads the two
+            digits = ocr.read_line(prepared, digits=True, single_word=True)
+            value = parse_number(digits.text)
+            if value is not None and has_digits(digits.text) and digits.confidence >= 90:
+                return TextItem(region, "number", *drawn_number(digits.text, digits.confidence, value, prepared))
         if lone_letter and not symbols_only:
             # read as digits the way a lone rank is ("11" read "n", as digits "1.1" with a made-up point)
             drawn = digits_as_drawn(prepared, result, iconish=p[OTHER] >= 0.2)
@@ -289,7 +304,7 @@ class AllianceReader:
                 return TextItem(region, "number", result.text, 0.0, None)
         if prepared is best[1] and _marks_lost_smaller(readings[0], best):
             result, prepared = readings[0][0], readings[0][1]
-        result = without_doubled_bracket(respell(prepared, result), prepared)
+        result = without_made_up_points(without_doubled_bracket(respell(prepared, result), prepared))
         result = without_made_up_bars(with_closing_bracket(result, prepared), prepared)
         if p[NUMBER] >= 0.5 and _ONE_AND_UNIT.fullmatch(result.text):
             # "1M" read "M" by the line model, "IM" by the names model: a one and its unit, no name
@@ -333,6 +348,13 @@ class AllianceReader:
         tall_shape = region.w < region.h and result.confidence < 70
         square_shape = region.w < 1.2 * region.h and result.confidence < 85 and p[OTHER] > p[NUMBER]
         guessed = len(name) < 3 and p[OTHER] > p[NAME] and (tall_shape or square_shape)
+        # ... of any shape, where the classifier takes it for a picture: "Oo" at 72 off a badge and an
+        # avatar's rim (0.79 a picture, 0.09 a name) took the row's numbers from the name above (seed
+        # 25605); "ーマ" read surely by the Japanese model off a badge's ears (0.95, seed 25719). A name in a
+        # script the classifier never saw, read unsurely, is kept ("루 나" on a real screen)
+        unsure_latin = p[OTHER] >= 0.7 and result.confidence < 80 and name.isascii()
+        pictured = p[NAME] < 0.2 and (p[OTHER] >= 0.9 or unsure_latin)
+        guessed |= len(name) < 3 and pictured
         # three characters off a shape taller than wide (a rank's badge with ears read "l_e" at 72, seed 24656)
         guessed |= len(name) == 3 and p[OTHER] > p[NAME] and region.w < region.h
         # a word of three letters or more where the classifier sees no picture at all: a name it took for
@@ -502,6 +524,7 @@ def _split_pair(item: TextItem) -> list[TextItem]:
 
 _VALUE_AND_UNIT = re.compile(r"(?:\d{1,3}(?:[,.]\d{3})+|\d{4,})\s*[^\W\d_]+$")  # "7,216 points"
 _ONE_AND_UNIT = re.compile(r"[Il|][KMB]")
+_UNIT_AS_SYMBOL = re.compile(r"\d[\d.,]*[^\w\s]+")  # "0.8“": digits, then symbols only
 _DECIMAL_AND_UNIT = re.compile(r"\d{1,3}[.,]\d{1,2} ?[KMB]")
 _LONE_RANK = re.compile(r"\d{1,2}")  # a rank alone: in a region made wider by a badge's edge
 _TWO_BARS = re.compile(r"[iIl|!]{2}")

@@ -160,6 +160,25 @@ def joined_words(result: ocr.OcrResult, w: int) -> ocr.OcrResult:
     )
 
 
+def without_made_up_points(result: ocr.OcrResult) -> ocr.OcrResult:
+    """``Letkaol.ady926`` -> ``Letkaolady926``: a point or comma between two letters whose box is as
+    tall as half the line's tallest letter or more, one Tesseract made up over a letter's join (its box
+    spanned the l and the a of "Lady", seed 25707); a point drawn is a speck on the baseline."""
+    texts = [text for text, _, _ in result.symbols]
+    if not re.search(r"[^\W\d_][.,][^\W\d_]", "".join(texts)):
+        return result
+    tallest = max(y2 - y1 for text, (_, y1, _, y2), _ in result.symbols if text.isalpha())
+    kept, dropped = [], False
+    for k, (text, (_, y1, _, y2), word) in enumerate(result.symbols):
+        between = 0 < k < len(texts) - 1 and texts[k - 1].isalpha() and texts[k + 1].isalpha()
+        if text in ".," and between and y2 - y1 >= 0.5 * tallest:
+            kept.append(("", word))
+            dropped = True
+        else:
+            kept.append((text, word))
+    return with_symbols(result, kept) if dropped else result
+
+
 def without_made_up_bars(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
     """``MianlIxix85`` -> ``MianIxix85``: an l Tesseract made up beside an I or L (a serif stem read
     twice), or a b or d between a letter and a digit ("Stormb512"), its box over the gap between two
