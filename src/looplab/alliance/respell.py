@@ -14,7 +14,8 @@ from looplab.alliance.words import replaced_once, tags_whole, with_symbols
 def respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> ocr.OcrResult:
     """A name with accents put back: a name with accent marks (see ``marks``) is read again with the
     marks wiped and each mark put on its letter; one read with little confidence is read again with
-    the models that spell more accents (``ocr.LANGUAGES["names"]`` and English), then with the Japanese model."""
+    the names models, which spell more accents (German and English, see ``ocr.read_line``), then with the
+    Japanese model."""
     found = marks.accent_marks(prepared)
     if not found and first.confidence >= sure:
         first = _with_umlaut_for_ii(first, prepared)
