@@ -103,6 +103,34 @@ def test_a_point_tesseract_made_up_between_letters_is_dropped():
     assert without_made_up_points(drawn).text == "ol.ad"  # a speck on the baseline is a point drawn
 
 
+def test_a_badge_with_ears_is_no_rank_and_no_digit_has_ears():
+    # seeds 25923, 25957, 25688: the generator's badge (two ears on a round head) read "6" at 94 or "18"
+    from PIL import Image, ImageDraw, ImageFont
+
+    from looplab.alliance import ocr
+    from looplab.alliance.number_reading import eared
+    from tests.alliance.synth import font_paths
+
+    for size in (40, 56, 90):
+        # the generator's badge as a prepared crop shows it: a dark head and ears, a light pentagon
+        image = Image.new("L", (size + 20, size + 20), 255)
+        draw = ImageDraw.Draw(image)
+        half = 10 + 0.5 * size
+        for ear in (0.3, 0.7):
+            tip = 10 + ear * size
+            draw.polygon([(tip, 10), (tip + 0.15 * size, half), (tip - 0.15 * size, half)], fill=0)
+        draw.ellipse((10 + 0.15 * size, 10 + 0.3 * size, 10 + 0.85 * size, 10 + size), fill=0)
+        draw.regular_polygon((10 + size / 2, 10 + 0.65 * size, 0.18 * size), 5, fill=255)
+        assert eared(ocr.prepare_crop(np.asarray(image), text_height=round(0.75 * size))), size
+    for path in font_paths():
+        for size in (18, 28, 40):
+            font = ImageFont.truetype(path, size)
+            for text in ["1", "4", "6", "7", "8", "11", "18", "44"]:
+                image = Image.new("L", (40 + 3 * size, 2 * size), 255)
+                ImageDraw.Draw(image).text((10, 5), text, font=font, fill=0)
+                assert not eared(ocr.prepare_crop(np.asarray(image), text_height=size)), (path, size, text)
+
+
 def test_day_of_overlapping_screens_is_deduplicated():
     screens, truth = make_day(3, n_screens=2, rows_per_screen=8)
     merged = merge_screenshots([read_screenshot(s.image) for s in screens])
@@ -494,6 +522,8 @@ def test_rows_mended_on_fault_finding_screens_25100_to_25499(seed, name, values)
         (25778, "Oan590", [6, 100000, 9000000]),  # "9M" read "M" by the line model
         (25719, "[EWS]Kaix", [82426302, 51879]),  # "ーマ" read off a badge's ears opened the name
         (25707, "LetkaoLady926", [85100, 87214]),  # "L" read "l." with a point's box over two letters
+        (25688, "Nemorli535", [23467700, 500000]),  # a badge with ears read "18" at 74 ...
+        (25688, "Féost", [53300, 845800000]),  # ... and "6" at 94
     ],
 )
 def test_rows_mended_on_fault_finding_screens_25500_to_25899(seed, name, values):

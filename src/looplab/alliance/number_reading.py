@@ -138,6 +138,27 @@ def _inked(mask: np.ndarray) -> np.ndarray:
     return mask[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
 
 
+def eared(prepared: np.ndarray) -> bool:
+    """Whether a crop read as a rank is one shape with two ears: its top fifth's rows cut in two runs
+    of ink, three in four of its rows at 30-45 % of its height one run across 0.6 of its width or more
+    (a badge's head).
+    No digit is drawn so: two ones joined by their serifs, or a 4 open at its top, stand apart lower
+    down too."""
+    labels, _, tall = _glyphs(prepared)
+    if len(tall) != 1:
+        return False
+    ink = _inked(labels == tall[0]).astype(np.int8)
+    h, w = ink.shape
+    if h < 10:
+        return False
+    runs = [np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == 1) for row in ink]
+    ends = [np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == -1) for row in ink]
+    top = [len(r) for r in runs[: max(1, h // 5)]]
+    body = range(int(0.3 * h), int(0.45 * h) + 1)
+    solid = [len(runs[y]) == 1 and ends[y][0] - runs[y][0] >= 0.6 * w for y in body]
+    return float(np.median(top)) >= 2 and sum(solid) >= 0.75 * len(solid)
+
+
 def _two_bars(glyph: np.ndarray) -> bool:
     """Whether a glyph's ink (a crop's mask of it) stands as two upright bars side by side, each
     column run at least 0.7 of the glyph's height: two ones whose serifs touch."""

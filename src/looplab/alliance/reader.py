@@ -22,6 +22,7 @@ from looplab.alliance.number_reading import (
     digits_after_letters,
     digits_as_drawn,
     drawn_number,
+    eared,
     glued_word,
     icon_glued_number,
     reading_rank,
@@ -135,6 +136,8 @@ class AllianceReader:
         text_height = max(region.char_h, region.h // 3) or region.h
         core = (region.y - padded.y, region.y2 - padded.y)
         prepared = ocr.prepare_crop(crop, text_height=text_height, core=core)
+        if region.w <= 1.5 * region.h and p[NAME] < 0.5 and eared(prepared):
+            return None  # a badge with ears, read as a rank "6" at 94 or "18" (seeds 25923, 25688)
         readings = [(ocr.read_line(prepared, symbols=True), prepared, crop, text_height)]
         found = without_edge_icons(crop, prepared, readings[0][0], core)
         if found is not None:
