@@ -141,9 +141,8 @@ def _inked(mask: np.ndarray) -> np.ndarray:
 def eared(prepared: np.ndarray) -> bool:
     """Whether a crop read as a rank is one shape with two ears: its top fifth's rows cut in two runs
     of ink, three in four of its rows at 30-45 % of its height one run across 0.6 of its width or more
-    (a badge's head).
-    No digit is drawn so: two ones joined by their serifs, or a 4 open at its top, stand apart lower
-    down too."""
+    (a badge's head). No digit is drawn so: two ones joined by their serifs, or a 4 open at its top,
+    stand apart lower down too."""
     labels, _, tall = _glyphs(prepared)
     if len(tall) != 1:
         return False
