@@ -150,8 +150,9 @@ def eared(prepared: np.ndarray) -> bool:
     h, w = ink.shape
     if h < 10:
         return False
-    runs = [np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == 1) for row in ink]
-    ends = [np.flatnonzero(np.diff(np.concatenate([[0], row, [0]])) == -1) for row in ink]
+    edges = [np.diff(np.concatenate([[0], row, [0]])) for row in ink]
+    runs = [np.flatnonzero(e == 1) for e in edges]
+    ends = [np.flatnonzero(e == -1) for e in edges]
     top = [len(r) for r in runs[: max(1, h // 5)]]
     body = range(int(0.3 * h), int(0.45 * h) + 1)
     solid = [len(runs[y]) == 1 and ends[y][0] - runs[y][0] >= 0.6 * w for y in body]

@@ -384,9 +384,9 @@ def _with_underscore_below(region: Box, specks: np.ndarray) -> Box:
     if not ch or not len(specks) or region.w < 1.8 * ch:
         return region
     x, y, w, h = specks[:, 0], specks[:, 1], specks[:, 2], specks[:, 3]
+    flat = (h <= 0.3 * ch) & (w >= 2 * h)
     below = (
-        (h <= 0.3 * ch)
-        & (w >= 2 * h)
+        flat
         & (w >= 0.4 * ch)
         & (w <= 1.5 * ch)
         & (x >= region.x + 0.3 * ch)
@@ -399,7 +399,7 @@ def _with_underscore_below(region: Box, specks: np.ndarray) -> Box:
     # a dash of a broken rule under the row (seed 25967) has others beside it, outside the words
     rows = (y[:, None] <= (y + h)[below][None, :]) & ((y + h)[:, None] >= y[below][None, :])
     outside = (x + w < region.x - ch) | (x > region.x2 + ch)
-    if (rows.any(axis=1) & outside & (h <= 0.3 * ch) & (w >= 2 * h)).any():
+    if (rows.any(axis=1) & outside & flat).any():
         return region
     return Box(region.x, region.y, region.w, int((y + h)[below].max()) - region.y, ch)
 
