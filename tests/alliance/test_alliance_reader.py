@@ -317,6 +317,20 @@ def test_a_five_read_as_a_six_is_told_by_its_open_bowl():
         assert with_digits_by_shape("556,560", 556560, prepared) == ("556,560", 556560), path  # the 6 drawn stays
 
 
+def test_a_five_read_as_an_eight_is_told_by_its_open_bowls():
+    # seed 26159: a rank 5 in DejaVu Serif read "8" at 81; an 8 has two holes, a 5 none and is open at
+    # its upper right and lower left, a 3 open at its left only
+    from looplab.alliance.number_reading import with_digits_by_shape
+
+    fives = _digits_drawn("5")
+    told = [path for path, prepared in fives if with_digits_by_shape("8", 8, prepared) == ("5", 5)]
+    assert len(told) >= len(fives) - 2, told
+    for path, prepared in _digits_drawn("3") + _digits_drawn("8"):
+        assert with_digits_by_shape("8", 8, prepared) == ("8", 8), path
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(26159).image).rows}
+    assert rows.get("Sóorm") == [5, 32675458], rows
+
+
 def test_a_seven_read_as_a_one_is_told_by_its_bar():
     # seeds 22337 and 22413: "77,743" read "71,743" and "77,870" read "71,870", clean bold type
     from looplab.alliance.number_reading import with_digits_by_shape
@@ -527,6 +541,21 @@ def test_rows_mended_on_fault_finding_screens_25100_to_25499(seed, name, values)
     ],
 )
 def test_rows_mended_on_fault_finding_screens_25500_to_25899(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (26131, "[TPG]Rabysha", [4, 32000000]),  # "32M" read "2™" at 45: the digits model reads "32M" at 93
+        (26157, "Oak", [65737, 51000000]),  # "51M" read "5IM" at 57
+        (26201, "Bradowli", [1000000, 9438719]),  # "1M" read "M", its region 1.54 times as wide as high
+        (26140, "Nera_Nera155", [4, 916968, 66400000]),  # a rank 4 in 18 px type read at 54
+        (26337, "[BSN] Rosé", [9807]),  # an avatar's rim read "> 4", as digits "24": no number
+    ],
+)
+def test_numbers_the_digits_model_reads_surely_on_screens_26100_to_26499(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
 

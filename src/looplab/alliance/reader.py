@@ -234,9 +234,16 @@ class AllianceReader:
             # a capitalised word the classifier takes for a number by its digit ("4 Vili", seed 24286)
             number = None
         if number is not None:
+            if p[NUMBER] >= 0.8:  # not an avatar's rim read "> 4" at 0.51 (as digits "24", seed 26337)
+                number = _with_digits_model_digits(number, prepared)
             text, confidence, value = drawn_number(*number, prepared)
             iconish = p[OTHER] >= (0.9 if confidence >= 95 else 0.8)
             made_up_stroke = confidence < 80 and re.search(r"[^\d\s.,#]", text)  # "1|" off a sword badge
+            if len(str(value)) == 1 and confidence < 60 and p[NUMBER] >= 0.5 and not (iconish or made_up_stroke):
+                # a rank 4 in 18 px type read at 54 (seed 26140): kept where the digits model reads it surely
+                digits = ocr.read_line(prepared, digits=True)
+                if digits.text.strip() == text.strip() and digits.confidence >= 90:
+                    confidence = digits.confidence
             if len(str(value)) == 1 and (value == 0 or iconish or confidence < 60 or made_up_stroke):
                 return None  # a lone "0" or "4" read off a badge or icon
             if len(str(value)) <= 2 and made_up_stroke and confidence < 50 and p[OTHER] >= 0.5:
@@ -272,7 +279,7 @@ class AllianceReader:
             # "Join 18/30", "0/10": a count out of a limit, no member's value; read as digits alone its
             # slash becomes a 7 ("18730")
             return TextItem(region, "label", result.text, result.confidence)
-        if lone_letter and not symbols_only and result.text.strip() in ("K", "M", "B"):
+        if p[NUMBER] >= max(p[NAME], p[OTHER]) and result.text.strip() in ("K", "M", "B"):
             # a unit whose digit the line model dropped ("9M" read "M" at 33, seed 25778): the digits model
             # reads the two
             digits = ocr.read_line(prepared, digits=True, single_word=True)
@@ -407,6 +414,22 @@ class AllianceReader:
                 )
             )
         return rows
+
+
+def _with_digits_model_digits(number: tuple[str, float, int], prepared: np.ndarray) -> tuple[str, float, int]:
+    """An unsure number reading that dropped a digit the digits model reads surely ("32M" in a
+    condensed bold read "2™" at 45, "51M" read "5IM" at 57; seeds 26131, 26157): the digits model's line
+    reading (its word mode drops characters too), where its digits hold the line model's in order and more."""
+    text, confidence, _ = number
+    if confidence >= 60:
+        return number
+    digits = ocr.read_line(prepared, digits=True)
+    value = parse_number(digits.text)
+    drawn, read = re.sub(r"\D", "", digits.text), re.sub(r"\D", "", text)
+    remaining = iter(drawn)
+    if value is None or digits.confidence < 90 or len(drawn) <= len(read) or not all(d in remaining for d in read):
+        return number
+    return digits.text, digits.confidence, value
 
 
 def _digits_dropped(reading: ocr.OcrResult) -> bool:
