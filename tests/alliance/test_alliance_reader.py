@@ -560,6 +560,65 @@ def test_numbers_the_digits_model_reads_surely_on_screens_26100_to_26499(seed, n
     assert rows.get(name) == values, rows
 
 
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (26209, "[RWZ]Elshafin", [4, 67132791]),  # "[RWZEIshafin ®" at 73 with an icon, right at 60 without
+        (26377, "[NLE]Lady", [9, 671731210, 200000]),  # "[NLE[Lady ®" at 75, "[NLE]Lady" at 72
+    ],
+)
+def test_a_reading_that_closes_its_tag_is_preferred(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+def test_a_j_made_up_after_a_tag_leaves_the_symbols_too():
+    # seeds 26318, 26408: the names model read "[HNE]JEIterlux"; the J left the text but not the symbols,
+    # so the symbols were paired with the wrong blobs and the l after the E was never measured
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.respell import _without_extra_j
+
+    text = "[AB]JEl"
+    symbols = tuple((ch, (10 * i, 0, 10 * i + 9, 30), 0) for i, ch in enumerate(text))
+    read = OcrResult(text, 80.0, ((text, 80.0),), ((0, 0, 69, 30),), symbols, (80.0,) * len(text))
+    dropped = _without_extra_j(read)
+    assert dropped.text == "[AB]El" and "".join(t for t, _, _ in dropped.symbols) == "[AB]El"
+    rows = {r.name: r.values for seed in (26318, 26408) for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get("[HNE]Elterlux") == [10, 4196] and rows.get("[EDR]Elra_Iåon") == [646118432], rows
+
+
+def test_a_tag_left_open_gives_way_only_to_a_reading_that_closes_it():
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.reader import _closing_its_tag
+
+    def reading(text: str, confidence: float) -> tuple:
+        return (OcrResult(text, confidence), None, None, None)
+
+    open_tag, closed, garbage = reading("[RWZEIshafin ®", 73), reading("[RWZ]Elshafin", 60), reading("'", 40)
+    assert _closing_its_tag([open_tag, closed], open_tag) is closed
+    assert _closing_its_tag([open_tag, reading("[RWZ]Elshafin", 50)], open_tag) is open_tag  # far less sure
+    # a tag's region read "[HEI" at 12 on a real screen: a reading with no bracket is no better
+    alone = reading("[HEI", 12)
+    assert _closing_its_tag([alone, garbage], alone) is alone
+    assert _closing_its_tag([closed, open_tag], closed) is closed
+
+
+def test_a_number_in_groups_ending_a_names_region_is_the_rows_number():
+    # seed 26476: "[NAX] Dragon_Thugonter" long enough to reach "406.153.694", found as one region
+    from looplab.alliance.reader import _split_trailing_number
+    from looplab.alliance.rows import TextItem
+    from looplab.imaging.regions import Box
+
+    item = TextItem(Box(100, 50, 600, 30, 24), "name", "[NAX] Dragon_Thugonter 406.153.694", 85.0)
+    name, number = _split_trailing_number(item)
+    assert (name.kind, name.text, number.kind, number.value) == ("name", "[NAX] Dragon_Thugonter", "number", 406153694)
+    assert name.box.x2 <= number.box.x and number.box.x2 == item.box.x2
+    for text in ("Power: 3,244", "Frost 879", "Frost879", "1,234"):  # a label's, a name's digits, no name
+        assert _split_trailing_number(TextItem(Box(0, 0, 300, 30, 24), "name", text, 85.0))[0].text == text
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(26476).image).rows}
+    assert rows.get("[NAX] Dragon_Thugonter") == [406153694], rows
+
+
 def test_a_point_read_as_a_bar_is_put_back_where_it_is_drawn():
     # "4.1M" read "41IM" (the M's stem read again as an I); the word model reads "4.1M", one character
     # fewer and a point, where the crop draws a point with two characters right of it (seed 25440; the
@@ -611,6 +670,18 @@ def test_a_tag_closed_by_a_lookalike_is_no_junk_word():
     read = OcrResult("[VENi) 2887", 57.1, (("[VENi)", 59.2), ("2887", 55.0)))
     assert trim_words(read) == "[VENi] 2887"
     assert trim_words(OcrResult("(18§ Alpha", 70.0, (("(18§", 60.0), ("Alpha", 90.0)))) == "Alpha"
+
+
+def test_a_last_word_with_an_icon_glued_to_it_loses_the_icon_not_the_word():
+    # seed 26271: "Nevi Byvi" read "Nevi Byvi®", its last word at 72 with a symbol: the word was dropped
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.words import trim_words
+
+    assert trim_words(OcrResult("Nevi Byvi®", 82.0, (("Nevi", 93.0), ("Byvi®", 72.0)))) == "Nevi Byvi"
+    assert trim_words(OcrResult("Nevi Wy®", 82.0, (("Nevi", 93.0), ("Wy®", 72.0)))) == "Nevi"  # two letters: junk
+    assert trim_words(OcrResult("Nevi B§®", 82.0, (("Nevi", 93.0), ("B§®", 72.0)))) == "Nevi"
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(26271).image).rows}
+    assert rows.get("Nevi Byvi") == [9, 83864826], rows
 
 
 @pytest.mark.skipif(not (DATA / "riseofkingdoms_1.jpg").exists(), reason="shared real screenshots not present")

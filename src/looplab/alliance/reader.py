@@ -127,7 +127,8 @@ class AllianceReader:
             if item is not None:
                 item = replace(item, pictured=float(p[OTHER]))
                 for part in _split_leading_rank(item):
-                    items.extend(_split_pair(part))
+                    for piece in _split_trailing_number(part):
+                        items.extend(_split_pair(piece))
         return _bars_by_screen(_drop_big_short_names(_drop_small_print(items)))
 
     def _read_one(self, gray: np.ndarray, region: Box, p: np.ndarray) -> TextItem | None:
@@ -160,7 +161,7 @@ class AllianceReader:
                 reading = ocr.read_line(again, symbols=True)
                 if as_number(reading) is not None:
                     readings.append((reading, again, inner, inner_height))
-        best = max(readings, key=reading_rank)
+        best = _closing_its_tag(readings, max(readings, key=reading_rank))
         if found is not None and best is readings[0] and p[NAME] >= 0.5:
             cut = readings[-1][0]
             if _WORD_OPENING_LETTER.match(cut.text) and as_number(cut) is None:
@@ -432,6 +433,22 @@ def _with_digits_model_digits(number: tuple[str, float, int], prepared: np.ndarr
     return digits.text, digits.confidence, value
 
 
+def _closing_its_tag(readings: list[tuple], best: tuple, near: float = 15.0) -> tuple:
+    """Of a crop's readings, one that opens a bracket and closes it, not far below the best by
+    confidence, over a best that opens one and does not close it ("[RWZ]Elshafin" read "[RWZEIshafin ®"
+    at 73 with an icon, right at 60 without it, seed 26209; "[NLE[Lady ®" at 75, "[NLE]Lady" at 72). Not
+    a reading with no bracket at all: a tag's region read "[HEI" at 12 is no garbage read surer."""
+
+    def unclosed(text: str) -> bool:
+        return "[" in text and text.count("[") != text.count("]")
+
+    if not unclosed(best[0].text):
+        return best
+    closing = [r for r in readings if "[" in r[0].text and not unclosed(r[0].text)]
+    surest = max(closing, key=lambda r: r[0].confidence, default=None)
+    return surest if surest is not None and surest[0].confidence >= best[0].confidence - near else best
+
+
 def _digits_dropped(reading: ocr.OcrResult) -> bool:
     """No number read, or one read with digits left off as an icon's ("O ;2 621 121" for a target icon
     and "82 621 121": "621 121", seed 24426)."""
@@ -575,6 +592,30 @@ def _split_leading_rank(item: TextItem) -> list[TextItem]:
     rank = TextItem(Box(b.x, b.y, max(cut, 1), b.h, b.char_h), "number", first, item.confidence, int(first))
     name = TextItem(Box(b.x + cut, b.y, b.w - cut, b.h, b.char_h), "name", rest, item.confidence)
     return [rank, name]
+
+
+_GROUPED_NUMBER = re.compile(r"\d{1,3}([.,' ])\d{3}(?:\1\d{3})*")
+
+
+def _split_trailing_number(item: TextItem) -> list[TextItem]:
+    """``[NAX] Dragon_Thugonter 406.153.694`` (a name long enough to reach its number's column, found as
+    one region, seed 26476) -> name and number. Only a number written in groups: a name may end in a
+    word of digits, and a label's number ("Power: 3,244") stays with its label."""
+    rest, _, last = item.text.rpartition(" ")
+    if item.kind != "name" or not _GROUPED_NUMBER.fullmatch(last) or not re.search(r"[^\W\d_]", rest):
+        return [item]
+    if rest.rstrip().endswith((":", "：")):
+        return [item]
+    b, rest = item.box, rest.rstrip()
+    cut = round(b.w * (len(item.text) - len(last)) / len(item.text))
+    bars = item.if_bars_apart
+    if bars is not None:
+        bars = bars[: -len(last)].rstrip() if bars.endswith(last) else None
+    name = replace(item, box=Box(b.x, b.y, max(cut, 1), b.h, b.char_h), text=rest, if_bars_apart=bars)
+    number = TextItem(
+        Box(b.x + cut, b.y, max(b.w - cut, 1), b.h, b.char_h), "number", last, item.confidence, parse_number(last)
+    )
+    return [name, number]
 
 
 def _bars_by_screen(items: list[TextItem]) -> list[TextItem]:

@@ -8,7 +8,7 @@ import numpy as np
 
 from looplab.alliance import marks, ocr
 from looplab.alliance.scripts import read_cjk
-from looplab.alliance.words import replaced_once, tags_whole, with_symbols
+from looplab.alliance.words import replaced_once, tags_whole, with_symbols, without_symbol
 
 
 def respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> ocr.OcrResult:
@@ -35,11 +35,21 @@ def respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> o
         if acute is not None:
             latin = with_symbols(latin, acute)
         if extra_j:
-            latin = replaced_once(latin, "]J", "]")  # "[HTP]JRoóe": the rest of its reading is kept
+            latin = _without_extra_j(latin)  # "[HTP]JRoóe": the rest of its reading is kept
     elif found and first.symbols:
         # the bare line read worse than the first reading: the marks go on the first reading's letters
         latin = with_symbols(first, marks.put_marks(first.symbols, found, prepared))
     return read_cjk(prepared, found, latin) or latin
+
+
+def _without_extra_j(result: ocr.OcrResult) -> ocr.OcrResult:
+    """``result`` less the J after its "]", in its symbols too where they spell its words: what measures
+    letters after this pairs symbols with blobs ("[HNE]JEIterlux": with the J kept, the l after the E was
+    never measured against the capitals, seed 26318)."""
+    texts = [text for text, _, _ in result.symbols]
+    at = next((k + 1 for k in range(len(texts) - 1) if texts[k] == "]" and texts[k + 1] == "J"), None)
+    dropped = without_symbol(result, at) if at is not None else result
+    return dropped if dropped is not result else replaced_once(result, "]J", "]")
 
 
 def _with_umlaut_for_ii(first: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:

@@ -416,7 +416,11 @@ def trim_words(result: ocr.OcrResult) -> str:
             return True  # a round icon (a target, a ring) read "®©" however surely: no name's word
         return conf < 65 and (alnum == 0 or len(word) <= 2 or alnum < len(word) / 2)
 
-    while len(words) > 1 and junk(*words[-1]):
+    def glued_icon(word: str, conf: float) -> bool:  # "Byvi®" at 62 (seed 26271): the word stays
+        bare = word.rstrip(ROUND_ICON_READ)
+        return bare != word and sum(ch.isalpha() for ch in bare) >= 3 and not junk(bare, conf)
+
+    while len(words) > 1 and junk(*words[-1]) and not glued_icon(*words[-1]):
         words.pop()
     if words:
         last, conf = words[-1]
