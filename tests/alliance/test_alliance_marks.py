@@ -737,3 +737,16 @@ def test_an_umlaut_with_one_dot_on_a_kerned_capitals_bar_is_an_umlaut():
         ImageDraw.Draw(image).text((28, 14), text, font=font, fill=0)
         assert marks.accent_marks(ocr.prepare_crop(np.array(image), text_height=20)) == [], text
     assert "[MVG] Törli" in {r.name for r in read_screenshot(make_screenshot(26225).image).rows}
+
+
+def test_an_accent_over_an_i_joined_to_the_k_before_it_is_found():
+    # seed 26447: in DejaVu Serif "kí" is one blob (the k's leg touches the i's serif), no wider than a
+    # capital, whose top is the k's: the acute over the i, level with that top, was taken for a serif
+    serif = next((p for p in font_paths() if p.endswith("DejaVuSerif.ttf")), None)
+    if serif is None:
+        pytest.skip("DejaVu Serif not installed")
+    font = ImageFont.truetype(serif, 20)
+    image = Image.new("L", (100, 60), 255)
+    ImageDraw.Draw(image).text((20, 10), "Bkí", font=font, fill=0)
+    assert [m.kind for m in marks.accent_marks(ocr.prepare_crop(np.array(image), text_height=15))] == [marks.ACUTE]
+    assert "Akíro" in {r.name for r in read_screenshot(make_screenshot(26447).image).rows}
