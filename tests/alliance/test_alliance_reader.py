@@ -1145,6 +1145,13 @@ def test_a_digit_after_letters_read_as_b_is_read_as_drawn(seed, name):
     assert name in names, names
 
 
+def test_a_four_read_as_d_before_digits_is_read_by_the_digits_models_line_mode():
+    # seed 26241: "Ixrozu487" read "Ixrozud87"; from the d on, the digits model read "87" as a word (the d
+    # taken for made up) and "487" as a line
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(26241).image).rows}
+    assert rows.get("[LEP] Ixrozu487") == [401996661], rows
+
+
 @pytest.mark.parametrize("text", ["Rob88", "Lord77", "Bob99", "Kaod45", "Rob561"])
 def test_a_b_or_d_before_digits_stays_a_letter(text):
     from PIL import Image, ImageDraw, ImageFont

@@ -643,17 +643,21 @@ def digits_after_letters(prepared: np.ndarray, result: ocr.OcrResult) -> ocr.Ocr
         x1, x2 = box[0], max(symbols[j][1][2] for j in spelt[at + 1 :])
         crop = prepared[:, max(0, x1 - 2) : x2 + 3]
         crop = cv2.copyMakeBorder(crop, 0, 0, ocr.BORDER, ocr.BORDER, cv2.BORDER_CONSTANT, value=255)
-        again = ocr.read_line(crop, digits=True, single_word=True)
-        drawn = again.text.strip()
-        if again.confidence < 80 or not drawn.isdigit() or not drawn.endswith("".join(after)[1:]):
-            continue
-        if len(drawn) not in (len(after), len(after) + 1):
-            continue  # as many digits as symbols from the letter on, or one fewer: the letter was made up
-        if len(after) == 1 and (len(drawn) != 2 or drawn[0] not in _DRAWN_AS[text] or again.confidence < 90):
-            continue  # one digit after it tells little: only a sure digit the letter looks like ("Byzè56")
-        spelling, confidence = words[word]
-        words[word] = (spelling[:at] + drawn, confidence)
-        return with_words(result, tuple(words))
+        # the line mode for a digit in the letter's place, then the word mode: the word mode drops one at
+        # times ("Ixrozu487" read "Ixrozud87", from the d on "87" at 96 as a word, "487" at 100 as a line);
+        # not the line mode's digits alone, which it reads for a real b before digits too ("Bob99": "99")
+        readings = [ocr.read_line(crop, digits=True), ocr.read_line(crop, digits=True, single_word=True)]
+        for as_line, again in zip((True, False), readings, strict=True):
+            drawn = again.text.strip()
+            if again.confidence < 80 or not drawn.isdigit() or not drawn.endswith("".join(after)[1:]):
+                continue
+            if len(drawn) not in (len(after), len(after) + 1) or as_line and len(drawn) == len(after):
+                continue  # as many digits as symbols from the letter on, or one fewer: the letter was made up
+            if len(after) == 1 and (len(drawn) != 2 or drawn[0] not in _DRAWN_AS[text] or again.confidence < 90):
+                continue  # one digit after it tells little: only a sure digit the letter looks like ("Byzè56")
+            spelling, confidence = words[word]
+            words[word] = (spelling[:at] + drawn, confidence)
+            return with_words(result, tuple(words))
     return result
 
 
