@@ -587,6 +587,28 @@ def test_a_j_made_up_after_a_tag_leaves_the_symbols_too():
     assert rows.get("[HNE]Elterlux") == [10, 4196] and rows.get("[EDR]Elra_Iåon") == [646118432], rows
 
 
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
+        (26539, "[GCV]Night Letlux", [29818, 100000]),  # "[GCVI]": a serif V's right arm read again as an I
+        (26632, "[GEV]Night", [259426]),  # "@ [GEVINight": the avatar made the line's cap height 38, not 27
+    ],
+)
+def test_a_tags_closing_bracket_read_as_a_bar_or_with_one(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+def test_a_bar_before_a_tags_bracket_stays_where_it_is_a_blob_of_its_own():
+    from looplab.alliance import ocr
+    from looplab.alliance.words import without_bar_before_bracket
+
+    prepared = ocr.prepare_crop(_drawn_line("[HEI]Jayy"), text_height=20)
+    read = ocr.read_line(prepared, symbols=True)
+    assert read.text == "[HEI]Jayy"
+    assert without_bar_before_bracket(read, prepared).text == "[HEI]Jayy"
+
+
 def test_a_tag_left_open_gives_way_only_to_a_reading_that_closes_it():
     from looplab.alliance.ocr import OcrResult
     from looplab.alliance.reader import _closing_its_tag

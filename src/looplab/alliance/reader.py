@@ -41,6 +41,7 @@ from looplab.alliance.words import (
     with_case,
     with_closing_bracket,
     with_underscores,
+    without_bar_before_bracket,
     without_doubled_bracket,
     without_faint_ends,
     without_made_up_bars,
@@ -315,7 +316,8 @@ class AllianceReader:
                 return TextItem(region, "number", result.text, 0.0, None)
         if prepared is best[1] and _marks_lost_smaller(readings[0], best):
             result, prepared = readings[0][0], readings[0][1]
-        result = without_made_up_points(without_doubled_bracket(respell(prepared, result), prepared))
+        result = without_doubled_bracket(without_bar_before_bracket(respell(prepared, result), prepared), prepared)
+        result = without_made_up_points(result)
         result = without_made_up_bars(with_closing_bracket(result, prepared), prepared)
         if p[NUMBER] >= 0.5 and _ONE_AND_UNIT.fullmatch(result.text):
             # "1M" read "M" by the line model, "IM" by the names model: a one and its unit, no name
