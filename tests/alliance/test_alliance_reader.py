@@ -694,6 +694,19 @@ def test_a_tag_closed_by_a_lookalike_is_no_junk_word():
     assert trim_words(OcrResult("(18§ Alpha", 70.0, (("(18§", 60.0), ("Alpha", 90.0)))) == "Alpha"
 
 
+def test_a_tag_opened_by_a_bar_is_a_tag():
+    # seed 26861: "[NKE]RaomorAkfingon486" after its rank read "1 |NKE]RaomorAkfingon486": the name's word
+    # was dropped as junk for its unmatched "]", and the rank alone left as the name
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.words import trim_words
+
+    read = OcrResult("1 |NKE]Raomor", 70.0, (("1", 80.0), ("|NKE]Raomor", 60.0)))
+    assert trim_words(read) == "1 [NKE]Raomor"
+    assert trim_words(OcrResult("Ab|CD]e", 70.0, (("Ab|CD]e", 90.0),))) == "Ab|CD]e"  # not inside a word
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(26861).image).rows}
+    assert rows.get("[NKE]RaomorAkfingon486") == [1, 287690], rows
+
+
 def test_a_last_word_with_an_icon_glued_to_it_loses_the_icon_not_the_word():
     # seed 26271: "Nevi Byvi" read "Nevi Byvi®", its last word at 72 with a symbol: the word was dropped
     from looplab.alliance.ocr import OcrResult

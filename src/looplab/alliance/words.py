@@ -429,9 +429,14 @@ def _rank_before(result: ocr.OcrResult) -> bool:
 ROUND_ICON_READ = "®©@"  # what Tesseract makes of a round icon beside a name
 
 
+_TAG_OPENED_BY_BAR = re.compile(r"^\|(?=[A-Z0-9]{2,5}\]\S)")  # "|NKE]Raomor": the "[" read as a bar
+
+
 def trim_words(result: ocr.OcrResult) -> str:
     """Drop low-confidence junk words at either end (an icon read as ``©`` or ``|``)."""
-    words = list(result.words)
+    # a tag opened by a bar: its "[" (seed 26861: "1 |NKE]RaomorAkfingon486", the name's word dropped as
+    # junk for its unmatched "]", the rank left as the name)
+    words = [(_TAG_OPENED_BY_BAR.sub("[", word, count=1), c) for word, c in result.words]
     # a name spelt with its letters spaced out ("D A D D Y"): its letters are no icons
     spaced = sum(len(w) == 1 and w.isalpha() and c >= 85 for w, c in words) >= 3
 
