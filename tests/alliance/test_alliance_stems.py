@@ -6,10 +6,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from looplab.alliance import marks, ocr, stems
-from looplab.alliance.reader import _bars_by_screen
+from looplab.alliance.reader import _bars_by_screen, read_screenshot
 from looplab.alliance.rows import TextItem
 from looplab.imaging.regions import Box
-from tests.alliance.synth import font_paths
+from tests.alliance.synth import font_paths, make_screenshot
 
 SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 pytestmark = pytest.mark.skipif(SANS not in font_paths(), reason="DejaVu fonts (fonts-dejavu-core) missing")
@@ -285,3 +285,11 @@ def test_names_words_start_alike(seed, name):
 
     names = [r.name for r in read_screenshot(make_screenshot(seed).image).rows]
     assert name in names, names
+
+
+def test_a_dotless_i_as_tall_as_the_capitals_starting_a_word_is_a_capital():
+    # seed 26891: "[GGP]Iron" read "[GGP]iron" by the English model, its "i" a bar with no dot at the P's height
+    assert stems.capital_starts(_symbols("[GGP]iron"), set(), {5}) == ((5, "I"),)
+    assert stems.capital_starts(_symbols("[GGP]iron"), set()) == ()  # an i with its dot stays
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(26891).image).rows}
+    assert rows.get("[GGP]Iron") == [4762252, 4451159], rows

@@ -334,7 +334,8 @@ class AllianceReader:
             return TextItem(region, "number", text, confidence, value)
         bars = stems.measure_bars(prepared, result.symbols) if result.symbols else stems.Bars()
         # where the screen shows no height apart, a bar starting a word is spelt as the name's other words start
-        capitals = stems.capital_starts(result.symbols, {i for i, _ in bars.sure})
+        dotless = {i for i, letter in bars.if_apart if letter == "I"}  # bars as tall as the capitals
+        capitals = stems.capital_starts(result.symbols, {i for i, _ in bars.sure}, dotless)
         told = {i for i, _ in bars.if_apart}
 
         def spelt(letters: tuple[tuple[int, str], ...]) -> ocr.OcrResult:

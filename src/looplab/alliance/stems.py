@@ -259,11 +259,14 @@ def _bars_by_height(prepared: np.ndarray, symbols, found, pairs, also: frozenset
     return Bars(tuple(sure), tuple(if_apart), tuple(gaps))
 
 
-def capital_starts(symbols, decided: set[int]) -> tuple[tuple[int, str], ...]:
+def capital_starts(
+    symbols, decided: set[int], dotless: frozenset[int] | set[int] = frozenset()
+) -> tuple[tuple[int, str], ...]:
     """(symbol index, "I") for a bar read "l" that starts a word before a small letter, in a name whose
     other words all start with a capital ("Mordow láon", "[KVV] låon_Letnefin"), where its height
     decided nothing (``decided``: the bars ``measure_bars`` told). In fonts that draw I and l alike a
-    name's words are capitalised alike."""
+    name's words are capitalised alike. So is a bar read "i" that has no dot and stands as tall as the
+    capitals (``dotless``: "[GGP]Iron" read "[GGP]iron", seed 26891)."""
     starts = []
     for i, (text, _, word) in enumerate(symbols):
         before = symbols[i - 1] if i else None
@@ -272,7 +275,7 @@ def capital_starts(symbols, decided: set[int]) -> tuple[tuple[int, str], ...]:
     bars = [
         i
         for i in starts
-        if symbols[i][0] == "l"
+        if (symbols[i][0] == "l" or symbols[i][0] == "i" and i in dotless)
         and i not in decided
         and i + 1 < len(symbols)
         and symbols[i + 1][2] == symbols[i][2]
