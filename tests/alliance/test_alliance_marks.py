@@ -764,3 +764,21 @@ def test_a_slashed_o_glued_to_the_k_before_it_is_found():
         ImageDraw.Draw(image).text((28, 14), text, font=font, fill=0)
         assert len(marks.slashed_os(ocr.prepare_crop(np.array(image), text_height=21))) == slashed, text
     assert "Køthu_King" in {r.name for r in read_screenshot(make_screenshot(26443).image).rows}
+
+
+def test_a_ringed_a_read_surely_as_a_d_is_an_a_with_a_ring():
+    # seeds 26867 and 26684: "Liået" read "Lidet", "Finåymor" read "Findymor" surely and with no mark
+    # apart, so the letters were never looked at; a d's blob has no hole in its top
+    from looplab.alliance.respell import respell
+
+    narrow = next((p for p in font_paths() if p.endswith("LiberationSansNarrow-Bold.ttf")), None)
+    if narrow is None:
+        pytest.skip("Liberation Sans Narrow not installed")
+    font = ImageFont.truetype(narrow, 20)
+    for text in ("Liået", "Finåymor", "Shadow", "Dowdy", "Ladder"):
+        image = Image.new("L", (20 * len(text), 40), 235)
+        ImageDraw.Draw(image).text((10, 6), text, font=font, fill=30)
+        prepared = ocr.prepare_crop(np.array(image), text_height=15)
+        assert respell(prepared, ocr.read_line(prepared, symbols=True)).text == text
+    rows = {r.name: r.values for seed in (26867, 26684) for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get("Liået") == [88388, 966177451] and rows.get("Finåymor") == [5693334, 288609], rows

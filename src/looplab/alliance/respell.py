@@ -19,7 +19,7 @@ def respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> o
     found = marks.accent_marks(prepared)
     if not found and first.confidence >= sure:
         first = _with_umlaut_for_ii(first, prepared)
-        if not any(t in ("c", "C", "¢", "g", "a") for t, _, _ in first.symbols) and not marks.slashed_os(prepared):
+        if not any(t in ("c", "C", "¢", "g", "a", "d") for t, _, _ in first.symbols) and not marks.slashed_os(prepared):
             return first
         return with_symbols(first, marks.put_marks(first.symbols, [], prepared))
     wiped = marks.wipe(prepared, found) if found else prepared
