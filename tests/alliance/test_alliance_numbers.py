@@ -19,6 +19,7 @@ from looplab.alliance.numbers import parse_number
         ("1,5M", 1500000),
         ("734844 8K", 734844800),  # the point not read: a group after a space has three digits
         ("1 234K", 1234000),
+        ("01IM", 100000),  # "0.1M", its point lost and its M's stem read again (seed 26591)
         ("2B", 2000000000),
         ("Power: 3,244", 3244),
         ("Power:3,817", 3817),
@@ -47,6 +48,7 @@ def test_parses_game_numbers(text, value):
         "Lv12",
         "Akshat.13",
         "A.13",
+        "7 247665K",  # a shield icon read "7" before "247665K" (seed 26729): no group of three after it
     ],
 )
 def test_refuses_names_and_ambiguous_text(text):

@@ -553,9 +553,10 @@ def test_rows_mended_on_fault_finding_screens_25500_to_25899(seed, name, values)
         (26201, "Bradowli", [1000000, 9438719]),  # "1M" read "M", its region 1.54 times as wide as high
         (26140, "Nera_Nera155", [4, 916968, 66400000]),  # a rank 4 in 18 px type read at 54
         (26337, "[BSN] Rosé", [9807]),  # an avatar's rim read "> 4", as digits "24": no number
+        (26591, "[WCK]åron", [100000, 9762463]),  # "0.1M" read "01IM" at 43: no value starts with a zero
     ],
 )
-def test_numbers_the_digits_model_reads_surely_on_screens_26100_to_26499(seed, name, values):
+def test_numbers_the_digits_model_reads_surely_on_screens_26100_to_26699(seed, name, values):
     rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get(name) == values, rows
 

@@ -50,10 +50,14 @@ def _group_value(num: str) -> int | None:
 def _suffixed_value(num: str, multiplier: int) -> int | None:
     """``12.5K`` -> 12500; ``1,5M`` (decimal comma) -> 1500000; ``1,234K`` -> 1234000."""
     num = num.lstrip("+")
+    if " " in num and not re.fullmatch(r"\d+ \d{1,2}|\d{1,3}(?: \d{3})+", num):
+        return None  # "7 247665K": an icon read as a digit before the value, no group of three after it
     # a space before one or two digits is a decimal point not read ("734844 8K"): a group has three
     match = re.fullmatch(r"(\d+) (\d{1,2})", num) or re.fullmatch(r"(\d+)(?:[.,](\d{1,2}))?", num.replace(" ", ""))
     if match:
         whole, frac = match.group(1), match.group(2) or ""
+        if not frac and len(whole) == 2 and whole.startswith("0"):
+            whole, frac = "0", whole[1]  # "0.1M" read "01IM" (seed 26591): no value starts with a zero
         value = int(whole) * multiplier
         return value + (int(frac) * multiplier) // 10 ** len(frac) if frac else value
     value = _group_value(num)
