@@ -1322,6 +1322,14 @@ def test_a_number_is_not_taken_short_of_digits_or_unit(seed, name, values):
     assert rows.get(name) == values, rows
 
 
+@pytest.mark.skipif(not (DATA / "whiteoutsurvival_20251114_000508.jpg").exists(), reason="real screenshots not present")
+def test_a_square_badge_the_digits_model_reads_as_a_four_is_no_rank():
+    # the lone-digit rule of seed 26140 (a rank read at 54, at 93 by the digits model) first took this
+    # screen's sword badge, 43x43 px, read "4" the same way, for the rank of "Nezuko013"
+    rows = [r.values for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251114_000508.jpg")).rows]
+    assert [1547] in rows and not any(4 in values for values in rows), rows
+
+
 @pytest.mark.skipif(not (DATA / "whiteoutsurvival_20251111_194047.jpg").exists(), reason="real screenshots not present")
 def test_real_screen_ranks_are_read_and_a_banner_is_no_digit():
     # ranks 4 to 9 are read; the alliance's banner beside rank 7, read "3" at 0 and at 93 when enlarged,

@@ -241,8 +241,11 @@ class AllianceReader:
             text, confidence, value = drawn_number(*number, prepared)
             iconish = p[OTHER] >= (0.9 if confidence >= 95 else 0.8)
             made_up_stroke = confidence < 80 and re.search(r"[^\d\s.,#]", text)  # "1|" off a sword badge
-            if len(str(value)) == 1 and confidence < 60 and p[NUMBER] >= 0.5 and not (iconish or made_up_stroke):
-                # a rank 4 in 18 px type read at 54 (seed 26140): kept where the digits model reads it surely
+            # one digit is taller than wide; a badge, an icon or a stroke made up off one is not
+            glyph_shaped = region.w <= 0.9 * region.h and not (iconish or made_up_stroke)
+            if len(str(value)) == 1 and confidence < 60 and p[NUMBER] >= 0.5 and glyph_shaped:
+                # a rank 4 in 18 px type read at 54 (seed 26140): kept where the digits model reads it
+                # surely; not a square sword badge read "4" (a real screen, whiteoutsurvival_20251114_000508)
                 digits = ocr.read_line(prepared, digits=True)
                 if digits.text.strip() == text.strip() and digits.confidence >= 90:
                     confidence = digits.confidence
