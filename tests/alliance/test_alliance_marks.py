@@ -720,49 +720,39 @@ def test_a_bar_made_up_over_a_gap_between_letters_is_dropped(drawn, read, expect
     assert without_made_up_bars(result, prepared).text == expected
 
 
+def _in_font(ending: str, text: str, size: int) -> np.ndarray:
+    """``text`` drawn in the generator's font whose file name ends with ``ending``, prepared at 0.75 of
+    ``size`` (its cap height); the test is skipped where that font is not installed."""
+    path = next((p for p in font_paths() if p.endswith(ending)), None)
+    if path is None:
+        pytest.skip(f"{ending} not installed")
+    image = Image.new("L", (size * len(text) + size, 3 * size), 235)
+    ImageDraw.Draw(image).text((size // 2, size // 2), text, font=ImageFont.truetype(path, size), fill=30)
+    return ocr.prepare_crop(np.array(image), text_height=round(0.75 * size))
+
+
 def test_an_umlaut_with_one_dot_on_a_kerned_capitals_bar_is_an_umlaut():
     # seed 26225: DejaVu Sans kerns "Tö" so the ö's left dot touches the T's bar; the one dot left over
     # the o was taken for nothing, the English model read "Torli" at 87 and the name was never read again
-    sans = next((p for p in font_paths() if p.endswith("DejaVuSans.ttf")), None)
-    if sans is None:
-        pytest.skip("DejaVu Sans not installed")
-    font = ImageFont.truetype(sans, 28)
     for text in ("Törli", "Yöra"):
-        image = Image.new("L", (28 * len(text), 84), 255)
-        ImageDraw.Draw(image).text((28, 14), text, font=font, fill=0)
-        found = marks.accent_marks(ocr.prepare_crop(np.array(image), text_height=20))
-        assert [m.kind for m in found] == [marks.DIAERESIS], text
+        assert [m.kind for m in marks.accent_marks(_in_font("DejaVuSans.ttf", text, 28))] == [marks.DIAERESIS], text
     for text in ("Tolli", "Tiri"):  # a T beside a dotted i or a bare o: no umlaut
-        image = Image.new("L", (28 * len(text), 84), 255)
-        ImageDraw.Draw(image).text((28, 14), text, font=font, fill=0)
-        assert marks.accent_marks(ocr.prepare_crop(np.array(image), text_height=20)) == [], text
+        assert marks.accent_marks(_in_font("DejaVuSans.ttf", text, 28)) == [], text
     assert "[MVG] Törli" in {r.name for r in read_screenshot(make_screenshot(26225).image).rows}
 
 
 def test_an_accent_over_an_i_joined_to_the_k_before_it_is_found():
     # seed 26447: in DejaVu Serif "kí" is one blob (the k's leg touches the i's serif), no wider than a
     # capital, whose top is the k's: the acute over the i, level with that top, was taken for a serif
-    serif = next((p for p in font_paths() if p.endswith("DejaVuSerif.ttf")), None)
-    if serif is None:
-        pytest.skip("DejaVu Serif not installed")
-    font = ImageFont.truetype(serif, 20)
-    image = Image.new("L", (100, 60), 255)
-    ImageDraw.Draw(image).text((20, 10), "Bkí", font=font, fill=0)
-    assert [m.kind for m in marks.accent_marks(ocr.prepare_crop(np.array(image), text_height=15))] == [marks.ACUTE]
+    assert [m.kind for m in marks.accent_marks(_in_font("DejaVuSerif.ttf", "Bkí", 20))] == [marks.ACUTE]
     assert "Akíro" in {r.name for r in read_screenshot(make_screenshot(26447).image).rows}
 
 
 def test_a_slashed_o_glued_to_the_k_before_it_is_found():
     # seed 26443: in DejaVu Serif the K's leg touches the ø's slash, one blob 1.55 times as wide as tall,
     # too wide for one letter: "Køthu_King" read "Kothu_King" by both models
-    bold = next((p for p in font_paths() if p.endswith("DejaVuSans-Bold.ttf")), None)
-    if bold is None:
-        pytest.skip("DejaVu Sans Bold not installed")
-    font = ImageFont.truetype(bold, 28)
     for text, slashed in (("Køthu", 1), ("Kømor", 1), ("Kool", 0), ("Booda", 0), ("Zóo", 0)):
-        image = Image.new("L", (28 * len(text), 84), 255)
-        ImageDraw.Draw(image).text((28, 14), text, font=font, fill=0)
-        assert len(marks.slashed_os(ocr.prepare_crop(np.array(image), text_height=21))) == slashed, text
+        assert len(marks.slashed_os(_in_font("DejaVuSans-Bold.ttf", text, 28))) == slashed, text
     assert "Køthu_King" in {r.name for r in read_screenshot(make_screenshot(26443).image).rows}
 
 
@@ -771,14 +761,8 @@ def test_a_ringed_a_read_surely_as_a_d_is_an_a_with_a_ring():
     # apart, so the letters were never looked at; a d's blob has no hole in its top
     from looplab.alliance.respell import respell
 
-    narrow = next((p for p in font_paths() if p.endswith("LiberationSansNarrow-Bold.ttf")), None)
-    if narrow is None:
-        pytest.skip("Liberation Sans Narrow not installed")
-    font = ImageFont.truetype(narrow, 20)
     for text in ("Liået", "Finåymor", "Shadow", "Dowdy", "Ladder"):
-        image = Image.new("L", (20 * len(text), 40), 235)
-        ImageDraw.Draw(image).text((10, 6), text, font=font, fill=30)
-        prepared = ocr.prepare_crop(np.array(image), text_height=15)
+        prepared = _in_font("LiberationSansNarrow-Bold.ttf", text, 20)
         assert respell(prepared, ocr.read_line(prepared, symbols=True)).text == text
     rows = {r.name: r.values for seed in (26867, 26684) for r in read_screenshot(make_screenshot(seed).image).rows}
     assert rows.get("Liået") == [88388, 966177451] and rows.get("Finåymor") == [5693334, 288609], rows
