@@ -63,7 +63,7 @@ def without_doubled_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.
     after = [k for k in marks.letter_symbols(result.symbols) if k > at]
     # or where the ghost's box holds the middle of no blob right of the bracket, as letters run together
     # spoil the count ("[MSX]JAnbythu": "yth" one blob, seed 25342)
-    owned = any(box[0] <= (x1 + x2) / 2 <= box[2] for x1, x2, _ in blobs if x1 >= right - 1)
+    owned = _holds_a_middle(box, [blob for blob in blobs if blob[0] >= right - 1])
     if len(after) != sum(x1 >= right - 1 for x1, _, _ in blobs) + 1 and owned:
         return result
     return without_symbol(result, at + 1)
@@ -84,13 +84,15 @@ def without_bar_before_bracket(result: ocr.OcrResult, prepared: np.ndarray) -> o
         ),
         None,
     )
-    found = _letter_blobs(prepared)
-    if at is None or found is None:
-        return result
-    x1, _, x2, _ = result.symbols[at][1]
-    if any(x1 <= (b1 + b2) / 2 <= x2 for b1, b2, _ in found[0]):
+    found = _letter_blobs(prepared) if at is not None else None
+    if found is None or _holds_a_middle(result.symbols[at][1], found[0]):
         return result
     return without_symbol(result, at)
+
+
+def _holds_a_middle(box: tuple[int, int, int, int], blobs: list[tuple[int, int, int]]) -> bool:
+    """Whether a symbol's box holds the middle of one of ``blobs`` ((x1, x2, height)): a letter drawn."""
+    return any(box[0] <= (x1 + x2) / 2 <= box[2] for x1, x2, _ in blobs)
 
 
 def _letter_blobs(prepared: np.ndarray) -> tuple[list[tuple[int, int, int]], float] | None:
