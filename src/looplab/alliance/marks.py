@@ -105,6 +105,8 @@ def components(prepared: np.ndarray):
     boxes = stats[1:]
     heights = boxes[:, cv2.CC_STAT_HEIGHT]
     sized = heights[boxes[:, cv2.CC_STAT_AREA] >= 4]
+    if not len(sized):
+        return None  # specks only (a crop of JPEG noise, seed 27167)
     # letters: not dots or accents, nor a card's edge or a picture's outline twice a capital's height
     # (brackets and capitals are well under that)
     tall = (heights >= 0.6 * np.median(sized)) & (heights <= 1.8 * np.percentile(sized, 75))
