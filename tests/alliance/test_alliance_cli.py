@@ -63,3 +63,28 @@ def test_read_exit_zero_when_all_files_read(tmp_path):
     result = CliRunner().invoke(app, ["read", str(good), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)[0]["rows"]
+
+
+def test_a_screen_that_breaks_the_reader_does_not_stop_the_others(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from looplab.alliance import reader
+
+    paths = [tmp_path / f"{seed}.png" for seed in (33, 34)]
+    for seed, path in zip((33, 34), paths, strict=True):
+        Image.fromarray(make_screenshot(seed, size=(720, 1600)).image).save(path)
+    read = reader.read_screenshot
+    calls = []
+
+    def breaks_first(image):
+        calls.append(image.shape)
+        if len(calls) == 1:
+            raise IndexError("index 0 is out of bounds")
+        return read(image)
+
+    monkeypatch.setattr(reader, "read_screenshot", breaks_first)
+    result = CliRunner().invoke(app, ["read", *map(str, paths), "--json"])
+    assert result.exit_code == 1
+    out = json.loads(result.stdout)
+    assert out[0] == {"image": str(paths[0]), "error": "reading failed: IndexError: index 0 is out of bounds"}
+    assert out[1]["rows"] and "Traceback" in result.stderr

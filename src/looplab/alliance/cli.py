@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import traceback
 from pathlib import Path
 
 import typer
@@ -33,7 +34,13 @@ def read(
             failed = True
             results.append({"image": str(path), "error": str(err)})
             continue
-        reading = read_screenshot(image)
+        try:
+            reading = read_screenshot(image)
+        except Exception as err:  # noqa: BLE001 - a screen that breaks the reader must not lose the others
+            failed = True
+            typer.echo(f"{path}: reading failed\n{traceback.format_exc()}", err=True)
+            results.append({"image": str(path), "error": f"reading failed: {type(err).__name__}: {err}"})
+            continue
         rows = [{"name": row.name, "numbers": row.values} for row in reading.rows]
         results.append({"image": str(path), "rows": rows, "seconds": round(reading.seconds, 3)})
     if as_json:
