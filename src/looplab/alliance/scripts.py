@@ -4,6 +4,7 @@ the Korean one, each merged with the Latin reading of the tag."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -20,12 +21,15 @@ def read_cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: 
     like accents)."""
     if latin.confidence >= below and not ODD.search(latin.text):
         return None
+    prepared = without_underline(prepared)
     best = None
     for kind in ("cjk", "korean"):
         if not ocr.has_languages(kind) or kind == "korean" and latin.confidence >= below:
             continue  # the Korean model reads Hangul into icons too readily: only for a bad reading
         read = ocr.read_line(prepared, kind=kind, symbols=True)
         sureness = read.confidence
+        if kind == "cjk":
+            read = kana_by_strokes(read, prepared)
         decorated = kana_decorated(latin, read, sure=sure - 5, prepared=prepared) if kind == "cjk" else None
         if decorated is not None:
             read = decorated  # the Latin letters agreed on: its CJK characters, each sure, decide
@@ -57,6 +61,62 @@ def read_cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: 
         else:
             words.append((word, conf))
     return ocr.OcrResult(" ".join(w for w, _ in words), read.confidence, tuple(words))
+
+
+def without_underline(prepared: np.ndarray, *, thin: float = 0.25, covered: float = 0.6) -> np.ndarray:
+    """``prepared`` with a rule drawn under its text wiped: a flat stroke longer than the ink is tall
+    (no letter's bar is), at most ``thin`` of that height, in the ink's lower part, with letters above
+    at least ``covered`` of its length (an underscore lies between letters, not under them). The
+    Japanese model reads "Stevieツ" underlined as "Stevie ソ" at 77, or "ツ" at 53; without the rule
+    "ツ" at 87 and 83 (whiteoutsurvival_20251114_001505)."""
+    ink = (prepared < 128).astype(np.uint8)
+    rows = np.flatnonzero(ink.any(axis=1))
+    if len(rows) < 4:
+        return prepared
+    top, height = int(rows[0]), int(rows[-1] - rows[0] + 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, round(1.2 * height)), 1))
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
+    wiped = np.zeros_like(ink)
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if h > thin * height or y < top + 0.6 * height or y <= top:
+            continue
+        if ink[top:y, x : x + w].any(axis=0).mean() >= covered:
+            wiped[labels == i] = 1
+    if not wiped.any():
+        return prepared
+    wiped = cv2.dilate(wiped, np.ones((3, 1), np.uint8))  # the rule's grey fringe
+    out = prepared.copy()
+    out[wiped > 0] = 255
+    return out
+
+
+# kana told apart by their count of strokes: the Japanese model reads a "ツ" as "ソ" at 88
+# (whiteoutsurvival_20251112_114619); the pairs are alike but for one short stroke
+_ONE_STROKE_MORE = {"ソ": "ツ", "ン": "シ"}
+
+
+def kana_by_strokes(read: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrResult:
+    """``read`` with each "ソ" or "ン" drawn in three strokes spelt "ツ" or "シ". Only that way round:
+    blur can join a "ツ"'s two short strokes, it does not break a stroke in two."""
+    symbols = list(read.symbols)
+    for k, (text, box, word) in enumerate(symbols):
+        if text in _ONE_STROKE_MORE and _strokes(prepared, box) == 3:
+            symbols[k] = (_ONE_STROKE_MORE[text], box, word)
+    if symbols == list(read.symbols):
+        return read
+    respelt = with_symbols(read, [(text, word) for text, _, word in symbols])
+    return replace(respelt, symbols=tuple(symbols), symbol_confidences=read.symbol_confidences)
+
+
+def _strokes(prepared: np.ndarray, box: tuple[int, int, int, int], *, least: float = 0.15) -> int:
+    """The pieces of ink in ``box`` (a pixel's margin around it) of at least ``least`` of the largest's area."""
+    x1, y1, x2, y2 = box
+    ink = (prepared[max(y1 - 1, 0) : y2 + 1, max(x1 - 1, 0) : x2 + 1] < 128).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    areas = stats[1:count, cv2.CC_STAT_AREA]
+    return int((areas >= max(4, least * areas.max())).sum()) if len(areas) else 0
 
 
 def kana_decorated(
