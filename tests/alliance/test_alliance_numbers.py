@@ -1,6 +1,8 @@
 import pytest
 
 from looplab.alliance.numbers import parse_number
+from looplab.alliance.reader import read_screenshot
+from tests.alliance.synth import make_screenshot
 
 
 @pytest.mark.parametrize(
@@ -108,3 +110,10 @@ def test_a_comma_read_as_a_point_in_a_grouped_number_is_a_slip():
     # seed 20630: "4.018.417" read "4,018.417" by the line model, its word model lost two digits ("08417")
     assert parse_number("4,018.417") == 4_018_417
     assert parse_number("1,234.56") is None  # a decimal part is no group
+
+
+def test_a_number_tesseract_drops_in_line_mode_is_read_black_and_white():
+    # seed 27082: "90982" in 10 px type under a crown, the blurred grey crop read as nothing at all in
+    # line mode (as one word, "90982" at 38); made black and white, "90982" at 95
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(27082).image).rows}
+    assert rows.get("[XRP]Iron") == [90982, 703092], rows

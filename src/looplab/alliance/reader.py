@@ -141,6 +141,14 @@ class AllianceReader:
         if region.w <= 1.5 * region.h and p[NAME] < 0.5 and eared(prepared):
             return None  # a badge with ears, read as a rank "6" at 94 or "18" (seeds 25923, 25688)
         readings = [(ocr.read_line(prepared, symbols=True), prepared, crop, text_height)]
+        if not readings[0][0].text.strip():
+            # nothing read in line mode off a blurred grey crop ("90982" in 10 px type, seed 27082), where
+            # the crop made black and white reads cleanly: Tesseract's own thresholding lost the line
+            binary = np.where(prepared < 128, 0, 255).astype(np.uint8)
+            again = ocr.read_line(binary, symbols=True)
+            if again.text.strip():
+                readings[0] = (again, binary, crop, text_height)
+                prepared = binary
         found = without_edge_icons(crop, prepared, readings[0][0], core)
         if found is not None:
             # an icon glued to the text: read the text alone, at the scale of its own height
