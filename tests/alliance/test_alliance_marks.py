@@ -30,6 +30,7 @@ def _line(text: str, size: int = 40) -> np.ndarray:
         ("Wèlf", [marks.GRAVE]),
         ("Roså", [marks.RING]),
         ("Letöx", [marks.DIAERESIS]),
+        ("Luděk", [marks.CARON]),  # a V or a U hanging lowest in its middle (a breve on an a or a g)
         ("Kijiji", []),  # dots of i and j are no accents
     ],
 )
@@ -776,3 +777,24 @@ def test_a_crop_of_specks_has_no_marks_and_reads():
     assert marks.components(crop) is None
     assert marks.accent_marks(crop) == []
     assert read_screenshot(make_screenshot(27167).image).rows
+
+
+@pytest.mark.parametrize("ending", ["DejaVuSans.ttf", "LiberationSans-Regular.ttf", "LiberationSerif-Bold.ttf"])
+def test_carons_breves_ogoneks_dots_above_and_stroked_ls_are_read(ending):
+    # carons and breves hang lowest in the middle, and were taken for tildes: "Šárka" read "Sárka", "Luděk"
+    # "Ludẽk" and "Mădă" "Mãdã"; the dot of a ż was taken for nothing (an i's dot is no accent); an ł read
+    # "t" ("tukasz", "Michat"), and a t must stay one; an ogonek or a cedilla hanging from a letter that
+    # never hangs under the line was lost ("Wałęsa" read "Watesa")
+    path = next((p for p in font_paths() if p.endswith(ending)), None)
+    if path is None:
+        pytest.skip(f"{ending} not installed")
+    names = ["Šárka", "Čech", "Žižka", "Luděk", "Řehoř", "Mădă", "Ağa", "Woñf", "Grażyna", "Żaneta", "Zulizu"]
+    names += ["Łukasz", "Michał", "Paweł", "Wałęsa", "Kąkol", "Ştefan", "Ayşe", "Złoty"]
+    names += ["Tito", "Stat", "Kasztan", "Agape", "Gaye", "Lilt"]
+    image = Image.new("RGB", (1080, 120 * len(names) + 100), (240, 238, 230))
+    draw = ImageDraw.Draw(image)
+    for k, name in enumerate(names):
+        draw.text((200, 60 + 120 * k), name, font=ImageFont.truetype(path, 28), fill=(30, 30, 30))
+        draw.text((700, 60 + 120 * k), f"{12345 + 7 * k:,}", font=ImageFont.truetype(path, 28), fill=(30, 30, 30))
+    rows = [(r.name, r.values) for r in read_screenshot(np.array(image)).rows]
+    assert rows == [(name, [12345 + 7 * k]) for k, name in enumerate(names)]

@@ -27,6 +27,7 @@ ACUTE, GRAVE, CIRCUMFLEX, TILDE, DIAERESIS, RING, CEDILLA, DOT = (
     "\u0327",
     ".",
 )
+CARON, BREVE = "\u030c", "\u0306"
 _STEMS = set("iIlı1|!fjíìîï")  # what Tesseract makes of an accented dotless i
 
 
@@ -67,6 +68,10 @@ def _shape(mask: np.ndarray) -> str:
         # bent: a circumflex (its middle highest) or a tilde
         third = max(len(cols) // 3, 1)
         left, middle, right = cols[:third].mean(), cols[third:-third].mean(), cols[-third:].mean()
+        if middle > max(left, right) + 0.12 * h and max(cols[0], cols[-1]) <= middle - 0.25 * h:
+            # a V or a U (a breve; too few pixels to tell them apart, see ``_compose``), both its ends
+            # high; a tilde blurred to a dip in its middle has one end low (seed 26970: "Wolñ")
+            return CARON
         return CIRCUMFLEX if middle < min(left, right) - 0.12 * h else TILDE
     if abs(fit[-1] - fit[0]) < 0.25 * h:
         return DOT
@@ -180,6 +185,12 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
             marks.append(Mark(int(x1), m.y1, int(np.ceil(x2)), m.y2, DIAERESIS, span))
         elif len(found_marks) == 1 and (kinds[0] != DOT or dots):
             marks.append(Mark(*astuple(found_marks[0])[:5], span))
+        elif len(found_marks) >= 2:
+            # letters run together into one blob, each with its mark ("iž" in a bold serif): each mark but
+            # the dots (an i's) over the columns under it
+            for m in found_marks:
+                if m.kind != DOT:
+                    marks.append(Mark(m.x1, m.y1, m.x2, m.y2, m.kind, (m.x1, m.x2)))
         elif len(found_marks) == 1:
             m = found_marks[0]
             lean = _lean(labels[m.y1 : m.y2, m.x1 : m.x2] > 0)
@@ -304,6 +315,9 @@ def _compose(base: str, mark: str) -> str:
         # an ó read as a zero ("Zóo233" read "Z00233"), an ö as a six, its dots taken for the six's stem
         # ("[PRD]örost" read "[PRD]6rost"; see put_marks); its case is told by its height later
         letter = "o"
+    if mark == CARON and letter in "aAgG":
+        mark = BREVE  # a mark hanging lowest in its middle, a V or a U: on an a or a g, the Romanian ă and
+        # the Turkish ğ; elsewhere the Czech, Slovak, Croatian and Baltic č ě ň ř š ž
     composed = unicodedata.normalize("NFC", letter + mark)
     return composed if len(composed) == 1 and composed.isalpha() else base
 
@@ -315,6 +329,97 @@ def _x_height_blob(found, span: tuple[int, int]) -> bool:
         if (int(x), int(x + w)) == span:
             return baseline - y < 0.8 * cap
     return False
+
+
+def shaped_letters(symbols, prepared: np.ndarray) -> list[tuple[str, int]] | None:
+    """``symbols`` with each letter whose mark is part of its own blob spelt with it (see
+    ``_shaped_letter``), as (text, word index); None where there is none. For a line with no mark apart
+    from its letters, which ``put_marks`` is not asked to look at."""
+    found = components(prepared)
+    if found is None:
+        return None
+    out, changed = [], False
+    for text, box, word in symbols:
+        shaped = None if text in "eE" and _hooked(found, box, open_only=True) else _shaped_letter(text, found, box)
+        out.append((shaped or text, word))
+        changed |= shaped is not None
+    return out if changed else None
+
+
+def _shaped_letter(text: str, found, box: tuple[int, int, int, int]) -> str | None:
+    """The letter in ``box``, read ``text``, spelt with a mark drawn as part of it, which Tesseract's
+    Latin models do not spell: an ogonek or a cedilla hanging from a letter that never hangs under the
+    line (ą ę ş ţ), the dot over a ż, the stroke through an ł. None for any other letter."""
+    if text in _HOOKED and _hooked(found, box) and _one_letter(found, box):
+        return _HOOKED[text]
+    if text in ("z", "Z") and _dotted(found, box):
+        return "ż" if text == "z" else "Ż"
+    if text in _STROKABLE:
+        return _stroked_l(found, box, text)
+    return None
+
+
+_HOOKED = {"a": "ą", "A": "Ą", "e": "ę", "E": "Ę", "s": "ş", "S": "Ş", "t": "ţ", "T": "Ţ"}
+
+
+def _one_letter(found, box: tuple[int, int, int, int]) -> bool:
+    """Whether the blob in ``box`` is no wider than one letter (0.85 of the cap height): not a letter
+    run together with a neighbour that hangs under the line ("ag")."""
+    labels, boxes, _, _, cap = found
+    label = _blob_in(labels, box)
+    return label is not None and boxes[label - 1][2] <= 0.85 * cap
+
+
+def _dotted(found, box: tuple[int, int, int, int]) -> bool:
+    """Whether the letter in ``box`` (a z) has a dot over its middle: a round blob as big as an i's
+    dot, its own, under half a capital's height above the letter. Looked for on a z only: over other
+    letters a dot is more likely a blurred acute or a speck, and the Polish ż is the letter that has one."""
+    labels, boxes, tall, _, cap = found
+    label = _blob_in(labels, box)
+    if label is None:
+        return False
+    lx, ly, lw, _, _ = (int(v) for v in boxes[label - 1])
+    for k in np.flatnonzero(~tall):
+        x, y, w, h, area = (int(v) for v in boxes[k])
+        if not (0.1 * cap <= min(w, h) and max(w, h) <= 0.4 * cap and 0.6 <= w / h <= 1.8):
+            continue
+        if y + h <= ly and ly - (y + h) <= 0.5 * cap and abs(x + w / 2 - (lx + lw / 2)) <= 0.2 * lw:
+            return area >= 0.6 * w * h
+    return False
+
+
+_STROKABLE = set("tlLiI1|f!")  # what Tesseract makes of an ł or an Ł
+
+
+def _stroked_l(found, box: tuple[int, int, int, int], read: str, *, rising: float = 0.1) -> str | None:
+    """ "ł" or "Ł" for the letter in ``box`` that is a stem crossed by a rising stroke (read "t" or "l"):
+    in the middle three fifths of its height, its ink left of the stem lies lower than its ink right of
+    it by ``rising`` of the cap height or more (0.12 to 0.33 in the generator's eight fonts at 20-40 px);
+    a t's or an f's crossbar lies level (within 0.02), a 4's falls the other way. An Ł has a foot: ink
+    right of the stem in its bottom rows. None for any other letter."""
+    labels, boxes, _, baseline, cap = found
+    label = _blob_in(labels, box)
+    if label is None:
+        return None
+    x, y, w, h, _ = (int(v) for v in boxes[label - 1])
+    if h < 0.92 * cap or w > cap:
+        return None  # a t is shorter than an l (0.8 of it or less), an l as tall as a capital or taller
+    blob = labels[y : y + h, x : x + w] == label
+    stem = np.flatnonzero(blob.mean(axis=0) >= 0.35)  # a bar, slanted or not, fills few rows of a column
+    if not len(stem):
+        return None
+    # the stroke's ends, clear of the stem by two pixels: not the jagged edge of a stem in JPEG noise
+    band = blob[int(0.2 * h) : int(0.8 * h)]
+    left, right = band[:, : max(stem.min() - 1, 0)], band[:, stem.max() + 2 :]
+    if not left.any() or not right.any():
+        return None
+    if np.nonzero(left)[0].mean() - np.nonzero(right)[0].mean() < rising * cap:
+        return None
+    foot = blob[int(0.85 * h) :, stem.max() + 1 :].any(axis=0).sum()
+    if foot >= 0.3 * cap:
+        return "Ł"
+    # an l is narrow; a wider blob is letters run together ("at"), whose ink beside the stem is another's
+    return "ł" if w <= 0.65 * cap else None
 
 
 def _blob_in(labels: np.ndarray, box: tuple[int, int, int, int]) -> int | None:
@@ -847,6 +952,8 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             out[i][0] = "ø"
         elif text in ("a", "ä", "d") and _ringed(found, box):  # read as dots by the German model, as a d
             out[i][0] = "å"
+        elif (shaped := _shaped_letter(text, found, box)) is not None:
+            out[i][0] = shaped  # an ç read as an e is open, and was made one above
         elif text in _ATTACHABLE:
             kind = _attached_mark(found, box)
             if kind is not None:

@@ -20,7 +20,8 @@ def respell(prepared: np.ndarray, first: ocr.OcrResult, sure: float = 85.0) -> o
     if not found and first.confidence >= sure:
         first = _with_umlaut_for_ii(first, prepared)
         if not any(t in ("c", "C", "¢", "g", "a", "d") for t, _, _ in first.symbols) and not marks.slashed_os(prepared):
-            return first
+            shaped = marks.shaped_letters(first.symbols, prepared)  # "Złoty" read "Ztoty", "Ayşe" "Ayse"
+            return first if shaped is None else with_symbols(first, shaped)
         return with_symbols(first, marks.put_marks(first.symbols, [], prepared))
     wiped = marks.wipe(prepared, found) if found else prepared
     again = ocr.read_line(wiped, kind="names", symbols=True)
