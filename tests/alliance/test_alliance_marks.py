@@ -798,3 +798,18 @@ def test_carons_breves_ogoneks_dots_above_and_stroked_ls_are_read(ending):
         draw.text((700, 60 + 120 * k), f"{12345 + 7 * k:,}", font=ImageFont.truetype(path, 28), fill=(30, 30, 30))
     rows = [(r.name, r.values) for r in read_screenshot(np.array(image)).rows]
     assert rows == [(name, [12345 + 7 * k]) for k, name in enumerate(names)]
+
+
+@pytest.mark.skipif(
+    not (DATA / "whiteoutsurvival_20251114_001518.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_real_letters_are_not_given_marks_of_their_neighbours():
+    # a symbol box a letter off put the "s" of "Mysterious" on the "y" blob, whose tail hangs like a
+    # cedilla ("Myşterious"); a caron over an S and a dot under it are two marks of one letter, not two
+    # letters run together (taken as such, the name lost its tag: "KŞA")
+    rows = {
+        r.name: r.values for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251114_001518.jpg")).rows
+    }
+    assert rows.get("Mysterious Guy") == [14, 274764], rows
+    names = [r.name for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_113936.jpg")).rows]
+    assert any(n.startswith("[HEI]xOsa") for n in names), names

@@ -185,9 +185,9 @@ def accent_marks(prepared: np.ndarray, *, dots: bool = False) -> list[Mark]:
             marks.append(Mark(int(x1), m.y1, int(np.ceil(x2)), m.y2, DIAERESIS, span))
         elif len(found_marks) == 1 and (kinds[0] != DOT or dots):
             marks.append(Mark(*astuple(found_marks[0])[:5], span))
-        elif len(found_marks) >= 2:
+        elif len(found_marks) >= 2 and _side_by_side_marks(found_marks):
             # letters run together into one blob, each with its mark ("iž" in a bold serif): each mark but
-            # the dots (an i's) over the columns under it
+            # the dots (an i's) over the columns under it. Marks over and under one letter stay unread
             for m in found_marks:
                 if m.kind != DOT:
                     marks.append(Mark(m.x1, m.y1, m.x2, m.y2, m.kind, (m.x1, m.x2)))
@@ -249,6 +249,12 @@ def _beside_a_top(boxes: np.ndarray, tall: np.ndarray, mark: Mark, cap: float) -
         if abs(int(ly) - int(y)) <= 1 and 0 <= gap <= 0.15 * cap:
             return True
     return False
+
+
+def _side_by_side_marks(found: list[Mark]) -> bool:
+    """Whether no two of ``found`` share a column (each over a letter of its own)."""
+    spans = sorted((m.x1, m.x2) for m in found)
+    return all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
 
 
 def _split_letter_umlauts(by_letter: dict[int, list[Mark]], boxes: np.ndarray, cap: float) -> list[Mark]:
@@ -338,8 +344,11 @@ def shaped_letters(symbols, prepared: np.ndarray) -> list[tuple[str, int]] | Non
     found = components(prepared)
     if found is None:
         return None
+    pairs, by_order = letter_pairs(symbols, found)
+    own = {s: _box_of(found[1][i]) for s, i in pairs} if by_order else {}
     out, changed = [], False
-    for text, box, word in symbols:
+    for k, (text, box, word) in enumerate(symbols):
+        box = own.get(k, box)
         shaped = None if text in "eE" and _hooked(found, box, open_only=True) else _shaped_letter(text, found, box)
         out.append((shaped or text, word))
         changed |= shaped is not None
@@ -350,7 +359,10 @@ def _shaped_letter(text: str, found, box: tuple[int, int, int, int]) -> str | No
     """The letter in ``box``, read ``text``, spelt with a mark drawn as part of it, which Tesseract's
     Latin models do not spell: an ogonek or a cedilla hanging from a letter that never hangs under the
     line (ą ę ş ţ), the dot over a ż, the stroke through an ł. None for any other letter."""
-    if text in _HOOKED and _hooked(found, box) and _one_letter(found, box):
+    label = _blob_in(found[0], box)
+    if label is None or not box[0] <= found[1][label - 1][0] + found[1][label - 1][2] / 2 <= box[2]:
+        return None  # the blob with most ink in the box is a neighbour's ("y" for the "s" of "Mysterious")
+    if text in _HOOKED and _hooked(found, box) and _one_letter(found, box) and _one_top(found, label):
         return _HOOKED[text]
     if text in ("z", "Z") and _dotted(found, box):
         return "ż" if text == "z" else "Ż"
@@ -360,6 +372,18 @@ def _shaped_letter(text: str, found, box: tuple[int, int, int, int]) -> str | No
 
 
 _HOOKED = {"a": "ą", "A": "Ą", "e": "ę", "E": "Ę", "s": "ş", "S": "Ş", "t": "ţ", "T": "Ţ"}
+
+
+def _one_top(found, label: int) -> bool:
+    """Whether blob ``label`` starts as one stroke across, as the top of an a, e, s or t does; a y,
+    whose tail hangs under the line too, starts as two arms (a symbol box a letter off put an "s" on
+    the "y" of "Mysterious", a real screen). Its top two rows are looked at: a serif S's terminal rises
+    to the row under its arc's top."""
+    labels, boxes, _, _, _ = found
+    x, y, w, h, _ = (int(v) for v in boxes[label - 1])
+    top = (labels[y : y + min(2, h), x : x + w] == label).astype(np.int8)
+    runs = (np.diff(np.pad(top, ((0, 0), (1, 0))), axis=1) == 1).sum(axis=1)
+    return bool((runs <= 1).any())
 
 
 def _one_letter(found, box: tuple[int, int, int, int]) -> bool:
