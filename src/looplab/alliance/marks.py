@@ -367,7 +367,7 @@ def _shaped_letter(text: str, found, box: tuple[int, int, int, int]) -> str | No
     if text in ("z", "Z") and _dotted(found, box):
         return "ż" if text == "z" else "Ż"
     if text in _STROKABLE:
-        return _stroked_l(found, box, text)
+        return _stroked_l(found, box)
     return None
 
 
@@ -415,8 +415,8 @@ def _dotted(found, box: tuple[int, int, int, int]) -> bool:
 _STROKABLE = set("tlLiI1|f!")  # what Tesseract makes of an ł or an Ł
 
 
-def _stroked_l(found, box: tuple[int, int, int, int], read: str, *, rising: float = 0.1) -> str | None:
-    """ "ł" or "Ł" for the letter in ``box`` that is a stem crossed by a rising stroke (read "t" or "l"):
+def _stroked_l(found, box: tuple[int, int, int, int], *, rising: float = 0.1) -> str | None:
+    """An ł or an Ł for the letter in ``box`` that is a stem crossed by a rising stroke (read "t" or "l"):
     in the middle three fifths of its height, its ink left of the stem lies lower than its ink right of
     it by ``rising`` of the cap height or more (0.12 to 0.33 in the generator's eight fonts at 20-40 px);
     a t's or an f's crossbar lies level (within 0.02), a 4's falls the other way. An Ł has a foot: ink
