@@ -1374,6 +1374,12 @@ def test_a_space_made_up_where_no_gap_is_drawn_is_dropped(seed, name):
     prepared, boxes = _words_drawn(["Vishael", "M"], False)  # an icon glued on: trimmed as a word of its own
     read = OcrResult("Vishael M", 90.0, (("Vishael", 90.0), ("M", 90.0)), boxes)
     assert without_made_up_spaces(read, prepared).text == "Vishael M"
+    # a name's last digit parted from the others (seed 26944: "Terterqua8 1"); a digit after a space stays
+    for spaced, expected in ((False, "Terterqua81"), (True, "Terterqua8 1")):
+        prepared, boxes = _words_drawn(["Terterqua8", "1"], spaced)
+        read = OcrResult("Terterqua8 1", 90.0, (("Terterqua8", 90.0), ("1", 96.0)), boxes)
+        assert without_made_up_spaces(read, prepared).text == expected
+    assert "Terterqua81" in {r.name for r in read_screenshot(make_screenshot(26944).image).rows}
 
 
 @pytest.mark.parametrize(
