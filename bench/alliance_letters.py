@@ -3,8 +3,8 @@
 
 Run: ``.venv/bin/python bench/alliance_letters.py``. Writes bench/results/alliance_letters.json.
 Each list is one screen per font and size: a name and a number per row, dark on light. The baseline is
-Tesseract's German model (the one of the two that spells most accents) on each name's line alone, cut
-from the same screen.
+Tesseract alone on each name's line, cut from the same screen: the German and English models merged
+word by word (``ocr.read_line(kind="names")``).
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def main() -> None:
                     if name not in read:
                         misses.append((Path(path).name, size, name, read))
         results[kind] = {"names": total, "ours": ours, "baseline": base}
-        print(f"{kind}: ours {ours}/{total}, baseline (German model on each line) {base}/{total}")
+        print(f"{kind}: ours {ours}/{total}, baseline (Tesseract, German and English, on each line) {base}/{total}")
     out = ROOT / "bench" / "results" / "alliance_letters.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
