@@ -362,12 +362,12 @@ def _shaped_letter(text: str, found, box: tuple[int, int, int, int]) -> str | No
     label = _blob_in(found[0], box)
     if label is None or not box[0] <= found[1][label - 1][0] + found[1][label - 1][2] / 2 <= box[2]:
         return None  # the blob with most ink in the box is a neighbour's ("y" for the "s" of "Mysterious")
-    if text in _HOOKED and _hooked(found, box) and _one_letter(found, box) and _one_top(found, label):
+    if text in _HOOKED and _hooked_blob(found, label) and _one_letter(found, label) and _one_top(found, label):
         return _HOOKED[text]
-    if text in ("z", "Z") and _dotted(found, box):
+    if text in ("z", "Z") and _dotted(found, label):
         return "ż" if text == "z" else "Ż"
     if text in _STROKABLE:
-        return _stroked_l(found, box)
+        return _stroked_l(found, label)
     return None
 
 
@@ -386,22 +386,18 @@ def _one_top(found, label: int) -> bool:
     return bool((runs <= 1).any())
 
 
-def _one_letter(found, box: tuple[int, int, int, int]) -> bool:
-    """Whether the blob in ``box`` is no wider than one letter (0.85 of the cap height): not a letter
-    run together with a neighbour that hangs under the line ("ag")."""
-    labels, boxes, _, _, cap = found
-    label = _blob_in(labels, box)
-    return label is not None and boxes[label - 1][2] <= 0.85 * cap
+def _one_letter(found, label: int) -> bool:
+    """Whether blob ``label`` is no wider than one letter (0.85 of the cap height): not a letter run
+    together with a neighbour that hangs under the line ("ag")."""
+    _, boxes, _, _, cap = found
+    return boxes[label - 1][2] <= 0.85 * cap
 
 
-def _dotted(found, box: tuple[int, int, int, int]) -> bool:
-    """Whether the letter in ``box`` (a z) has a dot over its middle: a round blob as big as an i's
+def _dotted(found, label: int) -> bool:
+    """Whether blob ``label`` (a z) has a dot over its middle: a round blob as big as an i's
     dot, its own, under half a capital's height above the letter. Looked for on a z only: over other
     letters a dot is more likely a blurred acute or a speck, and the Polish ż is the letter that has one."""
-    labels, boxes, tall, _, cap = found
-    label = _blob_in(labels, box)
-    if label is None:
-        return False
+    _, boxes, tall, _, cap = found
     lx, ly, lw, _, _ = (int(v) for v in boxes[label - 1])
     for k in np.flatnonzero(~tall):
         x, y, w, h, area = (int(v) for v in boxes[k])
@@ -415,16 +411,13 @@ def _dotted(found, box: tuple[int, int, int, int]) -> bool:
 _STROKABLE = set("tlLiI1|f!")  # what Tesseract makes of an ł or an Ł
 
 
-def _stroked_l(found, box: tuple[int, int, int, int], *, rising: float = 0.1) -> str | None:
-    """An ł or an Ł for the letter in ``box`` that is a stem crossed by a rising stroke (read "t" or "l"):
+def _stroked_l(found, label: int, *, rising: float = 0.1) -> str | None:
+    """An ł or an Ł for blob ``label``, a letter that is a stem crossed by a rising stroke (read "t" or "l"):
     in the middle three fifths of its height, its ink left of the stem lies lower than its ink right of
     it by ``rising`` of the cap height or more (0.12 to 0.33 in the generator's eight fonts at 20-40 px);
     a t's or an f's crossbar lies level (within 0.02), a 4's falls the other way. An Ł has a foot: ink
     right of the stem in its bottom rows. None for any other letter."""
-    labels, boxes, _, baseline, cap = found
-    label = _blob_in(labels, box)
-    if label is None:
-        return None
+    labels, boxes, _, _, cap = found
     x, y, w, h, _ = (int(v) for v in boxes[label - 1])
     if h < 0.92 * cap or w > cap:
         return None  # a t is shorter than an l (0.8 of it or less), an l as tall as a capital or taller
