@@ -1,5 +1,6 @@
 """Letters the Latin OCR models do not spell, on rendered member lists: Central European names
-(carons, breves, ogoneks, cedillas, ż, ł) and plain names that must stay plain.
+(carons, breves, ogoneks, cedillas, ż, ł), Hausa and Fula names with hooked letters (Ɓ Ɗ ɓ ɗ: in the
+fonts that have them, the four DejaVu ones), and plain names that must stay plain.
 
 Run: ``.venv/bin/python bench/alliance_letters.py``. Writes bench/results/alliance_letters.json.
 Each list is one screen per font and size: a name and a number per row, dark on light. The baseline is
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +47,8 @@ CENTRAL_EUROPEAN = [
     "Żaneta",
     "Gęś",
 ]
+HOOKED = ["Ɓello", "Ɗanladi", "Aɓubakar", "Haɗiza", "Ɓaɓa", "Ɗahiru", "Ɓoyi", "xƁes"]
+PLAIN_B_D = ["Bob", "Dado", "Abdul", "Buddy", "Debbie", "Bodo", "Dubai", "BadBoy"]
 PLAIN = [
     "Tito",
     "Stat",
@@ -78,6 +82,11 @@ def _screen(names: list[str], font: ImageFont.FreeTypeFont) -> np.ndarray:
     return np.array(image)
 
 
+def _covers(path: str, names: list[str]) -> bool:
+    cmap = TTFont(path).getBestCmap()
+    return all(ord(ch) in cmap for name in names for ch in name)
+
+
 def _baseline(gray: np.ndarray, k: int, size: int) -> str:
     top = 60 + ROW * k - size // 2
     line = gray[max(top, 0) : top + 2 * size, 150:650]
@@ -88,9 +97,12 @@ def main() -> None:
     reader = AllianceReader()
     results: dict[str, dict[str, int]] = {}
     misses: list[tuple[str, int, str, list[str]]] = []
-    for kind, names in (("central_european", CENTRAL_EUROPEAN), ("plain", PLAIN)):
+    kinds = (("central_european", CENTRAL_EUROPEAN), ("hooked", HOOKED), ("plain", PLAIN), ("plain_b_d", PLAIN_B_D))
+    for kind, names in kinds:
         ours = base = total = 0
         for path in font_paths():
+            if not _covers(path, names):
+                continue
             for size in SIZES:
                 image = _screen(names, ImageFont.truetype(path, size))
                 read = [row.name for row in reader.read(image).rows]

@@ -785,12 +785,18 @@ def test_carons_breves_ogoneks_dots_above_and_stroked_ls_are_read(ending):
     # "Ludẽk" and "Mădă" "Mãdã"; the dot of a ż was taken for nothing (an i's dot is no accent); an ł read
     # "t" ("tukasz", "Michat"), and a t must stay one; an ogonek or a cedilla hanging from a letter that
     # never hangs under the line was lost ("Wałęsa" read "Watesa")
+    names = ["Šárka", "Čech", "Žižka", "Luděk", "Řehoř", "Mădă", "Ağa", "Woñf", "Grażyna", "Żaneta", "Zulizu"]
+    names += ["Łukasz", "Michał", "Paweł", "Wałęsa", "Kąkol", "Ştefan", "Ayşe", "Złoty"]
+    names += ["Tito", "Stat", "Kasztan", "Agape", "Gaye", "Lilt", "Bob", "Dado", "Abdul"]
+    _assert_list_reads(ending, names)
+
+
+def _assert_list_reads(ending: str, names: list[str]) -> None:
+    """A list of ``names`` in the font whose file ends ``ending``, 28 px, one a row with a number beside
+    it, reads as drawn."""
     path = next((p for p in font_paths() if p.endswith(ending)), None)
     if path is None:
         pytest.skip(f"{ending} not installed")
-    names = ["Šárka", "Čech", "Žižka", "Luděk", "Řehoř", "Mădă", "Ağa", "Woñf", "Grażyna", "Żaneta", "Zulizu"]
-    names += ["Łukasz", "Michał", "Paweł", "Wałęsa", "Kąkol", "Ştefan", "Ayşe", "Złoty"]
-    names += ["Tito", "Stat", "Kasztan", "Agape", "Gaye", "Lilt"]
     image = Image.new("RGB", (1080, 120 * len(names) + 100), (240, 238, 230))
     draw = ImageDraw.Draw(image)
     for k, name in enumerate(names):
@@ -798,6 +804,15 @@ def test_carons_breves_ogoneks_dots_above_and_stroked_ls_are_read(ending):
         draw.text((700, 60 + 120 * k), f"{12345 + 7 * k:,}", font=ImageFont.truetype(path, 28), fill=(30, 30, 30))
     rows = [(r.name, r.values) for r in read_screenshot(np.array(image)).rows]
     assert rows == [(name, [12345 + 7 * k]) for k, name in enumerate(names)]
+
+
+@pytest.mark.parametrize("ending", ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf"])
+def test_hooked_bs_and_ds_are_read_and_plain_ones_stay_plain(ending):
+    # Hausa's and Fula's Ɓ Ɗ ɓ ɗ were read as plain B D b d by every model ("xƁes" on real screens read
+    # "xBes"); a serif B's or D's serifs stick out left of the stem too, at its top and foot alike, and a
+    # bold d's bowl, over two thirds of the letter's height, is no stem (it made "Dado" "Daɗo")
+    names = ["Ɓello", "Ɗanladi", "Haɓiba", "Haɗiza", "Ɓaɓa", "Bob", "Dado", "Abdul", "Buddy", "[BD]Odd", "Blade"]
+    _assert_list_reads(ending, names)
 
 
 @pytest.mark.skipif(
@@ -813,3 +828,34 @@ def test_real_letters_are_not_given_marks_of_their_neighbours():
     assert rows.get("Mysterious Guy") == [14, 274764], rows
     names = [r.name for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_113936.jpg")).rows]
     assert any(n.startswith("[HEI]xOsa") for n in names), names
+
+
+def test_no_hook_is_read_off_a_neighbours_blob():
+    # a symbol box over two letters ("[T" for the T of "[TLA]", seed 27579; "aq" for the a of
+    # "Fiákaqua", 27543) took the one with more ink, which hangs under the line, for a hooked letter;
+    # a ç under an "a"'s drifted box was read "ą" ("Rabyqça", 27520; "Qçaletvi", 27565): its bowl is open
+    names = {
+        seed: {r.name for r in read_screenshot(make_screenshot(seed).image).rows}
+        for seed in (27520, 27543, 27565, 27579)
+    }
+    assert "[LTV] Rabyqça" in names[27520] and "Fiákaqua Finaklux" in names[27543], names
+    assert "Qçaletvi" in names[27565] and "[TLA] Luxixak" in names[27579], names
+
+
+def test_a_tilde_touching_its_n_read_fi_is_an_n_with_a_tilde():
+    # seed 27520: blurred, each ñ's tilde touched its n, one blob as tall as a capital, read "fi" at
+    # 90-92 with no mark apart: "Roñe_Blade" read "Rofie_Blade", "Luxbrñlet" "Luxbrfilet"; an f's
+    # stem rises over the x-height, an n's stems do not
+    names = {r.name for r in read_screenshot(make_screenshot(27520).image).rows}
+    assert {"Roñe_Blade", "Luxbrñlet_Letraby", "Luédowne_Dñakvi90"} <= names, names
+    _assert_list_reads("DejaVuSans.ttf", ["Sofia", "Rafik", "Wifi", "Rofie", "Safiya", "Elfie"])
+
+
+@pytest.mark.skipif(
+    not (DATA / "whiteoutsurvival_20251112_113440.jpg").exists(), reason="shared real screenshots not present"
+)
+def test_a_real_b_with_a_hook_is_read():
+    rows = {
+        r.name: r.values for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_113440.jpg")).rows
+    }
+    assert rows.get("[HEI]xƁes") == [19, 4924] and rows.get("[HEI]DaffyDuckling") == [17, 3867], rows
