@@ -375,3 +375,22 @@ def test_a_row_cut_at_the_top_read_with_its_avatar_takes_no_rank_of_the_next():
         items += [number(598, y + 2, 1000 + k, h=25)]
     rows = dict(summary(group_rows(items)))
     assert rows["Rose"] == [2, 5861] and rows["veaK_vragon"] == [824513927]
+
+
+def test_the_number_of_a_row_cut_at_the_lists_end_is_not_the_last_rows():
+    # seed 27736 (read with the list's cut end taken out of the mask): "Dragon 181,686,608" half under
+    # the list's end, its name not read, gave the row above it a second number; a row's second number on
+    # a line of its own under the first stays (two-line rows)
+    items = [
+        x
+        for k, n in enumerate(["Alpha", "Beta", "Gamma", "Delta"])
+        for x in (name(200, 100 + 100 * k, n), number(700, 100 + 100 * k, k + 1))
+    ]
+    items.append(number(700, 500, 99))  # where a fifth row's number would be, no name beside it
+    assert summary(group_rows(items))[-1] == ("Delta", [4])
+    two_line = [
+        x
+        for k, n in enumerate(["Alpha", "Beta", "Gamma", "Delta"])
+        for x in (name(200, 100 + 100 * k, n), number(700, 100 + 100 * k, k + 1), number(700, 140 + 100 * k, 10 + k))
+    ]
+    assert summary(group_rows(two_line))[-1] == ("Delta", [4, 13])

@@ -206,7 +206,25 @@ def group_rows(items: list[TextItem], *, max_block: float = 3.6, width: int | No
     if any(g.numbers for g in groups):
         groups = [g for g in groups if g.numbers]
     groups = _in_reading_order(groups + _nameless_rows(groups, orphans))
-    return _without_stray_numbers(_without_off_pitch_head(_without_odd_blocks(groups)))
+    return _without_cut_rows_number(_without_stray_numbers(_without_off_pitch_head(_without_odd_blocks(groups))))
+
+
+def _without_cut_rows_number(groups: list[RowGroup]) -> list[RowGroup]:
+    """The last row less a number a row's pitch under another of its numbers, in the same column, where
+    the screen's rows have fewer numbers: the number of a row cut at the list's end, whose name is hidden
+    (seed 27736, read with its cut edge taken out of the mask: "Dragon 181,686,608" half under the edge
+    gave King938 a second number)."""
+    if len(groups) < 4 or len(groups[-1].numbers) <= usual_count(groups):
+        return groups
+    steps = [b.name.box.cy - a.name.box.cy for a, b in zip(groups, groups[1:], strict=False)]
+    pitch = float(np.median([d for d in steps if d > 0] or [0.0]))
+    last = groups[-1]
+    kept = [
+        n
+        for n in last.numbers
+        if not any(n.box.cy - m.box.cy >= 0.7 * pitch and abs(n.box.x2 - m.box.x2) <= m.box.h for m in last.numbers)
+    ]
+    return groups if len(kept) == len(last.numbers) or pitch <= 0 else [*groups[:-1], RowGroup(last.name, kept)]
 
 
 def _in_reading_order(groups: list[RowGroup]) -> list[RowGroup]:
