@@ -346,13 +346,13 @@ def shaped_letters(symbols, prepared: np.ndarray) -> list[tuple[str, int]] | Non
         return None
     pairs, by_order = letter_pairs(symbols, found)
     own = {s: _box_of(found[1][i]) for s, i in pairs} if by_order else {}
-    out = []
+    out, changed = [], False
     for k, (text, box, word) in enumerate(symbols):
         box = own.get(k, box)
         shaped = None if text in "eE" and _hooked(found, box, open_only=True) else _shaped_letter(text, found, box)
-        out.append([shaped or text, word])
-    tilde_on_n_read_fi(symbols, out, found)
-    return [(text, word) for text, word in out] if [t for t, _ in out] != [t for t, _, _ in symbols] else None
+        out.append((shaped or text, word))
+        changed |= shaped is not None
+    return out if changed else None
 
 
 def _shaped_letter(text: str, found, box: tuple[int, int, int, int]) -> str | None:
@@ -598,11 +598,10 @@ def _ringed(found, box: tuple[int, int, int, int]) -> bool:
     return bool(tops and bowls and min(tops) <= max(bowls))
 
 
-def _risen_blob(found, box: tuple[int, int, int, int], *, widest: float, over: float = 1.3) -> np.ndarray | None:
+def _risen_blob(found, box: tuple[int, int, int, int], *, widest: float) -> np.ndarray | None:
     """The blob of the small letter in ``box`` (the component with most ink there, centred in it), as a
     mask, where it reaches well over the x-height to the cap line without hanging under the line, and is
-    at most ``widest`` cap heights wide: a letter with its mark joined to it, one blob; else None. It
-    must stand ``over`` times the x-height tall or taller."""
+    at most ``widest`` cap heights wide: a letter with its mark joined to it, one blob; else None."""
     labels, boxes, _, baseline, cap = found
     label = _blob_in(labels, box)
     if label is None:
@@ -610,7 +609,7 @@ def _risen_blob(found, box: tuple[int, int, int, int], *, widest: float, over: f
     x, y, w, h, _ = boxes[label - 1]
     if (
         not box[0] <= x + w / 2 <= box[2]
-        or h < over * _x_height(found)
+        or h < 1.3 * _x_height(found)
         or y > baseline - 0.85 * cap
         or y + h > baseline + 0.15 * cap
         or w > widest * cap
@@ -646,38 +645,6 @@ def _attached_mark(found, box: tuple[int, int, int, int]) -> str | None:
     stroke = top[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
     lean = _lean(stroke)  # short and thick, so less than a mark's own (``LEAN``); an upright stem has none
     return ACUTE if lean >= 0.15 else GRAVE if lean <= -0.15 else None
-
-
-def tilde_on_n_read_fi(symbols, out: list[list], found) -> None:
-    """Make an ñ of each "f" and "i" read off one blob that is an ñ whose tilde touches the n: one
-    letter wide, over the x-height a stroke across, under it two stems, the left of which, unlike an
-    f's, does not rise over the x-height ("Roñe_Blade" read "Rofie_Blade" at 92, seed 27520)."""
-    for k in range(len(symbols) - 1):
-        (_, box, word), (_, next_box, next_word) = symbols[k], symbols[k + 1]
-        if out[k][0] != "f" or out[k + 1][0] not in ("i", "ı") or word != next_word:
-            continue
-        union = (min(box[0], next_box[0]), min(box[1], next_box[1]), max(box[2], next_box[2]), max(box[3], next_box[3]))
-        blob = _risen_blob(found, union, widest=0.75, over=1.2)  # a flat tilde rises less than an accent
-        if blob is not None and _tilde_capped_n(blob, _x_height(found)):
-            out[k][0], out[k + 1][0] = "ñ", ""
-
-
-def _tilde_capped_n(blob: np.ndarray, x_height: float) -> bool:
-    h, w = blob.shape
-    over = int(h - 1.05 * x_height)  # rows over the x-height
-    if over < 2:
-        return False
-    under = blob[h - int(0.6 * x_height) :]
-    runs = (np.diff(np.pad(under.astype(np.int8), ((0, 0), (1, 0))), axis=1) == 1).sum(axis=1)
-    if np.median(runs) != 2:
-        return False  # an n stands on two stems
-    inked = under.any(axis=0)
-    start = int(np.argmax(inked))
-    width = int(np.argmin(inked[start:])) if not inked[start:].all() else len(inked) - start
-    # the left half of the left stem: an f's runs on up to its top, an n's ends at the x-height
-    rising = blob[:over, start : start + max(1, width // 2)].any(axis=1).mean()
-    across = np.flatnonzero(blob[:over].any(axis=0))
-    return len(across) > 0 and across.max() - across.min() + 1 >= 0.6 * w and rising <= 0.4
 
 
 def holes(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1045,7 +1012,6 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
             if kind is not None:
                 out[i][0] = _compose(text, kind)
     _cedilla_by_count(symbols, out, found)
-    tilde_on_n_read_fi(symbols, out, found)
     for m in marks:
         best = _symbol_for(symbols, spans, m)
         best = _base_beside(symbols, out, best, m)
