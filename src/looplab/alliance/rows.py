@@ -218,13 +218,15 @@ def _without_cut_rows_number(groups: list[RowGroup]) -> list[RowGroup]:
         return groups
     steps = [b.name.box.cy - a.name.box.cy for a, b in zip(groups, groups[1:], strict=False)]
     pitch = float(np.median([d for d in steps if d > 0] or [0.0]))
+    if pitch <= 0:
+        return groups
     last = groups[-1]
     kept = [
         n
         for n in last.numbers
         if not any(n.box.cy - m.box.cy >= 0.7 * pitch and abs(n.box.x2 - m.box.x2) <= m.box.h for m in last.numbers)
     ]
-    return groups if len(kept) == len(last.numbers) or pitch <= 0 else [*groups[:-1], RowGroup(last.name, kept)]
+    return groups if len(kept) == len(last.numbers) else [*groups[:-1], RowGroup(last.name, kept)]
 
 
 def _in_reading_order(groups: list[RowGroup]) -> list[RowGroup]:
