@@ -216,8 +216,7 @@ def _without_cut_rows_number(groups: list[RowGroup]) -> list[RowGroup]:
     gave King938 a second number)."""
     if len(groups) < 4 or len(groups[-1].numbers) <= usual_count(groups):
         return groups
-    steps = [b.name.box.cy - a.name.box.cy for a, b in zip(groups, groups[1:], strict=False)]
-    pitch = float(np.median([d for d in steps if d > 0] or [0.0]))
+    pitch = _row_pitch(groups)
     if pitch <= 0:
         return groups
     last = groups[-1]
@@ -379,14 +378,26 @@ def _without_off_pitch_head(groups: list[RowGroup], *, short: float = 0.8) -> li
     follow one another at one pitch; groups side by side on one line (card grids) are not counted."""
     if len(groups) < 5:
         return groups
-    steps = [b.name.box.cy - a.name.box.cy for a, b in zip(groups, groups[1:], strict=False)]
-    pitch = float(np.median([d for d, a in zip(steps, groups, strict=False) if d > 0.5 * a.name.box.h] or [0.0]))
+    steps = _steps(groups)
+    pitch = _row_pitch(groups)
     if pitch <= 0:
         return groups
     start = 0
     while len(groups) - start > 4 and 0.5 * groups[start].name.box.h < steps[start] < short * pitch:
         start += 1
     return groups[start:]
+
+
+def _steps(groups: list[RowGroup]) -> list[float]:
+    """How far each group's name lies under the one before it."""
+    return [b.name.box.cy - a.name.box.cy for a, b in zip(groups, groups[1:], strict=False)]
+
+
+def _row_pitch(groups: list[RowGroup]) -> float:
+    """The distance from one row of the list to the next (0 where none is measured); groups side by side
+    on one line (card grids) are not counted."""
+    steps = [d for d, a in zip(_steps(groups), groups, strict=False) if d > 0.5 * a.name.box.h]
+    return float(np.median(steps)) if steps else 0.0
 
 
 def usual_count(groups: list[RowGroup]) -> int:
