@@ -87,6 +87,19 @@ def test_fix_tag_takes_parentheses_for_a_tags_brackets():
     assert fix_tag("Bob (x)") == "Bob (x)"
 
 
+def test_a_tag_is_spelt_as_most_rows_spell_it_where_only_its_case_differs():
+    from looplab.alliance.names import tags_as_most_rows
+
+    # riseofkingdoms_1.jpg: five rows read "[VENi]", one "[VENI]": an i and an I are one shape in small type
+    names = ["[VENi] 쏘옹진갱", "[VENi] 11PerCent", "[VENI] 킹 혁", "[VENi] 루 나", "[VENi] 라디꿀벌", "Bob"]
+    assert tags_as_most_rows(names) == [n.replace("[VENI]", "[VENi]") for n in names]
+    # another alliance's tag, a tag too few rows carry, and a tie stay as read
+    assert tags_as_most_rows(["[AB] x", "[AB] y", "[AB] z", "[CD] w"]) == ["[AB] x", "[AB] y", "[AB] z", "[CD] w"]
+    assert tags_as_most_rows(["[Ab] x", "[Ab] y", "[AB] z"]) == ["[Ab] x", "[Ab] y", "[AB] z"]
+    tie = ["[Ab] x", "[Ab] y", "[Ab] z", "[AB] u", "[AB] v", "[AB] w"]
+    assert tags_as_most_rows(tie) == tie
+
+
 def test_a_dotless_i_is_an_i():
     # the German model's "áyfın": the i's dot taken for an accent and wiped; no bundled model spells Turkish
     assert clean_read("áyfın Night") == "áyfin Night"

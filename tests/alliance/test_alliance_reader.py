@@ -695,6 +695,17 @@ def test_a_tag_closed_by_a_lookalike_is_no_junk_word():
     assert trim_words(OcrResult("(18§ Alpha", 70.0, (("(18§", 60.0), ("Alpha", 90.0)))) == "Alpha"
 
 
+def test_a_tag_opened_by_a_parenthesis_is_no_junk_word():
+    # riseofkingdoms_1.jpg: "[VENi] 킹 혁" read by the Korean model with the tag the Latin models read
+    # as "(VENI]" at 13: the tag was dropped as junk for its unmatched "]", the name left without it
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.words import trim_words
+
+    read = OcrResult("(VENI] 킹 혁", 13.0, (("(VENI]", 12.7), ("킹", 99.0), ("혁", 99.0)))
+    assert trim_words(read) == "[VENI] 킹 혁"
+    assert trim_words(OcrResult("(18] Alpha", 70.0, (("(18]", 60.0), ("Alpha", 90.0)))) == "Alpha"  # a badge
+
+
 def test_a_tag_opened_by_a_bar_is_a_tag():
     # seed 26861: "[NKE]RaomorAkfingon486" after its rank read "1 |NKE]RaomorAkfingon486": the name's word
     # was dropped as junk for its unmatched "]", and the rank alone left as the name

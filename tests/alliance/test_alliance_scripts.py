@@ -115,6 +115,8 @@ def test_real_screen_tag_and_hangul_name_are_read_together():
     rows = {r.name: r.values for r in read_screenshot(image).rows}
     assert rows.get("[VENi] 루 나") == [5, 111006835], rows  # 5: its rank
     assert rows.get("[VENi] 라디꿀벌") == [6, 110713053], rows  # its tag read "(VENi)"; 6: its rank
+    # its Hangul read by the Latin models as "Y &", cut off as an icon, its tag "(VENI]": 4 is its rank
+    assert rows.get("[VENi] 킹 혁") == [4, 111177581], rows
 
 
 @pytest.mark.skipif(

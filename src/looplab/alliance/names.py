@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
@@ -11,7 +12,8 @@ from rapidfuzz import fuzz, process
 # Multi-character confusions first, then single characters; everything lowercased first.
 # an alliance tag before a name ("[K178]"), as printed and as read (its "]" read as "|", ")" or "}")
 TAG = re.compile(r"\[[A-Za-z0-9]{2,5}\]")
-TAG_AS_READ = re.compile(r"\[[A-Za-z0-9]{2,5}[]|)}]")
+# its "[" read as "(" too, in small type ("(VENI] 킹 혁"), where it holds a letter: no rank badge "(18)"
+TAG_AS_READ = re.compile(r"\[[A-Za-z0-9]{2,5}[]|)}]|\((?=\d*[A-Za-z])[A-Za-z0-9]{2,5}[])]")
 
 _MULTI = [("rn", "m"), ("vv", "w"), ("cl", "d")]
 _SINGLE = str.maketrans(
@@ -143,3 +145,23 @@ def match_name(
     best, score = candidates[0]
     tie = len(candidates) > 1 and candidates[1][1] == score
     return (None if score < threshold or tie else best), score, candidates
+
+
+def tags_as_most_rows(names: list[str], *, least: int = 3) -> list[str]:
+    """``names`` with each tag spelt as most of the screen's rows spell it where the two differ in case
+    alone ("[VENI] 킹 혁" among five "[VENi]"): a small i and a capital I are one shape to Tesseract in
+    small type, and no screen lists two alliances whose tags differ in case alone. A tag needs ``least``
+    rows, and more than any other spelling of it, to be taken."""
+    tags = [m.group(0) if (m := TAG.match(name)) else None for name in names]
+    spellings: dict[str, Counter[str]] = {}
+    for tag in filter(None, tags):
+        spellings.setdefault(tag.casefold(), Counter())[tag] += 1
+    out = []
+    for name, tag in zip(names, tags, strict=True):
+        if tag:
+            ranked = spellings[tag.casefold()].most_common(2)
+            (usual, count), runner_up = ranked[0], ranked[1][1] if len(ranked) > 1 else 0
+            if tag != usual and count >= least and count > runner_up:
+                name = usual + name[len(tag) :]
+        out.append(name)
+    return out

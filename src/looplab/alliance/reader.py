@@ -15,7 +15,7 @@ import numpy as np
 
 from looplab.alliance import marks, ocr, stems
 from looplab.alliance.classifier import NAME, NUMBER, OTHER, RegionClassifier, normalise_crop
-from looplab.alliance.names import fold
+from looplab.alliance.names import fold, tags_as_most_rows
 from looplab.alliance.number_reading import (
     as_number,
     digit_share,
@@ -212,6 +212,11 @@ class AllianceReader:
             # made-up digits send it down the number path
             found_marks = marks.accent_marks(prepared)
             cjk = read_cjk(prepared, found_marks, result, below=self.retry_below)
+            whole, whole_prepared = readings[0][0], readings[0][1]
+            if cjk is None and found is not None and best is not readings[0] and whole.confidence < self.retry_below:
+                # Hangul read by the Latin models as junk at the line's end, cut off as an icon ("[VENi] 킹 혁"
+                # read "[VENi]" alone, riseofkingdoms_1): the whole line read by the CJK models
+                cjk = read_cjk(whole_prepared, marks.accent_marks(whole_prepared), whole, below=self.retry_below)
             if cjk is not None:
                 return TextItem(region, "name", trim_words(cjk), cjk.confidence)
         if (
@@ -428,7 +433,8 @@ class AllianceReader:
                     reasons=reasons,
                 )
             )
-        return rows
+        names = tags_as_most_rows([row.name for row in rows])
+        return [replace(row, name=name) for row, name in zip(rows, names, strict=True)]
 
 
 def _with_digits_model_digits(number: tuple[str, float, int], prepared: np.ndarray) -> tuple[str, float, int]:
