@@ -3,6 +3,7 @@ names in kana or kanji read with the Japanese model."""
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
@@ -434,6 +435,18 @@ def test_an_i_dot_missing_a_corner_column_is_no_tilde():
         y = round(2.5 - 2 * np.sin(x / 13 * 2 * np.pi))
         tilde[max(y - 1, 0) : y + 2, x] = True
     assert marks._shape(tilde) == marks.TILDE
+    # seed 28064: a bold i's dot, 10 x 7 (wider than 1.4 of its height) with its first column one pixel,
+    # read as a tilde ("Morĩx")
+    bold_dot = np.zeros((7, 10), bool)
+    bold_dot[0, :] = True
+    bold_dot[1:6, 1:] = True
+    bold_dot[6, 1:9] = True
+    assert marks._shape(bold_dot) == marks.DOT
+    thick_tilde = np.zeros((7, 10), bool)  # a bold tilde as big: a wave, less than its box filled
+    for x in range(10):
+        y = round(3 - 2 * np.sin(x / 9 * 2 * np.pi))
+        thick_tilde[max(y - 2, 0) : y + 2, x] = True
+    assert marks._shape(thick_tilde) == marks.TILDE
 
 
 @pytest.mark.parametrize(
@@ -850,3 +863,78 @@ def test_a_real_b_with_a_hook_is_read():
         r.name: r.values for r in read_screenshot(decode_image_file(DATA / "whiteoutsurvival_20251112_113440.jpg")).rows
     }
     assert rows.get("[HEI]xƁes") == [19, 4924] and rows.get("[HEI]DaffyDuckling") == [17, 3867], rows
+
+
+def _blob_box(found, x_order: int) -> tuple[int, int, int, int]:
+    """The box (x1, y1, x2, y2) of the ``x_order``-th letter blob from the left."""
+    _, boxes, tall, _, _ = found
+    letters = sorted((tuple(int(v) for v in b[:4]) for b in boxes[tall]), key=lambda b: b[0])
+    x, y, w, h = letters[x_order]
+    return x, y, x + w, y + h
+
+
+def test_an_is_dot_under_a_zs_drifted_box_makes_no_z_with_a_dot():
+    # seed 28079: "Mizí" read "Miżí", the z's box drifted over the i, whose own dot was taken for a ż's
+    found = marks.components(_line("Mizi"))
+    assert marks._shaped_letter("z", found, _blob_box(found, 1)) is None  # the i's stem, dot and all
+    assert marks._shaped_letter("z", found, _blob_box(found, 2)) is None  # the z: no dot
+    dotted = marks.components(_line("Miżi"))
+    assert marks._shaped_letter("z", dotted, _blob_box(dotted, 2)) == "ż"
+
+
+def test_an_icons_specks_do_not_move_the_letters_line():
+    # seed 27901: "Ravi" beside a textured icon that broke into specks, more of them than letters; with the
+    # specks in the usual height the baseline rose above the a's foot, which then hung like an ogonek: "Rąvi"
+    clean = _line("Ravi ")
+    specked = clean.copy()
+    rng = np.random.default_rng(0)
+    right = int(np.flatnonzero((clean < 128).any(axis=0)).max()) + 10
+    for _ in range(14):
+        y, x = int(rng.integers(5, clean.shape[0] - 8)), int(rng.integers(right, right + 40))
+        size = int(rng.integers(2, 4))
+        specked[y : y + size, x : x + size] = 0
+    assert abs(marks.components(specked)[3] - marks.components(clean)[3]) <= 1
+    read = ocr.read_line(clean, symbols=True)
+    assert marks.shaped_letters(read.symbols, specked) is None
+
+
+def test_a_cedilla_c_read_as_a_cent_sign_and_a_c_is_one_letter():
+    # seed 28065: "çingWoéf" read "¢cingWoéf", the c's box over the right half of the ç's blob: each was
+    # made a ç ("ççingWoéf")
+    prepared = _line("çing")
+    found = marks.components(prepared)
+    x1, y1, x2, y2 = _blob_box(found, 0)  # the ç, its cedilla joined to it
+    symbols = [("¢", (x1, y1, x2, y2), 0), ("c", ((x1 + x2) // 2, y1, x2 + 2, y2), 0)]
+    symbols += [(ch, _blob_box(found, k), 0) for ch, k in (("i", 1), ("n", 2), ("g", 3))]
+    assert "".join(text for text, _ in marks.put_marks(symbols, [], prepared)) == "çing"
+    # a c of its own beside a ç stays a c
+    prepared = _line("çcing")
+    found = marks.components(prepared)
+    symbols = [(ch, _blob_box(found, k), 0) for k, ch in enumerate("¢cing")]
+    assert "".join(text for text, _ in marks.put_marks(symbols, [], prepared)) == "çcing"
+
+
+def test_an_icon_hanging_under_the_line_is_no_cedilla():
+    # seed 28028: a triangle icon read "A" before "Shatervi" hangs under the line, has no hole and opens
+    # to the right: taken for the cedilla no letter read accounts for, it made the e a ç ("Shatçrvi")
+    prepared = _line("  Shatervi")
+    found = marks.components(prepared)
+    _, top, _, bottom = _blob_box(found, 0)
+    cap = bottom - top
+    triangle = np.array([[10, top + cap // 4], [10, bottom + cap // 2], [10 + cap, bottom + cap // 2]], np.int32)
+    cv2.fillPoly(prepared, [triangle], 0)
+    found = marks.components(prepared)
+    symbols = [(ch, _blob_box(found, k), 0) for k, ch in enumerate("AShatervi")]
+    assert "".join(text for text, _ in marks.put_marks(symbols, [], prepared)) == "AShatervi"
+
+
+@pytest.mark.parametrize(("drawn", "read"), [("íntermiLe", "IntermiLe"), ("Ívar", "Ivar"), ("Lía", "LIa")])
+def test_an_accented_stem_read_as_a_capital_i_takes_its_case_from_its_height(drawn, read):
+    # seed 28095: "íntermi_Letro786" read "Intermi" with its acute wiped, spelt "Íntermi": the stem stands
+    # as tall as the small letters; a capital Í stands as tall as the capitals
+    prepared = _line(drawn)
+    found_marks = marks.accent_marks(prepared)
+    wiped = marks.wipe(prepared, found_marks)
+    found = marks.components(wiped)
+    symbols = [(ch, _blob_box(found, k), 0) for k, ch in enumerate(read)]
+    assert "".join(text for text, _ in marks.put_marks(symbols, found_marks, wiped)) == drawn

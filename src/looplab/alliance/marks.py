@@ -58,6 +58,8 @@ def _shape(mask: np.ndarray) -> str:
         return DOT  # a square dot widened by a grey edge column ("Vine607": 5x3, its corner missing)
     if 0.7 <= w / max(h, 1) <= 1.4 and mask.mean() >= 0.7:
         return DOT  # filling its box: an i's dot, however a corner column missing makes its middle wander
+    if 0.6 <= w / max(h, 1) <= 1.6 and mask.mean() >= 0.85:
+        return DOT  # a bold i's dot, 10x7 with a corner column short (seed 28064): no stroke fills its box
     ys, xs = np.nonzero(mask)
     cols = np.array([ys[xs == c].mean() for c in range(w) if (xs == c).any()])
     if len(cols) < 3:
@@ -108,8 +110,12 @@ def components(prepared: np.ndarray):
     if n < 3:
         return None
     boxes = stats[1:]
-    heights = boxes[:, cv2.CC_STAT_HEIGHT]
-    sized = heights[boxes[:, cv2.CC_STAT_AREA] >= 4]
+    heights, areas = boxes[:, cv2.CC_STAT_HEIGHT], boxes[:, cv2.CC_STAT_AREA]
+    # the usual height is the letters': not that of the specks a textured icon breaks into, which can
+    # outnumber them ("Ravi ®": with the specks counted, the a stood under a line they drew and took an
+    # ogonek, seed 27901)
+    counted = areas[areas >= 4]
+    sized = heights[areas >= max(4.0, 0.1 * np.percentile(counted, 90))] if len(counted) else counted
     if not len(sized):
         return None  # specks only (a crop of JPEG noise, seed 27167)
     # letters: not dots or accents, nor a card's edge or a picture's outline twice a capital's height
@@ -407,6 +413,10 @@ def _dotted(found, label: int) -> bool:
     letters a dot is more likely a blurred acute or a speck, and the Polish ż is the letter that has one."""
     _, boxes, tall, _, cap = found
     lx, ly, lw, _, _ = (int(v) for v in boxes[label - 1])
+    if lw < 0.45 * cap:
+        # an i's stem, its dot its own, under the z's drifted box (seed 28079, "Mizí"): a z's ink is 0.54
+        # of the cap height wide or more in the generator's eight fonts, an i's 0.38 or less
+        return False
     for k in np.flatnonzero(~tall):
         x, y, w, h, area = (int(v) for v in boxes[k])
         if not (0.1 * cap <= min(w, h) and max(w, h) <= 0.4 * cap and 0.6 <= w / h <= 1.8):
@@ -489,6 +499,16 @@ def _hooked(found, box: tuple[int, int, int, int], *, open_only: bool = False) -
     is closed, or its stem runs down its right side)."""
     label = _blob_in(found[0], box)
     return label is not None and _hooked_blob(found, label, open_only=open_only)
+
+
+def _same_letter(found, before: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> bool:
+    """Whether ``box`` and the box ``before`` it hold most ink of one blob no wider than a letter, the
+    box overlapping the one before by half its width or more: one letter read as two symbols."""
+    _, boxes, _, _, cap = found
+    label = _blob_in(found[0], box)
+    overlap = min(before[2], box[2]) - max(before[0], box[0])
+    one_letter = label is not None and boxes[label - 1][2] <= 0.85 * cap
+    return one_letter and label == _blob_in(found[0], before) and overlap >= 0.5 * (box[2] - box[0])
 
 
 def _rising(found, box: tuple[int, int, int, int]) -> bool:
@@ -596,6 +616,11 @@ def _ringed(found, box: tuple[int, int, int, int]) -> bool:
     ]
     bowls = [st[cv2.CC_STAT_AREA] for st, c in zip(stats, centres, strict=True) if c[1] > 0.55 * h]
     return bool(tops and bowls and min(tops) <= max(bowls))
+
+
+def with_joined_mark(found, box: tuple[int, int, int, int]) -> bool:
+    """Whether the small letter in ``box`` has its mark joined to it (see ``_risen_blob``)."""
+    return _risen_blob(found, box, widest=0.9) is not None
 
 
 def _risen_blob(found, box: tuple[int, int, int, int], *, widest: float) -> np.ndarray | None:
@@ -985,7 +1010,9 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
     for i, (text, box, _) in enumerate(symbols):
         if i in own:
             box = _box_of(own[i])
-        if text in ("c", "C") and _hooked(found, box):
+        if text in ("c", "C") and i and out[i - 1][0] in ("ç", "¢") and _same_letter(found, symbols[i - 1][1], box):
+            out[i][0] = ""  # one ç read as "¢c", two boxes on its one blob ("¢cingWoéf", seed 28065)
+        elif text in ("c", "C") and _hooked(found, box):
             out[i][0] = _compose(text, CEDILLA)
         elif text == "¢" and _hooked(found, box) and not _rising(found, box):
             # the cedilla read as the cent sign's stroke ("Elshazu çetne305", seed 23776); a cent sign's
@@ -1023,7 +1050,10 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         # read "Z00233"); a digit stands a capital's height (a speck over the 6 of "Luxo576")
         o_read_as_digit = out[best][0] in ("0", "6") and _x_height_blob(found, m.letter) if best is not None else False
         if best is not None and (out[best][0].isalpha() or out[best][0] in _STEMS or o_read_as_digit):
-            out[best][0] = _compose(out[best][0], m.kind)
+            composed = _compose(out[best][0], m.kind)
+            if out[best][0] == "I" and composed != "I" and _x_height_blob(found, m.letter):
+                composed = composed.lower()  # an í's stem read "I", as tall as the small letters (seed 28095)
+            out[best][0] = composed
     for x1, x2, capital, surely in slashed:
         under = [i for i, (_, b, _) in enumerate(symbols) if x1 <= (b[0] + b[2]) / 2 <= x2]
         round_under = [i for i in under if out[i][0] in _ROUND]
@@ -1081,8 +1111,12 @@ def _cedilla_by_count(symbols, out: list[list], found) -> None:
     hanging = [i + 1 for i in np.flatnonzero(tall) if boxes[i][1] + boxes[i][3] >= baseline + 0.15 * cap]
     if len(hanging) != sum(ch in _HANGING for t in out for ch in t[0]) + 1:
         return
-    # a small c's top stands at the x-height: a bracket, also open to the right, rises to the capitals'
-    small = [label for label in hanging if boxes[label - 1][1] > baseline - 0.92 * cap]
+    # a small c's top stands at the x-height: a bracket, also open to the right, rises to the capitals';
+    # a small ç is 1.0-1.09 of the cap height tall in the generator's eight fonts, an icon that hangs as
+    # low is taller (a triangle read "A" before "Shatervi", 1.41, made its e a ç: seed 28028)
+    small = [
+        label for label in hanging if boxes[label - 1][1] > baseline - 0.92 * cap and boxes[label - 1][3] <= 1.25 * cap
+    ]
     shaped = [label for label in small if _hooked_blob(found, label, open_only=True)]
     if len(shaped) != 1:
         return
