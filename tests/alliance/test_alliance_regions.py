@@ -345,3 +345,13 @@ def test_a_shape_twice_as_tall_that_does_not_span_its_neighbour_chains_nothing()
     # a bracket twice as tall as the small letters after it spans them
     tag = np.array([[100, 100, 8, 40], [112, 116, 18, 22], [133, 116, 18, 22]], dtype=np.int32)
     assert [(r.x, r.w) for r in chain_characters(tag)] == [(100, 51)]
+
+
+def test_bold_digits_run_together_are_not_split_as_two_lines():
+    # seed 27962: the two 5s of "2,550" in a bold font are one blob, thin at the 5s' waists: split there as
+    # two lines of text, the "2," beside them was taken for a picture and the number read "550"
+    from looplab.imaging.regions import find_text_regions
+
+    card = make_screenshot(27962).image[1340:1460, 1150:1440]
+    regions = find_text_regions(card)
+    assert len(regions) == 1 and regions[0].x <= 92 and regions[0].x2 >= 200, regions

@@ -95,6 +95,8 @@ def _split_stacked_lines(
         if i == 0:
             continue  # the background
         x, y, w, h = (int(v) for v in stats[i, :4])
+        if _beside_a_character_as_tall(stats, i):
+            continue  # characters run together on one line ("2,550" in a bold font, its 55 one blob)
         own = labels[y : y + h, x : x + w] == i
         profile = own.sum(axis=1)
         low, high = max(min_height, int(0.3 * h)), min(h - min_height, int(0.7 * h))
@@ -123,6 +125,21 @@ def _split_stacked_lines(
         stats[i, 3] = 0  # dropped below (too short); the two parts are added instead
         out += parts
     return np.concatenate(out)
+
+
+def _beside_a_character_as_tall(stats: np.ndarray, i: int) -> bool:
+    """Whether component ``i`` has a character-shaped neighbour (narrower than tall, not a sliver) as
+    tall as itself, its top and foot level with its own, less than its height away: the component is
+    one line of characters run together, however thin the waist of a 5 or an S makes it somewhere;
+    two lines of text touching are twice the height of the characters beside them."""
+    x, y, w, h = (int(v) for v in stats[i, :4])
+    xs, ys, ws, hs = (stats[1:, k].astype(np.int64) for k in range(4))
+    level = max(2, 0.08 * h)
+    gap = np.maximum(xs - (x + w), x - (xs + ws))
+    near = (np.abs(ys - y) <= level) & (np.abs(ys + hs - (y + h)) <= level) & (gap <= h) & (gap >= 0)
+    shaped = (ws <= hs) & (ws >= 0.3 * hs)
+    near[i - 1] = False
+    return bool((near & shaped).any())
 
 
 class _UnionFind:
