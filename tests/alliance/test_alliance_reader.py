@@ -1468,3 +1468,24 @@ def test_a_thousands_separator_read_as_a_space_is_put_back():
     prepared, (first, gap, last) = drawn(["94,242", "   ", "633"])
     read = OcrResult("94,242 633", 94.0, (("94,242", 94.0), ("633", 94.0)), (first, last))
     assert with_lost_separators(prepared, read).text == "94,242 633"
+
+
+def test_a_number_read_shrunk_beside_an_icon_is_taken_as_read_at_its_own_height():
+    # seed 28056: "322,594" beside a bar as tall as the row was read with the bar at 15 px, "| 322,504" at
+    # 90, and without it at 25 px, "322,594" at 84: the surer reading was the one read too small
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(28056).image).rows}
+    assert rows.get("[RTR] Oro_Neroqua") == [8, 322594, 59317], rows
+
+
+def test_a_shrunk_reading_gives_way_only_to_the_same_number_shape_read_larger():
+    from looplab.alliance.ocr import OcrResult
+    from looplab.alliance.reader import _read_shrunk
+
+    def read(text: str, height: int) -> OcrResult:
+        symbols = tuple((ch, (10 * k, 0, 10 * k + 8, height), 0) for k, ch in enumerate(text) if ch != " ")
+        return OcrResult(text, 90.0, ((text, 90.0),), symbols=symbols)
+
+    assert _read_shrunk(read("| 322,504", 15), read("322,594", 25))
+    assert not _read_shrunk(read("| 322,504", 25), read("322,594", 25))  # not read smaller
+    assert not _read_shrunk(read("322,504", 15), read("22,594", 25))  # a digit lost: not the same number
+    assert not _read_shrunk(read("322,504", 15), read("322,504", 25))  # the same: nothing to choose

@@ -179,6 +179,8 @@ class AllianceReader:
                 best = readings[-1]
         if found is not None and best is readings[0] and _point_kept(readings[0][0], readings[-1][0]):
             best = readings[-1]  # "1.2M" read "® 12m" with the icon, its point lost (seed 24166)
+        if found is not None and best is readings[0] and _read_shrunk(readings[0][0], readings[-1][0]):
+            best = readings[-1]  # "322,594" read "| 322,504" at half its size beside a bar (seed 28056)
         unsure = best[0].confidence < self.retry_below and (as_number(best[0]) is None or best[0].confidence < 50)
         # digits and a unit read as a symbol ("0.8M" read "0.8“" at 65, its 8 and M one blob; seed 25805)
         unit_lost = p[NUMBER] >= 0.5 and _UNIT_AS_SYMBOL.fullmatch(best[0].text) is not None
@@ -481,11 +483,37 @@ def _digits_shrunk(reading: ocr.OcrResult, sure: float = 85.0, small: float = 0.
     under ``small`` of it; None else."""
     if reading.confidence >= sure or as_number(reading) is None:
         return None
-    heights = [box[3] - box[1] for text, box, _ in reading.symbols if text.isdigit()]
+    heights = _digit_heights(reading)
     if len(heights) < 2:
         return None
     ratio = float(np.median(heights)) / ocr.TARGET_HEIGHT
     return ratio if ratio < small else None
+
+
+def _digit_heights(reading: ocr.OcrResult) -> list[int]:
+    return [box[3] - box[1] for text, box, _ in reading.symbols if text.isdigit()]
+
+
+def _digit_shape(text: str) -> str:
+    """A number's digits and separators, each digit a 0 ("| 322,504" -> "000,000")."""
+    return re.sub(r"\d", "0", re.sub(r"[^\d.,]", "", text))
+
+
+def _read_shrunk(first: ocr.OcrResult, cut: ocr.OcrResult, small: float = 0.65) -> bool:
+    """Whether ``first`` read the number ``cut`` (read without an icon, at its own height) holds, with
+    the same digits and separators but other digits, drawn under ``small`` of ``ocr.TARGET_HEIGHT`` where
+    ``cut`` read them at that size or larger: Tesseract misreads small digits, and surely too (a 9 read as
+    a 0 at 95 at 15 px, as a 9 at 25 px)."""
+    a, b = as_number(first), as_number(cut)
+    if a is None or b is None or a[2] == b[2]:
+        return False
+    if _digit_shape(a[0]) != _digit_shape(b[0]):
+        return False
+    heights = _digit_heights(first), _digit_heights(cut)
+    if min(len(heights[0]), len(heights[1])) < 2:
+        return False
+    target = small * ocr.TARGET_HEIGHT
+    return float(np.median(heights[0])) < target <= float(np.median(heights[1]))
 
 
 def _point_kept(first: ocr.OcrResult, cut: ocr.OcrResult) -> bool:
