@@ -77,6 +77,10 @@ def _shape(mask: np.ndarray) -> str:
         return CIRCUMFLEX if middle < min(left, right) - 0.12 * h else TILDE
     if abs(fit[-1] - fit[0]) < 0.25 * h:
         return DOT
+    if w >= 2 * h:
+        # twice as wide as tall: a tilde blurred into a slanting bar ("ñxgono" read "ǹxgono", seed 28108);
+        # an acute or a grave is 1.0-1.7 times as wide as tall in the generator's eight fonts, a tilde 1.7-3.0
+        return TILDE
     # straight: image y grows downwards, so an acute (/) falls to the left
     return ACUTE if fit[-1] < fit[0] else GRAVE
 
@@ -332,6 +336,20 @@ def _compose(base: str, mark: str) -> str:
         # the Turkish ğ; elsewhere the Czech, Slovak, Croatian and Baltic č ě ň ř š ž
     composed = unicodedata.normalize("NFC", letter + mark)
     return composed if len(composed) == 1 and composed.isalpha() else base
+
+
+def _bare_stem(found, span: tuple[int, int]) -> bool:
+    """Whether the letter blob spanning columns ``span`` is a stem with nothing right of its top, as a
+    dotless i is (a serif one has a flag left of it and a foot): no r, whose arm reaches right there."""
+    labels, boxes, tall, _, _ = found
+    for k in np.flatnonzero(tall):
+        x, y, w, h, _ = (int(v) for v in boxes[k])
+        if (x, x + w) != span:
+            continue
+        blob = labels[y : y + h, x : x + w] == k + 1
+        stem = np.flatnonzero(blob.mean(axis=0) >= 0.6)
+        return len(stem) > 0 and not blob[: max(int(0.4 * h), 1), stem.max() + 2 :].any()
+    return False
 
 
 def _x_height_blob(found, span: tuple[int, int]) -> bool:
@@ -1044,6 +1062,8 @@ def put_marks(symbols, marks: list[Mark], prepared: np.ndarray) -> list[tuple[st
         best = _base_beside(symbols, out, best, m)
         best = _base_by_width(symbols, out, spans, best, m)
         best = _vowel_beside(symbols, out, best, m)
+        if best is not None and out[best][0] == "r" and m.kind in (ACUTE, GRAVE) and _bare_stem(found, m.letter):
+            out[best][0] = "i"  # an í's stem, its dot an accent, read "r" ("Rathuía" read "Rathuŕa", seed 28111)
         if best is not None and m.kind == DIAERESIS and _u_read_as_stems(symbols, out, best, m, found[4]):
             continue
         # a zero or six under a mark whose blob stands at the x-height is an o read as a digit ("Zóo233"
