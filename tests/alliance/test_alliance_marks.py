@@ -940,15 +940,6 @@ def test_an_accented_stem_read_as_a_capital_i_takes_its_case_from_its_height(dra
     assert "".join(text for text, _ in marks.put_marks(symbols, found_marks, wiped)) == drawn
 
 
-def test_a_tilde_blurred_into_a_slanting_bar_is_a_tilde():
-    # seed 28108: the tilde of "ñxgono" in 20 px serif type, 8 x 4 px, its left end heavier: a straight
-    # stroke falling to the right, named a grave ("ǹxgono")
-    blurred = np.array(
-        [[1, 1, 1, 1, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1], [1, 0, 1, 1, 1, 1, 1, 1], [0, 0, 0, 0, 0, 1, 0, 0]], bool
-    )
-    assert marks._shape(blurred) == marks.TILDE
-
-
 @pytest.mark.parametrize("size", [18, 24, 30, 40])
 def test_graves_acutes_and_tildes_keep_their_names_in_every_font(size):
     # an acute or a grave is 1.0-1.7 times as wide as tall in the generator's eight fonts, a tilde 1.7-3.0

@@ -77,10 +77,6 @@ def _shape(mask: np.ndarray) -> str:
         return CIRCUMFLEX if middle < min(left, right) - 0.12 * h else TILDE
     if abs(fit[-1] - fit[0]) < 0.25 * h:
         return DOT
-    if w >= 2 * h:
-        # twice as wide as tall: a tilde blurred into a slanting bar ("ñxgono" read "ǹxgono", seed 28108);
-        # an acute or a grave is 1.0-1.7 times as wide as tall in the generator's eight fonts, a tilde 1.7-3.0
-        return TILDE
     # straight: image y grows downwards, so an acute (/) falls to the left
     return ACUTE if fit[-1] < fit[0] else GRAVE
 

@@ -500,10 +500,10 @@ def _digit_shape(text: str) -> str:
 
 
 def _read_shrunk(first: ocr.OcrResult, cut: ocr.OcrResult, small: float = 0.65) -> bool:
-    """Whether ``first`` read the number ``cut`` (read without an icon, at its own height) holds, with
-    the same digits and separators but other digits, drawn under ``small`` of ``ocr.TARGET_HEIGHT`` where
-    ``cut`` read them at that size or larger: Tesseract misreads small digits, and surely too (a 9 read as
-    a 0 at 95 at 15 px, as a 9 at 25 px)."""
+    """Whether ``first`` and ``cut`` (the crop read again without an icon, at the text's own height)
+    read numbers of one shape (as many digits, the same separators) but other digits, ``first``'s drawn
+    under ``small`` of ``ocr.TARGET_HEIGHT`` and ``cut``'s at that size or larger: Tesseract misreads
+    small digits, and surely too (a 9 read as a 0 at 95 at 15 px, as a 9 at 25 px)."""
     a, b = as_number(first), as_number(cut)
     if a is None or b is None or a[2] == b[2]:
         return False
