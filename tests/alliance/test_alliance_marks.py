@@ -873,6 +873,24 @@ def _blob_box(found, x_order: int) -> tuple[int, int, int, int]:
     return x, y, x + w, y + h
 
 
+def _marks_put_on(drawn: str, read: str) -> str:
+    """``drawn`` on a line, its marks found and wiped, and put back on the letters read ``read`` (one
+    symbol per letter blob, each with its blob's box): the spelling ``put_marks`` gives."""
+    prepared = _line(drawn)
+    found_marks = marks.accent_marks(prepared)
+    wiped = marks.wipe(prepared, found_marks)
+    found = marks.components(wiped)
+    symbols = [(ch, _blob_box(found, k), 0) for k, ch in enumerate(read)]
+    return "".join(text for text, _ in marks.put_marks(symbols, found_marks, wiped))
+
+
+def _drawn_in(path: str, size: int, text: str) -> np.ndarray:
+    """``text`` in the font at ``path``, ``size`` px, as a prepared line."""
+    image = Image.new("L", (size * 5, 3 * size), 255)
+    ImageDraw.Draw(image).text((size, size // 2), text, font=ImageFont.truetype(path, size), fill=0)
+    return ocr.prepare_crop(np.array(image), text_height=int(0.72 * size))
+
+
 def test_an_is_dot_under_a_zs_drifted_box_makes_no_z_with_a_dot():
     # seed 28079: "Mizí" read "Miżí", the z's box drifted over the i, whose own dot was taken for a ż's
     found = marks.components(_line("Mizi"))
@@ -932,42 +950,23 @@ def test_an_icon_hanging_under_the_line_is_no_cedilla():
 def test_an_accented_stem_read_as_a_capital_i_takes_its_case_from_its_height(drawn, read):
     # seed 28095: "íntermi_Letro786" read "Intermi" with its acute wiped, spelt "Íntermi": the stem stands
     # as tall as the small letters; a capital Í stands as tall as the capitals
-    prepared = _line(drawn)
-    found_marks = marks.accent_marks(prepared)
-    wiped = marks.wipe(prepared, found_marks)
-    found = marks.components(wiped)
-    symbols = [(ch, _blob_box(found, k), 0) for k, ch in enumerate(read)]
-    assert "".join(text for text, _ in marks.put_marks(symbols, found_marks, wiped)) == drawn
+    assert _marks_put_on(drawn, read) == drawn
 
 
 @pytest.mark.parametrize("size", [18, 24, 30, 40])
 def test_graves_acutes_and_tildes_keep_their_names_in_every_font(size):
     # an acute or a grave is 1.0-1.7 times as wide as tall in the generator's eight fonts, a tilde 1.7-3.0
     for path in font_paths():
-        font = ImageFont.truetype(path, size)
         for text, kind in (("Nòx", marks.GRAVE), ("Nóx", marks.ACUTE), ("Nñx", marks.TILDE), ("Nèx", marks.GRAVE)):
-            image = Image.new("L", (size * 5, 3 * size), 255)
-            ImageDraw.Draw(image).text((size, size // 2), text, font=font, fill=0)
-            found = marks.accent_marks(ocr.prepare_crop(np.array(image), text_height=int(0.72 * size)))
+            found = marks.accent_marks(_drawn_in(path, size, text))
             assert [m.kind for m in found] in ([kind], []), (path, size, text)  # [] where too small to find
 
 
 def test_an_accented_stem_read_as_an_r_is_an_i():
     # seed 28111: "Rathuía311" read "Rathura311" with the acute wiped, spelt "Rathuŕa311": the stem has
     # nothing right of its top, where an r's arm is
-    prepared = _line("Rathuía")
-    found_marks = marks.accent_marks(prepared)
-    wiped = marks.wipe(prepared, found_marks)
-    found = marks.components(wiped)
-    read = [(ch, _blob_box(found, k), 0) for k, ch in enumerate("Rathura")]
-    assert "".join(text for text, _ in marks.put_marks(read, found_marks, wiped)) == "Rathuía"
-    # an r under an acute stays one: "Dŕa" is as drawn
-    prepared = _line("Dŕa")
-    found_marks = marks.accent_marks(prepared)
-    wiped = marks.wipe(prepared, found_marks)
-    found = marks.components(wiped)
-    read = [(ch, _blob_box(found, k), 0) for k, ch in enumerate("Dra")]
-    assert "".join(text for text, _ in marks.put_marks(read, found_marks, wiped)) == "Dŕa"
+    assert _marks_put_on("Rathuía", "Rathura") == "Rathuía"
+    assert _marks_put_on("Dŕa", "Dra") == "Dŕa"  # an r under an acute stays one
 
 
 @pytest.mark.parametrize("size", [18, 24, 30, 40])
@@ -975,9 +974,7 @@ def test_an_r_is_no_bare_stem_in_any_font(size):
     for path in font_paths():
         spans = {}
         for text in ("Nıx", "Nrx"):
-            image = Image.new("L", (size * 5, 3 * size), 255)
-            ImageDraw.Draw(image).text((size, size // 2), text, font=ImageFont.truetype(path, size), fill=0)
-            found = marks.components(ocr.prepare_crop(np.array(image), text_height=int(0.72 * size)))
+            found = marks.components(_drawn_in(path, size, text))
             letters = sorted((int(b[0]), int(b[0] + b[2])) for b in found[1][found[2]])
             spans[text] = marks._bare_stem(found, letters[1])
         assert not spans["Nrx"], (path, size)

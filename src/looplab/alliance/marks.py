@@ -334,27 +334,32 @@ def _compose(base: str, mark: str) -> str:
     return composed if len(composed) == 1 and composed.isalpha() else base
 
 
+def _letter_spanning(found, span: tuple[int, int]) -> int | None:
+    """The index of the letter blob (a tall component) spanning exactly columns ``span``, None if none."""
+    _, boxes, tall, _, _ = found
+    return next(
+        (int(k) for k in np.flatnonzero(tall) if (int(boxes[k][0]), int(boxes[k][0] + boxes[k][2])) == span), None
+    )
+
+
 def _bare_stem(found, span: tuple[int, int]) -> bool:
     """Whether the letter blob spanning columns ``span`` is a stem with nothing right of its top, as a
     dotless i is (a serif one has a flag left of it and a foot): no r, whose arm reaches right there."""
-    labels, boxes, tall, _, _ = found
-    for k in np.flatnonzero(tall):
-        x, y, w, h, _ = (int(v) for v in boxes[k])
-        if (x, x + w) != span:
-            continue
-        blob = labels[y : y + h, x : x + w] == k + 1
-        stem = np.flatnonzero(blob.mean(axis=0) >= 0.6)
-        return len(stem) > 0 and not blob[: max(int(0.4 * h), 1), stem.max() + 2 :].any()
-    return False
+    k = _letter_spanning(found, span)
+    if k is None:
+        return False
+    labels, boxes, _, _, _ = found
+    x, y, w, h, _ = (int(v) for v in boxes[k])
+    blob = labels[y : y + h, x : x + w] == k + 1
+    stem = np.flatnonzero(blob.mean(axis=0) >= 0.6)
+    return len(stem) > 0 and not blob[: max(int(0.4 * h), 1), stem.max() + 2 :].any()
 
 
 def _x_height_blob(found, span: tuple[int, int]) -> bool:
     """Whether the letter blob spanning columns ``span`` stands well under the cap line."""
-    _, boxes, tall, baseline, cap = found
-    for x, y, w, _, _ in boxes[tall]:
-        if (int(x), int(x + w)) == span:
-            return baseline - y < 0.8 * cap
-    return False
+    k = _letter_spanning(found, span)
+    _, boxes, _, baseline, cap = found
+    return k is not None and baseline - boxes[k][1] < 0.8 * cap
 
 
 def shaped_letters(symbols, prepared: np.ndarray) -> list[tuple[str, int]] | None:
