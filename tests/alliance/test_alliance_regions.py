@@ -355,3 +355,32 @@ def test_bold_digits_run_together_are_not_split_as_two_lines():
     card = make_screenshot(27962).image[1340:1460, 1150:1440]
     regions = find_text_regions(card)
     assert len(regions) == 1 and regions[0].x <= 92 and regions[0].x2 >= 200, regions
+
+
+def test_text_run_into_a_shape_several_times_its_height_is_still_found():
+    # whiteoutsurvival_20251112_114629.jpg: the M of "245.9M" touches the round button a screenshot tool
+    # floats over the screen, 113 px tall; the two made one component too tall for characters, and the
+    # row lost its number
+    import cv2
+
+    from looplab.imaging.regions import find_text_regions
+
+    image = np.full((200, 420, 3), 70, np.uint8)
+    cv2.putText(image, "245.9M", (20, 118), cv2.FONT_HERSHEY_SIMPLEX, 1.3, (240, 240, 240), 4, cv2.LINE_AA)
+    (width, _), _ = cv2.getTextSize("245.9M", cv2.FONT_HERSHEY_SIMPLEX, 1.3, 4)
+    cv2.circle(image, (20 + width + 56, 100), 58, (20, 30, 40), -1)
+    cv2.circle(image, (20 + width + 56, 100), 58, (240, 240, 240), 3)  # its rim touches the M
+    regions = find_text_regions(image)
+    assert any(r.x <= 24 and r.x2 >= 10 + width and r.h <= 50 for r in regions), regions
+
+
+def test_real_screen_number_run_into_a_floating_button():
+    from pathlib import Path
+
+    from looplab.imaging.decode import decode_image_file
+
+    path = Path(__file__).resolve().parents[2].parent / "shared/data/gamescreens/whiteoutsurvival_20251112_114629.jpg"
+    if not path.exists():
+        pytest.skip("shared real screenshots not present")
+    rows = {r.name: r.values for r in read_screenshot(decode_image_file(path)).rows}
+    assert rows.get("必須認真") == [245_900_000], rows

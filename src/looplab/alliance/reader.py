@@ -15,7 +15,7 @@ import numpy as np
 
 from looplab.alliance import marks, ocr, stems
 from looplab.alliance.classifier import NAME, NUMBER, OTHER, RegionClassifier, normalise_crop
-from looplab.alliance.names import fold, tags_as_most_rows
+from looplab.alliance.names import TAG, fold, tags_as_most_rows
 from looplab.alliance.number_reading import (
     as_number,
     digit_share,
@@ -119,6 +119,10 @@ class AllianceReader:
             if p[OTHER] >= self.other_threshold and region.w < 2 * region.h:
                 continue  # an icon, badge or avatar; wide regions may be text glued to one
             item = self._read_one(gray, region, p)
+            if item is None and p[NAME] >= 0.9:
+                # a name the classifier is sure of, lost to a reading at another scale that trimmed to
+                # nothing ("[HEI]lordjoyfull" read "[H EI]IorqquJ:ull" at 0.75 of its height): as first read
+                item = self._read_one(gray, region, p, rescale=False)
             # "4 4" read off a badge's two ears, cut by the list's end, the classifier sure (seed 25063);
             # "11" off a badge with ears 43x57 px (seed 25696): two digits side by side are wider than 0.8
             # of their height in every font
@@ -132,7 +136,7 @@ class AllianceReader:
                         items.extend(_split_pair(piece))
         return _bars_by_screen(_drop_big_short_names(_drop_small_print(items)))
 
-    def _read_one(self, gray: np.ndarray, region: Box, p: np.ndarray) -> TextItem | None:
+    def _read_one(self, gray: np.ndarray, region: Box, p: np.ndarray, *, rescale: bool = True) -> TextItem | None:
         padded = region.pad(max(2, region.h // 6), gray.shape, py=max(2, region.h // 4))
         crop = gray[padded.y : padded.y2, padded.x : padded.x2]
         text_height = max(region.char_h, region.h // 3) or region.h
@@ -184,7 +188,7 @@ class AllianceReader:
         unsure = best[0].confidence < self.retry_below and (as_number(best[0]) is None or best[0].confidence < 50)
         # digits and a unit read as a symbol ("0.8M" read "0.8“" at 65, its 8 and M one blob; seed 25805)
         unit_lost = p[NUMBER] >= 0.5 and _UNIT_AS_SYMBOL.fullmatch(best[0].text) is not None
-        if unsure or unit_lost:
+        if rescale and (unsure or unit_lost):
             # the height estimate may be off (a speck beside "4M" made its region twice its height, read
             # "4aM" at 32): try two other scales
             _, _, best_crop, best_height = best
@@ -392,7 +396,11 @@ class AllianceReader:
         # a word of three letters or more where the classifier sees no picture at all: a name it took for
         # a number by its digits, read unsurely for a letter no model spells ("øvi307" at 22, seed 23783)
         worded_text = p[OTHER] < 0.05 and re.search(r"[^\W\d_]{3,}", name) is not None
-        unsure_garbage = result.confidence < 40 and p[NAME] < 0.5 and not worded_text
+        # ... or where an alliance's tag opens it, a word after it: no icon reads as letters in brackets
+        # ("[HEI]%BAZOOKA®" at 2, its ornaments read as symbols, the classifier torn between name and number)
+        tag = TAG.match(name)
+        tagged = tag is not None and p[OTHER] < 0.5 and re.search(r"[^\W\d_]{3,}", name[tag.end() :]) is not None
+        unsure_garbage = result.confidence < 40 and p[NAME] < 0.5 and not (worded_text or tagged)
         if unsure_garbage or iconic and (result.confidence < 70 or len(name) < 3) or guessed:
             return None  # garbage read off an icon or picture ("Oe" off a badge and a pentagon)
         if _LABEL.search(name):

@@ -73,7 +73,8 @@ def character_boxes(
     height, width = mask.shape
     max_height = max_height or max(40, width // 13)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    stats = _split_stacked_lines(labels, stats, min_height)[1:]
+    stats = _split_stacked_lines(labels, stats, min_height)
+    stats = _text_beside_tall_shapes(labels, stats, min_height, max_height)[1:]
     x, y, w, h, area = (stats[:, i] for i in range(5))
     keep = (h >= min_height) & (h <= max_height) & (w <= width * 0.6) & (area >= 0.08 * w * h)
     keep &= ~((h < 12) & (w > 12 * h))  # thin rules and separators
@@ -124,6 +125,41 @@ def _split_stacked_lines(
             continue  # no two lines of one size: serif 5s whose flat tops ran together over their bowls
         stats[i, 3] = 0  # dropped below (too short); the two parts are added instead
         out += parts
+    return np.concatenate(out)
+
+
+def _text_beside_tall_shapes(labels: np.ndarray, stats: np.ndarray, min_height: int, max_height: int) -> np.ndarray:
+    """``stats`` and, for each component too tall to be characters, the runs of its columns that hold
+    characters: text whose outline touches a shape several times its height (a number run into the
+    round button a screenshot tool floats over the screen, a name between two long hanging ornaments)
+    would otherwise be lost with the shape. A run is a stretch of columns whose ink spans at most
+    ``max_height`` and under half the shape's height, at least half as wide as its ink is tall (one
+    character)."""
+    out = [stats]
+    for i in np.flatnonzero(stats[:, 3] > max_height):
+        if i == 0:
+            continue  # the background
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        own = labels[y : y + h, x : x + w] == i
+        inked = own.any(axis=0)
+        tops = np.where(inked, own.argmax(axis=0), h)
+        feet = np.where(inked, h - 1 - own[::-1].argmax(axis=0), -1)
+        short = inked & (feet - tops + 1 <= min(max_height, 0.45 * h))
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], short.astype(np.int8), [0]])))
+        spans = feet - tops + 1
+        for start, stop in zip(edges[::2], edges[1::2], strict=True):
+            # the columns where the text meets the shape span more than the characters' (a circle's edge)
+            usual = float(np.median(spans[start:stop]))
+            while stop - start > 1 and spans[start] > 1.3 * usual:
+                start += 1
+            while stop - start > 1 and spans[stop - 1] > 1.3 * usual:
+                stop -= 1
+            top, foot = int(tops[start:stop].min()), int(feet[start:stop].max())
+            height = foot - top + 1
+            if height < min_height or height > max_height or stop - start < 0.5 * height:
+                continue
+            part = own[top : foot + 1, start:stop]
+            out.append(np.array([[x + start, y + top, stop - start, height, int(part.sum())]], dtype=stats.dtype))
     return np.concatenate(out)
 
 
