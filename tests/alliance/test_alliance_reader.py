@@ -545,6 +545,28 @@ def test_rows_mended_on_fault_finding_screens_25100_to_25499(seed, name, values)
 @pytest.mark.parametrize(
     ("seed", "name", "values"),
     [
+        # "27,202,949" read "217,202,949" by the line and digits models (a 1 made up between the 2 and the
+        # 7, eight glyphs drawn), "21,202,989" by the word model; the names models read it as drawn
+        (28546, "Lady", [8, 27202949, 1604]),
+        # one line apart and one level (a header in its own font) are no screen's majority
+        (28517, "WolfStorm", [1, 254200000]),
+        (28517, "Lili", [11, 90100000]),
+        (28703, "Shaakak", [77000000, 566443979]),  # "77M" read "7™M" at 61, its value 7M
+        (28700, "Night", [413624325, 5562924]),  # a blurred bold 6 whose hook closed on its bowl: no 8
+        # an avatar's rim too tall for characters: the chords at its side are no text run (it took the rank)
+        (29018, "Liixmor", [5, 6812]),
+        # the glyphs of "Power: 260,705,022" paired a place off, a 2 with the r: its 0 was read a 6 by shape
+        (29043, "Iron", [260705022, 81934967]),
+    ],
+)
+def test_rows_mended_on_fault_finding_screens_28500_to_29099(seed, name, values):
+    rows = {r.name: r.values for r in read_screenshot(make_screenshot(seed).image).rows}
+    assert rows.get(name) == values, rows
+
+
+@pytest.mark.parametrize(
+    ("seed", "name", "values"),
+    [
         (25522, "[NBH] Braro", [26551, 77200]),  # "77.2K" read "772K": the point glued to the 2's foot
         (25522, "Letfino330", [35368494, 4200]),  # "4.2K" read "42K", the same
         (25525, "Teran_Rose", [4141]),  # a serif underscore below the letters' foot, cut off the crop

@@ -316,7 +316,7 @@ def _paired_glyphs(text: str, stats: np.ndarray, glyphs: list[int]) -> list[tupl
         widths = [stats[i, cv2.CC_STAT_WIDTH] for k, i in pairs if text[k].isdigit()]
         lettered = any(ch.isalpha() for ch in text)
         if not lettered or not widths or max(widths) < 1.8 * float(np.median(widths)):
-            return pairs  # ("8,111" read "811": its "11" one glyph, paired with the one read, see _two_bars)
+            return _digits_level(text, stats, pairs)  # ("8,111" read "811": its "11" one glyph, see _two_bars)
         # a label's letters and a digit's glyph twice the usual width: two digits touching, the counts
         # agreeing only because a letter broke in two ("Power: 105,844,318", its w two glyphs, read
         # "705,884,318", seed 24661)
@@ -332,20 +332,30 @@ def _paired_glyphs(text: str, stats: np.ndarray, glyphs: list[int]) -> list[tupl
         if n == 1:
             pairs.append((drawn[at], i))
         at += n
-    return pairs
+    return _digits_level(text, stats, pairs)
+
+
+def _digits_level(text: str, stats: np.ndarray, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``pairs``, or none where a digit is paired with a glyph well short of the others' height: the
+    pairing slipped a place ("Power: 260,705,022", its "we" one glyph and its first 2 none, paired the 2
+    with the r and the 6 with the 2's glyph, then read a 6 for the 0; seed 29043)."""
+    heights = [int(stats[i, cv2.CC_STAT_HEIGHT]) for k, i in pairs if text[k].isdigit()]
+    return pairs if not heights or min(heights) >= 0.85 * max(heights) else []
 
 
 def _two_bowls(holes: np.ndarray, height: int) -> bool:
     """An 8's two holes: one above the other, the lower as large as the upper or larger (so in all 2,758
     8s measured; a bold 9 whose tail closes on its bowl has a small second hole under it, two 6s that
-    touch have two holes side by side)."""
+    touch have two holes side by side), the upper at least half as tall as the lower (0.56 to 1.12 in
+    the generator's eight fonts at 14-56 px, sharp and blurred; a blurred bold 6 whose hook closed on its
+    bowl, a hole 4 px tall over one of 10, was read an 8, seed 28700)."""
     bowls = holes[holes[:, cv2.CC_STAT_AREA] >= 0.02 * height * height]
     if len(bowls) != 2:
         return False
     upper, lower = sorted(bowls.tolist(), key=lambda b: b[1])
     stacked = upper[1] + upper[3] <= lower[1] + 1
     aligned = min(upper[0] + upper[2], lower[0] + lower[2]) > max(upper[0], lower[0])
-    return stacked and aligned and lower[4] >= 0.8 * upper[4]
+    return stacked and aligned and lower[4] >= 0.8 * upper[4] and upper[3] >= 0.5 * lower[3]
 
 
 def drawn_number(text: str, confidence: float, value: int, prepared: np.ndarray) -> tuple[str, float, int]:
@@ -353,6 +363,7 @@ def drawn_number(text: str, confidence: float, value: int, prepared: np.ndarray)
     as another digit, a 0, 6 or 9 read as another of them, a 7 read as a one."""
     found = _glyphs(prepared)  # one crop throughout: its glyphs found once
     text, confidence, value = without_made_up_digit(text, confidence, value, prepared, found)
+    text, confidence, value = with_digit_read_as_symbol(text, confidence, value, prepared, found)
     text, confidence, value = with_decimal_point(text, confidence, value, prepared, found)
     text, value = with_digits_by_shape(text, value, prepared, found)
     return text, confidence, value
@@ -372,20 +383,47 @@ def without_made_up_digit(
         return text, confidence, value  # a glyph as wide as two: two characters touching
     if len(glyphs) == 1 and widths[0] >= 0.9 * stats[glyphs[0], cv2.CC_STAT_HEIGHT]:
         return text, confidence, value  # a lone glyph as wide as tall: two digits touching ("12", seed 25159)
-    word = ocr.read_line(prepared, digits=True, single_word=True)
-    again = parse_number(word.text)
-    read, kept = text.replace(" ", ""), word.text.replace(" ", "")
-    # the same characters less one: a point lost or a digit dropped too is another reading ("546.3K" as "563K")
-    less_one = any(read[:k] + read[k + 1 :] == kept for k, ch in enumerate(read) if ch.isalnum())
-    if not less_one and kept.count(".") == 1 and "." not in read:
-        # the same characters less one and a point, where the crop draws that point ("4.1M" read "41IM",
-        # seed 25440: as many characters right of it as drawn)
-        bare = kept.replace(".", "")
-        pointed = any(read[:k] + read[k + 1 :] == bare for k, ch in enumerate(read) if ch.isalnum())
-        less_one = pointed and _right_of_point(found) == len(kept) - kept.index(".") - 1
-    if again is None or word.confidence < 90 or not less_one:
+    # the word model's digits; else the names models' line, which reads some made-up ones right ("27,202,949"
+    # read "217,202,949" by the line and the digits models, "21,202,989" by the word model; seed 28546)
+    readings = (ocr.read_line(prepared, **kw) for kw in ({"digits": True, "single_word": True}, {"kind": "names"}))
+    for word in readings:
+        again = parse_number(word.text)
+        read, kept = text.replace(" ", ""), word.text.replace(" ", "")
+        # the same characters less one: a point lost or a digit dropped too is another reading ("546.3K" as "563K")
+        less_one = any(read[:k] + read[k + 1 :] == kept for k, ch in enumerate(read) if ch.isalnum())
+        if not less_one and kept.count(".") == 1 and "." not in read:
+            # the same characters less one and a point, where the crop draws that point ("4.1M" read "41IM",
+            # seed 25440: as many characters right of it as drawn)
+            bare = kept.replace(".", "")
+            pointed = any(read[:k] + read[k + 1 :] == bare for k, ch in enumerate(read) if ch.isalnum())
+            less_one = pointed and _right_of_point(found) == len(kept) - kept.index(".") - 1
+        if again is not None and word.confidence >= 90 and less_one:
+            return word.text.strip(), word.confidence, again
+    return text, confidence, value
+
+
+def _number_character(ch: str) -> bool:
+    return ch.isalnum() or ch in " ,.'"
+
+
+def with_digit_read_as_symbol(
+    text: str, confidence: float, value: int, prepared: np.ndarray, found: Glyphs
+) -> tuple[str, float, int]:
+    """A number one of whose glyphs was read as a symbol that its parsing drops ("77M" read "7™M" at 61,
+    its value 7M; seed 28703): the names models' reading where it is a clean number, one character per
+    glyph, the same as this reading but for that symbol. ``found``: ``_glyphs(prepared)``."""
+    _, _, glyphs = found
+    odd = [k for k, ch in enumerate(text) if not _number_character(ch)]
+    if len(odd) != 1 or not glyphs or sum(ch.isalnum() for ch in text) != len(glyphs) - 1:
         return text, confidence, value
-    return word.text.strip(), word.confidence, again
+    named = ocr.read_line(prepared, kind="names")
+    again, clean = parse_number(named.text), named.text.strip()
+    if again is None or named.confidence < 85 or not all(_number_character(ch) for ch in clean):
+        return text, confidence, value
+    k = odd[0]
+    if len(clean) != len(text) or clean[:k] != text[:k] or clean[k + 1 :] != text[k + 1 :] or not clean[k].isdigit():
+        return text, confidence, value
+    return clean, named.confidence, again
 
 
 def _right_of_point(found: Glyphs) -> int | None:

@@ -678,7 +678,8 @@ def _bars_by_screen(items: list[TextItem]) -> list[TextItem]:
     """Names whose bars only their height could tell, spelt so when the screen's other names show
     that its font puts ascenders above capitals (one font, one size for all names on a screen)."""
     gaps = [g for item in items if item.kind == "name" for g in item.bar_gaps]
-    if len(gaps) < 2 or float(np.median(gaps)) < stems.MIN_GAP:
+    # the lower median: one line apart and one level are no majority
+    if len(gaps) < 2 or float(np.percentile(gaps, 50, method="lower")) < stems.MIN_GAP:
         return items
     return [replace(item, text=item.if_bars_apart) if item.if_bars_apart else item for item in items]
 

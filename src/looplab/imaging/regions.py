@@ -134,7 +134,7 @@ def _text_beside_tall_shapes(labels: np.ndarray, stats: np.ndarray, min_height: 
     round button a screenshot tool floats over the screen, a name between two long hanging ornaments)
     would otherwise be lost with the shape. A run is a stretch of columns whose ink spans at most
     ``max_height`` and under half the shape's height, at least half as wide as its ink is tall (one
-    character)."""
+    character), its tops and feet not sloping all one way."""
     out = [stats]
     for i in np.flatnonzero(stats[:, 3] > max_height):
         if i == 0:
@@ -158,9 +158,19 @@ def _text_beside_tall_shapes(labels: np.ndarray, stats: np.ndarray, min_height: 
             height = foot - top + 1
             if height < min_height or height > max_height or stop - start < 0.5 * height:
                 continue
+            if _sloping(tops[start:stop]) or _sloping(feet[start:stop]):
+                continue  # the side of a round shape, its chords growing towards its middle (an avatar's
+                # rim beside a rank, seed 29018); characters' tops and feet rise and fall along a line
             part = own[top : foot + 1, start:stop]
             out.append(np.array([[x + start, y + top, stop - start, height, int(part.sum())]], dtype=stats.dtype))
     return np.concatenate(out)
+
+
+def _sloping(ends: np.ndarray) -> bool:
+    """Whether the tops (or feet) of a run of columns climb or fall steadily from one end to the other."""
+    if len(ends) < 3 or np.ptp(ends) == 0:
+        return False
+    return abs(float(np.corrcoef(np.arange(len(ends)), ends)[0, 1])) >= 0.8
 
 
 def _beside_a_character_as_tall(stats: np.ndarray, i: int) -> bool:
