@@ -386,9 +386,9 @@ def without_made_up_digit(
     # the word model's digits; else the names models' line, which reads some made-up ones right ("27,202,949"
     # read "217,202,949" by the line and the digits models, "21,202,989" by the word model; seed 28546)
     readings = (ocr.read_line(prepared, **kw) for kw in ({"digits": True, "single_word": True}, {"kind": "names"}))
+    read = text.replace(" ", "")
     for word in readings:
-        again = parse_number(word.text)
-        read, kept = text.replace(" ", ""), word.text.replace(" ", "")
+        again, kept = parse_number(word.text), word.text.replace(" ", "")
         # the same characters less one: a point lost or a digit dropped too is another reading ("546.3K" as "563K")
         less_one = any(read[:k] + read[k + 1 :] == kept for k, ch in enumerate(read) if ch.isalnum())
         if not less_one and kept.count(".") == 1 and "." not in read:

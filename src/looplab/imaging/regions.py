@@ -144,9 +144,9 @@ def _text_beside_tall_shapes(labels: np.ndarray, stats: np.ndarray, min_height: 
         inked = own.any(axis=0)
         tops = np.where(inked, own.argmax(axis=0), h)
         feet = np.where(inked, h - 1 - own[::-1].argmax(axis=0), -1)
-        short = inked & (feet - tops + 1 <= min(max_height, 0.45 * h))
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], short.astype(np.int8), [0]])))
         spans = feet - tops + 1
+        short = inked & (spans <= min(max_height, 0.45 * h))
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], short.astype(np.int8), [0]])))
         for start, stop in zip(edges[::2], edges[1::2], strict=True):
             # the columns where the text meets the shape span more than the characters' (a circle's edge)
             usual = float(np.median(spans[start:stop]))
