@@ -384,3 +384,28 @@ def test_real_screen_number_run_into_a_floating_button():
         pytest.skip("shared real screenshots not present")
     rows = {r.name: r.values for r in read_screenshot(decode_image_file(path)).rows}
     assert rows.get("必須認真") == [245_900_000], rows
+
+
+def test_parts_at_widest_gap_split_a_picture_piece_from_the_number_beside_it():
+    from looplab.imaging.regions import parts_at_widest_gap
+
+    gray = np.full((60, 300), 200, np.uint8)
+    gray[10:55, 5:100] = 40  # a picture's piece
+    gray[5:58, 118:120] = 40  # a card's hairline edge in the gap: no part
+    for x in range(140, 290, 30):
+        gray[15:45, x : x + 18] = 40  # digits
+    parts = parts_at_widest_gap(gray, Box(0, 0, 300, 60, 30))
+    assert [(b.x, b.x2) for b in parts] == [(4, 101), (139, 279)]
+    assert parts[1].y <= 15 and parts[1].y2 >= 45 and parts[1].h < 40
+    # words a space apart split nowhere
+    assert parts_at_widest_gap(gray[:, 130:], Box(0, 0, 170, 60, 30)) == []
+
+
+def test_a_line_of_text_inside_an_outline_is_kept_a_detail_inside_an_icon_is_not():
+    from looplab.imaging.regions import _drop_nested
+
+    outline = Box(194, 607, 351, 65, 65)
+    name, detail = Box(269, 621, 97, 22, 22), Box(300, 620, 30, 25, 25)
+    assert set(_drop_nested([outline, name, detail])) == {outline, name}
+    icon = Box(0, 0, 60, 60, 60)
+    assert _drop_nested([icon, Box(10, 20, 30, 20, 20)]) == [icon]  # a shape in it, no line of characters

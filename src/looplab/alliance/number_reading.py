@@ -11,7 +11,7 @@ import numpy as np
 from looplab.alliance import marks, ocr, stems
 from looplab.alliance.classifier import NAME
 from looplab.alliance.numbers import has_digits, parse_number
-from looplab.alliance.words import joined_words, with_words
+from looplab.alliance.words import joined_words, letter_word, with_words
 from looplab.imaging.regions import Box, character_boxes, edge_mask
 
 
@@ -327,6 +327,9 @@ def _paired_glyphs(text: str, stats: np.ndarray, glyphs: list[int]) -> list[tupl
     spans = [max(1, round(stats[i, cv2.CC_STAT_WIDTH] / usual)) if usual else 1 for i in glyphs]
     if sum(spans) != len(drawn) or any(n > 2 for n in spans):
         return []
+    heights = [int(stats[i, cv2.CC_STAT_HEIGHT]) for i in glyphs]
+    if max(heights) > 1.2 * float(np.median(heights)):
+        return []  # an icon as wide as two digits, and taller: no two digits touching ("169M" beside a fist)
     pairs, at = [], 0
     for i, n in zip(glyphs, spans, strict=True):
         if n == 1:
@@ -541,12 +544,16 @@ def without_edge_icons(
     if len(result.boxes) < 2:
         return None
     words = list(zip(result.words, result.boxes, strict=True))
+    # a capital alone at an end, drawn as the name's letters are, is a word of it ("|" for the I of "I am")
+    first_kept, last_kept = letter_word(result, 0), letter_word(result, len(words) - 1)
     start, end = 0, len(words)
-    while end - start > 1 and (
-        _edge_junk(*words[start][0]) or _icon_read_zero(words[start][0][0], words[start + 1][0][0])
+    while (
+        end - start > 1
+        and not (start == 0 and first_kept)
+        and (_edge_junk(*words[start][0]) or _icon_read_zero(words[start][0][0], words[start + 1][0][0]))
     ):
         start += 1
-    while end - start > 1 and _edge_junk(*words[end - 1][0]):
+    while end - start > 1 and not (end == len(words) and last_kept) and _edge_junk(*words[end - 1][0]):
         end -= 1
     if (start, end) == (0, len(words)):
         return None
@@ -732,6 +739,9 @@ def _separator_between(stats: np.ndarray, left: tuple, right: tuple) -> bool:
     top, bottom = right[1], right[3]
     height = bottom - top
     x, y, w, h = (stats[1:, i] for i in range(4))
-    between = (x >= left[2] - 1) & (x + w <= right[0] + 1) & (h <= 0.6 * height) & (w <= 0.5 * height)
+    # a left box reaching over the right one ("4,483,222" boxed over the "355" after it, a real screen):
+    # the gap is the comma's width before the right word
+    start = left[2] - 1 if left[2] <= right[0] else right[0] - 0.6 * height
+    between = (x >= start) & (x + w <= right[0] + 1) & (h <= 0.6 * height) & (w <= 0.5 * height)
     low = (y >= top + 0.5 * height) & (y <= bottom + 0.2 * height)
     return bool((between & low).any())

@@ -49,7 +49,7 @@ from looplab.alliance.words import (
     without_made_up_spaces,
     without_solid_ends,
 )
-from looplab.imaging.regions import Box, find_text_regions, to_gray
+from looplab.imaging.regions import Box, find_text_regions, parts_at_widest_gap, to_gray
 
 
 @dataclass
@@ -119,6 +119,8 @@ class AllianceReader:
             if p[OTHER] >= self.other_threshold and region.w < 2 * region.h:
                 continue  # an icon, badge or avatar; wide regions may be text glued to one
             item = self._read_one(gray, region, p)
+            if item is None and p[OTHER] >= self.other_threshold:
+                item, p = self._read_beside_picture(gray, region) or (None, p)
             if item is None and p[NAME] >= 0.9:
                 # a name the classifier is sure of, lost to a reading at another scale that trimmed to
                 # nothing ("[HEI]lordjoyfull" read "[H EI]IorqquJ:ull" at 0.75 of its height): as first read
@@ -135,6 +137,25 @@ class AllianceReader:
                     for piece in _split_trailing_number(part):
                         items.extend(_split_pair(piece))
         return _bars_by_screen(_drop_big_short_names(_drop_small_print(items)))
+
+    def _read_beside_picture(self, gray: np.ndarray, region: Box) -> tuple[TextItem, np.ndarray] | None:
+        """The number in a region the classifier takes for a picture, read as nothing: a picture's piece
+        chained to the icon and number beside it (a roster card's photo whose frame broke where the photo
+        is as light as it: "140.6M" lost on a real screen). Of its two parts either side of its widest gap,
+        one alone must read as a number, surely; a section header ("R4 Vanguards 1/9") reads as two."""
+        parts = parts_at_widest_gap(gray, region)
+        if not parts:
+            return None
+        proba = self.classifier.predict_proba(np.stack([normalise_crop(gray[b.y : b.y2, b.x : b.x2]) for b in parts]))
+        # (a part that is a picture itself, as the main loop skips one)
+        candidates = [
+            (b, q) for b, q in zip(parts, proba, strict=True) if q[OTHER] < self.other_threshold or b.w >= 2 * b.h
+        ]
+        read = [(self._read_one(gray, b, q), q) for b, q in candidates]
+        read = [(item, q) for item, q in read if item is not None]
+        if len(read) != 1 or read[0][0].kind != "number" or read[0][0].confidence < 80:
+            return None
+        return read[0]
 
     def _read_one(self, gray: np.ndarray, region: Box, p: np.ndarray, *, rescale: bool = True) -> TextItem | None:
         padded = region.pad(max(2, region.h // 6), gray.shape, py=max(2, region.h // 4))

@@ -337,7 +337,7 @@ def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
     def solid(i: int, kept: list[int]) -> bool:
         word = result.words[i][0]
         x1, y1, x2, y2 = result.boxes[i]
-        ink = prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128
+        ink = _own_ink(prepared, result.boxes[i])
         if len(word) != 1 or not ink.size or not 0.7 <= (x2 - x1) / max(y2 - y1, 1) <= 1.4:
             return False
         bowls = marks.holes(ink)[0][:, cv2.CC_STAT_AREA] >= 0.04 * ink.size
@@ -347,8 +347,7 @@ def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
         # a crown read as "My", "W" or "wi": one blob on a solid base, its bottom third all ink, where a
         # letter's foot is a stroke (an E's or an L's bar is a sixth of its height)
         word = result.words[i][0]
-        x1, y1, x2, y2 = result.boxes[i]
-        ink = (prepared[max(y1, 0) : y2, max(x1, 0) : x2] < 128).astype(np.uint8)
+        ink = _own_ink(prepared, result.boxes[i]).astype(np.uint8)
         if len(word) > 3 or not ink.any():  # "ıdl" too (seed 24650): three letters are no one blob
             return False
         _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -359,7 +358,19 @@ def without_solid_ends(result: ocr.OcrResult, prepared: np.ndarray) -> ocr.OcrRe
         base = labels[y + h - max(1, h // 3) : y + h, x : x + w] == big
         return float(base.mean()) >= 0.85
 
-    return _without_ends(result, lambda i, kept: solid(i, kept) or crowned(i, kept))
+    # a bold G is as solid as an icon: a capital drawn to the name's size and place stays ("NEO G")
+    return _without_ends(result, lambda i, kept: (solid(i, kept) or crowned(i, kept)) and not letter_word(result, i))
+
+
+def _own_ink(prepared: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """A word's ink, cut half way between its own darkest ink and white: a grey icon (a crown, a shield
+    read "4" or "7" after a name, seeds 29412 and 29137) is mostly lighter than the crop's mid-grey,
+    and a pentagon's antialiased rim left it under the solid share (seed 29378). Never a cut under
+    mid-grey, so dark words are measured as before."""
+    x1, y1, x2, y2 = box
+    patch = prepared[max(y1, 0) : y2, max(x1, 0) : x2]
+    core = _ink_core(prepared, box)
+    return patch < max(128.0, (core + 255) / 2) if core is not None else patch < 128
 
 
 def _without_ends(result: ocr.OcrResult, drop) -> ocr.OcrResult:
@@ -434,11 +445,45 @@ ROUND_ICON_READ = "®©@"  # what Tesseract makes of a round icon beside a name
 _TAG_OPENED_BY_BAR = re.compile(r"^\|(?=[A-Z0-9]{2,5}\]\S)")  # "|NKE]Raomor": the "[" read as a bar
 
 
+_TALL = set("ABCDEFGHIJKLMNOPQRSTUVWXYZbdfhklt0123456789")
+_DESCENDING = set("gjpqy,")
+BARS = ("|", "l", "I")
+
+
+def letter_word(result: ocr.OcrResult, k: int, sure: float = 85.0) -> bool:
+    """Whether word ``k``, one character at an end of the line, is a capital of the name ("I am nobody",
+    "NEO G") rather than an icon read as a letter: read surely as a capital or a bar, its top on the
+    line's capitals' and its foot on their baseline (each within 0.12 of their height), a word's space
+    (under 0.8 of that height) from the next word. An icon is drawn to its own size and place."""
+    if len(result.boxes) != len(result.words) or len(result.words) < 2 or k not in (0, len(result.words) - 1):
+        return False
+    word, confidence = result.words[k]
+    # (a bar is read less surely: "|" at 70 for an I on a real screen)
+    if len(word) != 1 or confidence < (sure - 20 if word in BARS else sure) or not (word.isupper() or word in BARS):
+        return False
+    others = [(w, b) for j, ((w, _), b) in enumerate(zip(result.words, result.boxes, strict=True)) if j != k]
+    tops = [b[1] for w, b in others if _TALL & set(w)]
+    feet = [b[3] for w, b in others if not _DESCENDING & set(w) and w.isalnum()]
+    if not tops or not feet:
+        return False
+    top, foot = float(np.median(tops)), float(np.median(feet))
+    height = foot - top
+    x1, y1, x2, y2 = result.boxes[k]
+    near = result.boxes[1] if k == 0 else result.boxes[-2]
+    space = near[0] - x2 if k == 0 else x1 - near[2]
+    return height > 0 and abs(y1 - top) <= 0.12 * height and abs(y2 - foot) <= 0.12 * height and space < 0.8 * height
+
+
 def trim_words(result: ocr.OcrResult) -> str:
     """Drop low-confidence junk words at either end (an icon read as ``©`` or ``|``)."""
     # a tag opened by a bar: its "[" (seed 26861: "1 |NKE]RaomorAkfingon486", the name's word dropped as
     # junk for its unmatched "]", the rank left as the name)
     words = [(_TAG_OPENED_BY_BAR.sub("[", word, count=1), c) for word, c in result.words]
+    # a capital standing alone at an end, drawn as the name's letters are: a word of it ("I am nobody")
+    lettered = {k for k in (0, len(words) - 1) if letter_word(result, k)}
+    for k in lettered:
+        words[k] = ("I" if words[k][0] in BARS else words[k][0], words[k][1])
+    last_lettered, first_lettered = len(words) - 1 in lettered, 0 in lettered
     # a name spelt with its letters spaced out ("D A D D Y"): its letters are no icons
     spaced = sum(len(w) == 1 and w.isalpha() and c >= 85 for w, c in words) >= 3
 
@@ -457,17 +502,25 @@ def trim_words(result: ocr.OcrResult) -> str:
         bare = word.rstrip(ROUND_ICON_READ)
         return bare != word and sum(ch.isalpha() for ch in bare) >= 3 and not junk(bare, conf)
 
-    while len(words) > 1 and junk(*words[-1]) and not glued_icon(*words[-1]):
+    while len(words) > 1 and not last_lettered and junk(*words[-1]) and not glued_icon(*words[-1]):
         words.pop()
     if words:
         last, conf = words[-1]
         bare = last.rstrip(ROUND_ICON_READ)
         if bare != last and sum(ch.isalpha() for ch in bare) >= 2:
             words[-1] = (bare, conf)  # the icon glued to the name's last word ("Låan®", seed 23866)
-    while len(words) > 1 and junk(*words[0]) and not (len(words) == len(result.words) and _rank_before(result)):
+    while len(words) > 1 and not first_lettered and junk(*words[0]):
+        if len(words) == len(result.words) and _rank_before(result):
+            break
         words.pop(0)
     text = " ".join(w for w, _ in words) if words else ""
-    return fix_tag(fix_leading_zero(fix_capital_i(clean_read(text))))
+    name = fix_tag(fix_leading_zero(fix_capital_i(clean_read(text))))
+    # tildes glued to the last word, read surely, are the player's ("Floki~~" at 90, a real screen);
+    # clean_read strips them as it does an icon's stray stroke
+    tildes = re.search(r"(?<=\w)~+$", words[-1][0]) if words else None
+    if tildes and words[-1][1] >= 85 and name and not name.endswith("~"):
+        name += tildes.group()
+    return name
 
 
 SPACE = 0.28  # of the cap height: an ink gap narrower than this is no space between words

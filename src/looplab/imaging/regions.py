@@ -236,6 +236,11 @@ def chain_characters(
             hi, hj = lh[i], lh[j]
             if overlap < min_overlap * min(hi, hj):
                 continue
+            rise, drop = ly1[j] - ly1[i], ly2[j] - ly2[i]
+            if rise * drop > 0 and min(abs(rise), abs(drop)) > 0.4 * min(hi, hj) and min(hi, hj) >= 0.75 * max(hi, hj):
+                continue  # two shapes of a size, tops and feet apart the same way by 0.4 of a height each: not
+                # of one line (a p beside a capital shares no top; a comma is smaller); a photo's piece
+                # beside the icon before a number, lower than it (a real roster screen)
             if max(hi, hj) > height_ratio * min(hi, hj) or lin[i] != lin[j]:
                 continue
             wi, wj = lw[i], lw[j]
@@ -498,7 +503,13 @@ def _drop_nested(regions: list[Box]) -> list[Box]:
     regions = sorted(regions, key=lambda r: -r.w * r.h)
     kept: list[Box] = []
     for r in regions:
-        if any(k.x <= r.x and k.y <= r.y and k.x2 >= r.x2 and k.y2 >= r.y2 for k in kept):
+        # a line of characters (wide) inside one shape 2.5 times their height is no detail of an icon:
+        # the outline a card's broken frame left around a name (the last card of a real ranking screen)
+        worded = r.w >= 3 * r.h
+        if any(
+            k.x <= r.x and k.y <= r.y and k.x2 >= r.x2 and k.y2 >= r.y2 and not (worded and k.char_h >= 2.5 * r.h)
+            for k in kept
+        ):
             continue
         if any(
             k.x <= r.x and r.x2 <= k.x2 and k.y <= r.y < k.y2 < r.y2 <= k.y2 + 0.5 * r.h and r.h <= 0.5 * k.h
@@ -507,3 +518,34 @@ def _drop_nested(regions: list[Box]) -> list[Box]:
             continue
         kept.append(r)
     return kept
+
+
+def parts_at_widest_gap(gray: np.ndarray, region: Box, *, least: float = 0.5) -> list[Box]:
+    """``region``'s two parts either side of its widest run of columns without edges, each trimmed to
+    its own edges; none where no run is ``least`` of its character height wide. A picture's piece chains
+    to the icon and the number beside it (a roster card's photo, its frame broken where the photo is as
+    light as it); the number stands apart from the picture by more than a word's space."""
+    crop = gray[region.y : region.y2, region.x : region.x2]
+    if crop.size == 0:
+        return []
+    mask = edge_mask(crop)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    heights, widths = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
+    # neither a speck of the background nor a hairline (a card's edge, a rule) is a part
+    stray = np.flatnonzero((heights < 0.3 * (region.char_h or region.h)) | (widths <= 0.1 * heights))
+    mask = np.where(np.isin(labels, stray), 0, mask)
+    inked = np.flatnonzero(mask.any(axis=0))
+    if len(inked) < 2:
+        return []
+    gaps = np.diff(inked)
+    widest = int(np.argmax(gaps))
+    if gaps[widest] - 1 < least * (region.char_h or region.h):
+        return []
+    parts = []
+    for x1, x2 in ((inked[0], inked[widest] + 1), (inked[widest + 1], inked[-1] + 1)):
+        rows = np.flatnonzero(mask[:, x1:x2].any(axis=1))
+        bands = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
+        band = max(bands, key=len)  # the line's own rows: not the tops of the icons under it
+        y1, y2 = int(band[0]), int(band[-1]) + 1
+        parts.append(Box(region.x + int(x1), region.y + y1, int(x2 - x1), y2 - y1, min(region.char_h, y2 - y1)))
+    return parts
