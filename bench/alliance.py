@@ -183,6 +183,7 @@ def run_real(reader: AllianceReader) -> dict:
         return {"skipped": f"{REAL} not found"}
     truth = json.loads(TRUTH.read_text())["screens"]
     ours, base, ours_latin, base_latin, per_screen = [], [], [], [], []
+    first_ours, first_base = [], []  # batch 1: the screens transcribed first, the reader developed on their misses
     for screen in truth:
         image = decode_image_file(REAL / screen["image"])
         members = [(m["name"], m["numbers"]) for m in screen["members"]]
@@ -193,6 +194,9 @@ def run_real(reader: AllianceReader) -> dict:
         mine = score(members, got, subsequence=True)
         ours.append(mine)
         base.append(score(members, base_got, subsequence=True))
+        if screen.get("batch", 1) == 1:
+            first_ours.append(mine)
+            first_base.append(base[-1])
         ours_latin.append(score(latin, got, subsequence=True))
         base_latin.append(score(latin, base_got, subsequence=True))
         per_screen.append({"image": screen["image"], "members": len(members), "exact": mine["rows_exact"]})
@@ -203,6 +207,9 @@ def run_real(reader: AllianceReader) -> dict:
         "baseline": _merge(base),
         "ours_plain_latin_names": _merge(ours_latin),
         "baseline_plain_latin_names": _merge(base_latin),
+        "first_batch_screens": len(first_ours),
+        "ours_first_batch": _merge(first_ours),
+        "baseline_first_batch": _merge(first_base),
         "per_screen": per_screen,
     }
 
@@ -265,7 +272,15 @@ def main() -> None:
         f"load average {phone['load_average']} on this shared machine)"
     )
     if "ours" in r:
-        for who in ("ours", "baseline", "ours_plain_latin_names", "baseline_plain_latin_names"):
+        print(f"real screens {r['screens']} (batch 1: {r['first_batch_screens']})")
+        for who in (
+            "ours",
+            "baseline",
+            "ours_plain_latin_names",
+            "baseline_plain_latin_names",
+            "ours_first_batch",
+            "baseline_first_batch",
+        ):
             m = r[who]
             print(
                 f"real {who:26s} members exact {m['row_accuracy']:.3f} names {m['name_accuracy']:.3f} "
