@@ -1624,3 +1624,10 @@ def test_real_screen_last_card_whose_broken_frame_outlines_its_name():
     # as a detail inside an icon: the member was missing from the day's list (an AFK day in the books)
     rows = _real_rows("riseofkingdoms_2.jpg")
     assert any(values == [104_629_404] or values == [12, 104_629_404] for values in rows.values()), rows
+
+
+def test_real_screen_tag_of_a_hangul_name_from_its_surer_latin_reading():
+    # "[VIDi] 독도 말벌": the Hangul from the Korean model, the tag as the English model read it at 42,
+    # "(ViDi]", where the names models read "[VIDi)" at 84
+    rows = _real_rows("riseofkingdoms_2.jpg")
+    assert rows.get("[VIDi] 독도 말벌") == [11, 105_922_329], rows

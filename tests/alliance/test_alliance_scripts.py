@@ -77,6 +77,28 @@ def test_hangul_takes_the_place_of_the_latin_models_unsure_words():
     assert merged.confidence == 60.0  # no surer than the Latin words it keeps: the row goes to review
 
 
+def test_hangul_keeps_each_latin_word_from_the_surer_reading_of_it():
+    # riseofkingdoms_2: the English model read the tag "(ViDi]" at 42, the names models "[VIDi)" at 84
+    latin = ocr.OcrResult(
+        "(ViDi] &= W",
+        30.0,
+        (("(ViDi]", 42.0), ("&=", 2.0), ("W", 50.0)),
+        ((20, 23, 123, 49), (110, 19, 126, 58), (145, 23, 167, 47)),
+    )
+    korean = _korean("[06]루 나", [("루", (106, 19, 126, 58), 99.0), ("나", (145, 23, 167, 47), 99.0)])
+    names = ocr.OcrResult(
+        "[VIDi) &5 @W",
+        80.0,
+        (("[VIDi)", 84.0), ("&5", 92.0), ("@W", 62.0)),
+        ((20, 22, 124, 49), (110, 19, 126, 58), (143, 23, 167, 47)),
+    )
+    assert scripts.with_hangul(latin, korean, surer=names)[0].text == "[VIDi) 루 나"
+    assert scripts.with_hangul(latin, korean)[0].text == "(ViDi] 루 나"
+    # a surer reading with a bracket made up ("[VENi])", its "]" read twice) is no better
+    doubled = dataclasses.replace(names, text="[VENi]) &5 @W", words=(("[VENi])", 84.0), ("&5", 92.0), ("@W", 62.0)))
+    assert scripts.with_hangul(latin, korean, surer=doubled)[0].text == "(ViDi] 루 나"
+
+
 @pytest.mark.parametrize(
     ("latin_words", "korean_text", "why"),
     [

@@ -34,7 +34,10 @@ def read_cjk(prepared: np.ndarray, found: list, latin: ocr.OcrResult, *, below: 
         if decorated is not None:
             read = decorated  # the Latin letters agreed on: its CJK characters, each sure, decide
         elif kind == "korean":
-            read, sureness = with_hangul(latin, read)  # the Latin words stay the Latin models'
+            # the Latin words stay the Latin models', each the surer reading of it: the names models read a
+            # tag the English one was unsure of ("[VIDi)" at 84 where "(ViDi]" at 42, riseofkingdoms_2)
+            names = ocr.read_line(prepared, kind="names")
+            read, sureness = with_hangul(latin, read, surer=names)
         if decorated is None and (sureness < max(sure, latin.confidence + 25) or len(CJK.findall(read.text)) < 2):
             continue
         if decorated is None and kind == "cjk" and np.median([c for w, c in read.words if CJK.search(w)]) < 80:
@@ -191,7 +194,9 @@ def _hangul_words(read: ocr.OcrResult) -> list[tuple[str, float, tuple[int, int,
     return words
 
 
-def with_hangul(latin: ocr.OcrResult, korean: ocr.OcrResult, *, unsure: float = 80.0) -> tuple[ocr.OcrResult, float]:
+def with_hangul(
+    latin: ocr.OcrResult, korean: ocr.OcrResult, *, unsure: float = 80.0, surer: ocr.OcrResult | None = None
+) -> tuple[ocr.OcrResult, float]:
     """The Korean model's Hangul words put in place of the Latin words they lie over ("[VENi] 쏘옹진갱":
     the Korean model misreads the tag, the Latin models the name), and how sure the Korean model is of
     its Hangul. The model also reads Latin letters and icons as Hangul, and surely, so each Hangul word
@@ -217,8 +222,25 @@ def with_hangul(latin: ocr.OcrResult, korean: ocr.OcrResult, *, unsure: float = 
         if not replaced or any(c >= unsure or re.search(r"[^\W\d_]{4,}", w) for w, c in replaced):
             return none
     kept = [(w, c, b) for (w, c), b in latin_words if not any((w, c) in under(hb) for *_, hb in hangul)]
+    if surer is not None and len(surer.boxes) == len(surer.words):
+        # a kept word, from another reading of the line where it is read more surely over the same columns
+        kept = [_surer_over(word, surer) for word in kept]
     merged = sorted(kept + hangul, key=lambda word: word[2][0])
     sureness = float(np.mean([c for _, c, _ in hangul]))
     words = tuple((w, c) for w, c, _ in merged)
     confidence = min([sureness] + [c for _, c, _ in kept])
     return ocr.OcrResult(" ".join(w for w, _ in words), confidence, words, tuple(b for *_, b in merged)), sureness
+
+
+def _surer_over(word: tuple[str, float, tuple[int, int, int, int]], other: ocr.OcrResult):
+    """``word`` (text, confidence, box), or the word of ``other`` over the same columns (each box overlapping
+    the other by 0.8 of the wider) where that one is read more surely, with no bracket made up ("[VENi])",
+    its "]" read twice)."""
+    text, confidence, box = word
+    for (other_text, other_confidence), other_box in zip(other.words, other.boxes, strict=True):
+        shared = min(box[2], other_box[2]) - max(box[0], other_box[0])
+        brackets = sum(other_text.count(b) for b in "[(") - sum(other_text.count(b) for b in ")]")
+        wide = shared >= 0.8 * max(box[2] - box[0], other_box[2] - other_box[0])
+        if wide and other_confidence > confidence and brackets == 0:
+            return other_text, other_confidence, other_box
+    return word
