@@ -116,7 +116,7 @@ class AllianceReader:
         proba = self.classifier.predict_proba(np.stack([normalise_crop(c) for c in crops]))
         items = []
         for region, p in zip(regions, proba, strict=True):
-            if p[OTHER] >= self.other_threshold and region.w < 2 * region.h:
+            if self._picture(region, p):
                 continue  # an icon, badge or avatar; wide regions may be text glued to one
             item = self._read_one(gray, region, p)
             if item is None and p[OTHER] >= self.other_threshold:
@@ -138,6 +138,11 @@ class AllianceReader:
                         items.extend(_split_pair(piece))
         return _bars_by_screen(_drop_big_short_names(_drop_small_print(items)))
 
+    def _picture(self, region: Box, p: np.ndarray) -> bool:
+        """Whether a region is left unread as a picture: the classifier sure of it, and not wide enough to
+        hold text glued to one."""
+        return p[OTHER] >= self.other_threshold and region.w < 2 * region.h
+
     def _read_beside_picture(self, gray: np.ndarray, region: Box) -> tuple[TextItem, np.ndarray] | None:
         """The number in a region the classifier takes for a picture, read as nothing: a picture's piece
         chained to the icon and number beside it (a roster card's photo whose frame broke where the photo
@@ -147,11 +152,7 @@ class AllianceReader:
         if not parts:
             return None
         proba = self.classifier.predict_proba(np.stack([normalise_crop(gray[b.y : b.y2, b.x : b.x2]) for b in parts]))
-        # (a part that is a picture itself, as the main loop skips one)
-        candidates = [
-            (b, q) for b, q in zip(parts, proba, strict=True) if q[OTHER] < self.other_threshold or b.w >= 2 * b.h
-        ]
-        read = [(self._read_one(gray, b, q), q) for b, q in candidates]
+        read = [(self._read_one(gray, b, q), q) for b, q in zip(parts, proba, strict=True) if not self._picture(b, q)]
         read = [(item, q) for item, q in read if item is not None]
         if len(read) != 1 or read[0][0].kind != "number" or read[0][0].confidence < 80:
             return None

@@ -480,10 +480,10 @@ def trim_words(result: ocr.OcrResult) -> str:
     # junk for its unmatched "]", the rank left as the name)
     words = [(_TAG_OPENED_BY_BAR.sub("[", word, count=1), c) for word, c in result.words]
     # a capital standing alone at an end, drawn as the name's letters are: a word of it ("I am nobody")
-    lettered = {k for k in (0, len(words) - 1) if letter_word(result, k)}
-    for k in lettered:
-        words[k] = ("I" if words[k][0] in BARS else words[k][0], words[k][1])
-    last_lettered, first_lettered = len(words) - 1 in lettered, 0 in lettered
+    first_lettered, last_lettered = letter_word(result, 0), letter_word(result, len(words) - 1)
+    for k, lettered in ((0, first_lettered), (len(words) - 1, last_lettered)):
+        if lettered:
+            words[k] = ("I" if words[k][0] in BARS else words[k][0], words[k][1])
     # a name spelt with its letters spaced out ("D A D D Y"): its letters are no icons
     spaced = sum(len(w) == 1 and w.isalpha() and c >= 85 for w, c in words) >= 3
 
